@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: MIT
+#include "gpa_map.h"
+#include <stddef.h>
+
+#define PAGE_MASK 0xfffull
+
+void gpa_map_init(struct gpa_map *m)
+{
+	m->nr = 0;
+}
+
+const char *gpa_map_add(struct gpa_map *m, uint64_t gpa, uint64_t hpa,
+			uint64_t size, uint8_t perm, uint8_t mem_type)
+{
+	if ((gpa | hpa | size) & PAGE_MASK)
+		return "region is not 4 KiB aligned";
+	if (!size || gpa + size < gpa || hpa + size < hpa)
+		return "region is empty or wraps";
+	if (m->nr == GPA_MAP_MAX_REGIONS)
+		return "too many regions in the guest-physical map";
+	for (uint32_t i = 0; i < m->nr; i++)
+		if (gpa < m->r[i].gpa + m->r[i].size && m->r[i].gpa < gpa + size)
+			return "region overlaps another in guest-physical space";
+	m->r[m->nr++] = (struct gpa_region){ gpa, hpa, size, perm, mem_type };
+	return NULL;
+}
+
+const struct gpa_region *gpa_map_lookup(const struct gpa_map *m, uint64_t gpa)
+{
+	for (uint32_t i = 0; i < m->nr; i++)
+		if (gpa >= m->r[i].gpa && gpa - m->r[i].gpa < m->r[i].size)
+			return &m->r[i];
+	return NULL;
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The guest-physical map of one VM: which GPA ranges are backed by which host
+ * memory and with which rights. EPT, NPT and (later) VT-d second-level tables
+ * are all emitted from this one description (pt_build.c); nothing else
+ * decides what a VM can reach.
+ */
+#ifndef CORRAL_GPA_MAP_H
+#define CORRAL_GPA_MAP_H
+#include <stdint.h>
+#include <stdbool.h>
+
+#define GPA_MAP_MAX_REGIONS 32
+
+enum gpa_perm {
+	GPA_READ = 1 << 0,
+	GPA_WRITE = 1 << 1,
+	GPA_EXEC = 1 << 2,
+	GPA_RWX = GPA_READ | GPA_WRITE | GPA_EXEC,
+};
+
+enum gpa_mem_type {
+	GPA_MEM_WB, /* RAM */
+	GPA_MEM_UC, /* device memory (assigned BARs) */
+};
+
+struct gpa_region {
+	uint64_t gpa, hpa, size; /* all 4 KiB aligned */
+	uint8_t perm;
+	uint8_t mem_type;
+};
+
+struct gpa_map {
+	uint32_t nr;
+	struct gpa_region r[GPA_MAP_MAX_REGIONS];
+};
+
+void gpa_map_init(struct gpa_map *m);
+/* Adds a region; fails (returning a reason) on misalignment, overlap in
+ * guest-physical space, or a full table. */
+const char *gpa_map_add(struct gpa_map *m, uint64_t gpa, uint64_t hpa,
+			uint64_t size, uint8_t perm, uint8_t mem_type);
+/* The region containing gpa, or NULL. */
+const struct gpa_region *gpa_map_lookup(const struct gpa_map *m, uint64_t gpa);
+
+#endif

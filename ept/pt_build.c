@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The one page-table builder for guest-physical maps. Level 4 is the root,
+ * each level resolves 9 bits of the address (SDM Vol. 3C 29.3.2 for EPT,
+ * APM Vol. 2 15.25 for NPT, VT-d 3.6 for second-level tables).
+ */
+#include "pt_build.h"
+#include <stddef.h>
+
+#define ENTRIES 512
+#define LEVEL_SHIFT(l) (12 + 9 * ((l) - 1))
+#define LEVEL_SIZE(l) (1ull << LEVEL_SHIFT(l))
+#define INDEX(gpa, l) (((gpa) >> LEVEL_SHIFT(l)) & (ENTRIES - 1))
+
+static uint64_t *next_table(uint64_t *table, uint64_t idx, int level,
+			    const struct pt_format *f, const struct pt_alloc *a)
+{
+	uint64_t phys;
+	uint64_t *next;
+
+	if (f->is_present(table[idx])) {
+		if (f->is_leaf(table[idx], level))
+			return NULL; /* overlapping maps: gpa_map forbids it */
+		return a->phys_to_virt(a->ctx, table[idx] & f->addr_mask);
+	}
+	next = a->alloc_page(a->ctx, &phys);
+	if (next)
+		table[idx] = f->table_entry(phys);
+	return next;
+}
+
+static bool map_page(uint64_t *root, uint64_t gpa, uint64_t hpa, int leaf,
+		     const struct gpa_region *r, const struct pt_format *f,
+		     const struct pt_alloc *a)
+{
+	uint64_t *t = root;
+
+	for (int level = 4; level > leaf; level--) {
+		t = next_table(t, INDEX(gpa, level), level, f, a);
+		if (!t)
+			return false;
+	}
+	t[INDEX(gpa, leaf)] = f->leaf_entry(hpa, leaf, r->perm, r->mem_type);
+	return true;
+}
+
+static int best_level(uint64_t gpa, uint64_t hpa, uint64_t left,
+		      const struct pt_format *f)
+{
+	for (int level = f->max_leaf_level; level > 1; level--) {
+		uint64_t sz = LEVEL_SIZE(level);
+
+		if (!((gpa | hpa) & (sz - 1)) && left >= sz)
+			return level;
+	}
+	return 1;
+}
+
+uint64_t pt_build(const struct gpa_map *m, const struct pt_format *f,
+		  const struct pt_alloc *a)
+{
+	uint64_t root_phys;
+	uint64_t *root = a->alloc_page(a->ctx, &root_phys);
+
+	if (!root)
+		return 0;
+	for (uint32_t i = 0; i < m->nr; i++) {
+		const struct gpa_region *r = &m->r[i];
+		uint64_t off = 0;
+
+		while (off < r->size) {
+			int level = best_level(r->gpa + off, r->hpa + off,
+					       r->size - off, f);
+
+			if (!map_page(root, r->gpa + off, r->hpa + off, level, r,
+				      f, a))
+				return 0;
+			off += LEVEL_SIZE(level);
+		}
+	}
+	return root_phys;
+}
+
+uint64_t pt_lookup(uint64_t root, uint64_t gpa, const struct pt_format *f,
+		   const struct pt_alloc *a, int *level)
+{
+	uint64_t *t = a->phys_to_virt(a->ctx, root);
+
+	for (int l = 4; l >= 1; l--) {
+		uint64_t e = t[INDEX(gpa, l)];
+
+		if (!f->is_present(e))
+			return 0;
+		if (f->is_leaf(e, l)) {
+			*level = l;
+			return e;
+		}
+		t = a->phys_to_virt(a->ctx, e & f->addr_mask);
+	}
+	return 0;
+}

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef CORRAL_PT_BUILD_H
+#define CORRAL_PT_BUILD_H
+#include "gpa_map.h"
+#include "pt_format.h"
+
+/* Page-table pages come from the caller, so the builder is host-testable.
+ * alloc returns a zeroed 4 KiB page and its physical address, or NULL. */
+struct pt_alloc {
+	void *(*alloc_page)(void *ctx, uint64_t *phys);
+	void *(*phys_to_virt)(void *ctx, uint64_t phys);
+	void *ctx;
+};
+
+/* Builds 4-level tables for every region of the map, with the largest pages
+ * that alignment and the format allow. Returns the root's physical address,
+ * or 0 when memory runs out. */
+uint64_t pt_build(const struct gpa_map *m, const struct pt_format *f,
+		  const struct pt_alloc *a);
+
+/* Software walk: the leaf entry mapping gpa (and its level), or 0. */
+uint64_t pt_lookup(uint64_t root, uint64_t gpa, const struct pt_format *f,
+		   const struct pt_alloc *a, int *level);
+
+#endif

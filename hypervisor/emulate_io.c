@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Port I/O from guests. Every port exits (the I/O bitmaps are all ones);
+ * the VM's devices claim theirs, PCI configuration mechanism #1 answers
+ * "no device", and any other port reads as all ones (an absent ISA device)
+ * and is logged once per VM.
+ */
+#include <exits.h>
+#include <log.h>
+#include <vm.h>
+#include <x86.h>
+
+#define PORT_POST 0x80
+#define PCI_CONF1_ADDR 0xcf8
+#define PCI_CONF1_DATA 0xcfc
+
+static uint32_t pci_conf1_addr;
+
+static void log_port_once(struct vm *vm, uint16_t port, bool in, uint8_t size)
+{
+	if (vm->io_logged[port / 8] & (1u << (port % 8)))
+		return;
+	vm->io_logged[port / 8] |= 1u << (port % 8);
+	pr_info("vm %s: %s of unemulated port 0x%x (%u bytes): %s", vm->name,
+		in ? "read" : "write", port, size,
+		in ? "reads as all ones" : "ignored");
+}
+
+static bool pci_conf1(uint16_t port, uint8_t size, bool in, uint32_t *val)
+{
+	if (port == PCI_CONF1_ADDR && size == 4) {
+		if (in)
+			*val = pci_conf1_addr;
+		else
+			pci_conf1_addr = *val;
+		return true;
+	}
+	if (port >= PCI_CONF1_DATA && port < PCI_CONF1_DATA + 4) {
+		if (in)
+			*val = 0xffffffff; /* no device (PCI 3.0 6.1) */
+		return true;
+	}
+	return false;
+}
+
+static bool dispatch(struct vm *vm, uint16_t port, uint8_t size, bool in,
+		     uint32_t *val)
+{
+	if (port >= VUART_BASE && port < VUART_BASE + 8) {
+		if (in)
+			*val = vuart_read(&vm->uart, port - VUART_BASE);
+		else
+			vuart_write(&vm->uart, port - VUART_BASE, (uint8_t)*val);
+		vm_update_uart_irq(vm);
+		return true;
+	}
+	if (vpm_io(&vm->pm, port, size, in, val, rdtsc()))
+		return true;
+	if (pci_conf1(port, size, in, val))
+		return true;
+	if (port == PORT_POST && !in)
+		return true; /* Linux's I/O delay: write-only, silent */
+	return false;
+}
+
+static void merge_in(struct vcpu *v, uint8_t size, uint32_t val)
+{
+	uint64_t *rax = &v->gpr[GPR_RAX];
+
+	if (size == 4)
+		*rax = val; /* a 32-bit destination zero-extends */
+	else if (size == 2)
+		*rax = (*rax & ~0xffffull) | (val & 0xffff);
+	else
+		*rax = (*rax & ~0xffull) | (val & 0xff);
+}
+
+static void act_on_pm_event(struct vm *vm)
+{
+	if (vm->pm.event == VPM_POWEROFF)
+		vm_stop(vm, VM_STOP_POWEROFF, "ACPI S5 (soft-off)");
+	else if (vm->pm.event == VPM_RESET)
+		vm_stop(vm, VM_STOP_REBOOT, "reset through port 0xcf9");
+	vm->pm.event = VPM_NONE;
+}
+
+void handle_io(struct vcpu *v, const struct vcpu_exit *e)
+{
+	struct vm *vm = v->vm;
+	uint8_t size = e->io.size;
+	uint32_t mask = size == 4 ? 0xffffffffu : (1u << (8 * size)) - 1;
+	uint32_t val = e->io.in ? 0 : (uint32_t)v->gpr[GPR_RAX] & mask;
+
+	if (e->io.string) {
+		vm_stop(vm, VM_STOP_CRASH,
+			"string I/O (INS/OUTS) on port 0x%x is not supported",
+			e->io.port);
+		return;
+	}
+	if (!dispatch(vm, e->io.port, size, e->io.in, &val)) {
+		log_port_once(vm, e->io.port, e->io.in, size);
+		val = 0xffffffff;
+	}
+	if (e->io.in)
+		merge_in(v, size, val & mask);
+	backend()->skip_insn(v, e->insn_len);
+	if (vm->pm.event != VPM_NONE)
+		act_on_pm_event(vm);
+}

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The system configuration: one flattened device tree (compiled by dtc from
+ * a DTS) that names every VM. docs/config.md is the reference for the schema.
+ *
+ * Pure logic: builds into the freestanding hypervisor and host unit tests.
+ * A hostile or corrupted DTB must never make the parser read out of bounds.
+ */
+#ifndef CORRAL_CONFIG_H
+#define CORRAL_CONFIG_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CONFIG_MAX_VMS 16
+#define CONFIG_NAME_MAX 32 /* including the NUL: names have 1..31 chars */
+#define CONFIG_PATH_MAX 128
+#define CONFIG_BOOTARGS_MAX 1024
+#define CONFIG_NODE_MAX 64
+
+/* The root node must carry this in its compatible list. */
+#define CONFIG_COMPATIBLE "corral,system-1"
+
+/*
+ * memory-mib limits. Below 32 MiB no x86-64 Linux can run; the real need of
+ * a given kernel (pref_address + init_size + initrd) is checked when the VM
+ * is loaded, by linux_layout_plan(), which names the number it needs.
+ */
+#define CONFIG_MEMORY_MIB_MIN 32
+#define CONFIG_MEMORY_MIB_MAX 65536
+#define CONFIG_VCPUS_MIN 1
+#define CONFIG_VCPUS_MAX 64
+#define CONFIG_VCPUS_DEFAULT 1
+
+enum vm_class { VM_CLASS_CLIENT, VM_CLASS_DRIVER };
+enum restart_policy { RESTART_NEVER, RESTART_ON_CRASH, RESTART_ALWAYS };
+enum config_severity { CONFIG_WARNING, CONFIG_ERROR };
+
+struct vm_config {
+	char node[CONFIG_NODE_MAX]; /* "/vms/vm@0" */
+	char name[CONFIG_NAME_MAX];
+	enum vm_class vm_class;
+	uint32_t memory_mib;
+	uint32_t vcpus;
+	char kernel[CONFIG_PATH_MAX];
+	char initrd[CONFIG_PATH_MAX]; /* "" if none */
+	char bootargs[CONFIG_BOOTARGS_MAX];
+	enum restart_policy restart;
+	bool valid; /* false: an error was reported; this VM must not start */
+};
+
+struct system_config {
+	uint32_t nr_vms; /* VM nodes parsed, valid or not (<= CONFIG_MAX_VMS) */
+	struct vm_config vms[CONFIG_MAX_VMS];
+};
+
+/*
+ * Receives every problem the parser finds. `node` is a full path ("/",
+ * "/vms", "/vms/vm@1"); `property` is the property's name, or NULL when
+ * the problem concerns the node itself (a missing node, an unknown
+ * subnode, too many VMs). All strings live only for the call.
+ */
+typedef void (*config_report_fn)(void *ctx, enum config_severity sev,
+				 const char *node, const char *property,
+				 const char *message);
+
+/*
+ * Parses the DTB at dtb[0..size) into *out. Returns the number of valid VMs
+ * (0 is possible), or a negative value if the DTB as a whole is unusable:
+ * bad header, blob larger than `size`, wrong or missing root compatible, no
+ * /vms node, or a structure libfdt cannot walk. Every problem, fatal or
+ * not, is reported through `report` (which may be NULL).
+ */
+int config_parse(const void *dtb, size_t size, struct system_config *out,
+		 config_report_fn report, void *ctx);
+
+/* "client"/"driver", "never"/"on-crash"/"always": the DTS spellings. */
+const char *config_class_name(enum vm_class c);
+const char *config_restart_name(enum restart_policy r);
+
+#endif /* CORRAL_CONFIG_H */

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Per-VM ACPI tables: RSDP, RSDT, XSDT, FADT, FACS, DSDT and MADT.
+ *
+ * The FADT is a classic (not hardware-reduced) one with a PM timer block,
+ * because that is what stock Linux 6.1 needs to calibrate the TSC (see
+ * docs/guest-acpi.md). The hypervisor emulates the fixed-hardware registers
+ * named below; these tables only tell the guest where they are.
+ *
+ * Pure logic: builds into the freestanding hypervisor and host unit tests.
+ */
+#ifndef CORRAL_GUEST_ACPI_H
+#define CORRAL_GUEST_ACPI_H
+#include <stddef.h>
+#include <stdint.h>
+
+/* Fixed-hardware I/O ports (ACPI 6.4 §4.8.3). */
+#define GACPI_PM1A_EVT_PORT 0x600 /* 4 bytes: PM1_STS (2) + PM1_EN (2) */
+#define GACPI_PM1A_CNT_PORT 0x604 /* 2 bytes: SCI_EN bit 0, SLP_TYP 10-12, SLP_EN 13 */
+#define GACPI_PM_TMR_PORT 0x608 /* 4 bytes, 24-bit counter at 3.579545 MHz */
+#define GACPI_PM1_EVT_LEN 4
+#define GACPI_PM1_CNT_LEN 2
+#define GACPI_PM_TMR_LEN 4
+#define GACPI_PM_TMR_HZ 3579545u
+#define GACPI_PM_TMR_MASK 0x00FFFFFFu /* TMR_VAL_EXT clear: 24 bits */
+
+/* PM1 control register bits (ACPI 6.4 §4.8.3.2.1). */
+#define GACPI_PM1_CNT_SCI_EN (1u << 0)
+#define GACPI_PM1_CNT_SLP_TYP_SHIFT 10
+#define GACPI_PM1_CNT_SLP_TYP_MASK (7u << GACPI_PM1_CNT_SLP_TYP_SHIFT)
+#define GACPI_PM1_CNT_SLP_EN (1u << 13)
+
+/* Reset register (ACPI 6.4 §4.8.3.6): one byte written to an I/O port. */
+#define GACPI_RESET_PORT 0xCF9
+#define GACPI_RESET_VALUE 0x06
+
+/* SLP_TYP that \_S5 names; SLP_EN with this type powers the VM off. */
+#define GACPI_SLP_TYP_S5 5
+
+#define GACPI_SCI_IRQ 9
+#define GACPI_IOAPIC_GPA 0xFEC00000u
+#define GACPI_LAPIC_GPA 0xFEE00000u
+
+struct guest_acpi_params {
+	uint64_t base_gpa; /* where the buffer sits in guest-physical space (0xE0000) */
+	uint32_t nr_vcpus; /* LAPIC/x2APIC ids 0..nr_vcpus-1 */
+	uint8_t ioapic_id; /* distinct from the LAPIC ids */
+};
+
+/*
+ * Builds RSDP (rev 2, 36 bytes, both checksums), RSDT and XSDT, FADT, FACS,
+ * DSDT and MADT into `buf` (host pointer to the region at base_gpa).
+ * Returns the bytes used, or 0 if buf_size is too small or the parameters
+ * are unusable (nr_vcpus 0, ioapic_id among the LAPIC ids, or the buffer
+ * not wholly below 4 GiB, which the RSDT's 32-bit pointers need).
+ * *rsdp_gpa gets the RSDP's guest-physical address: the first byte of the
+ * buffer, so base_gpa must be 16-byte aligned (ACPI 6.4 §5.2.5.1).
+ */
+size_t guest_acpi_build(void *buf, size_t buf_size,
+			const struct guest_acpi_params *p, uint64_t *rsdp_gpa);
+
+/*
+ * Internal, for guest_acpi.c: writes the DSDT's AML (the definition block
+ * body that follows the table header) into aml[0..cap). Returns the bytes
+ * written, or 0 if cap is too small.
+ */
+size_t guest_acpi_dsdt_aml(uint8_t *aml, size_t cap,
+			   const struct guest_acpi_params *p);
+
+#endif

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The vCPU-backend interface: everything the core asks of VT-x (vmx/) or
+ * AMD-V (svm/). The core never includes a backend's headers; a backend turns
+ * its exits into a struct vcpu_exit and handles what is purely its own
+ * business (control-register shadows, event re-injection) itself.
+ */
+#ifndef CORRAL_VCPU_BACKEND_H
+#define CORRAL_VCPU_BACKEND_H
+#include <stdint.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+struct vm;
+struct vcpu;
+struct percpu;
+
+enum vcpu_exit_reason {
+	EXIT_NONE,	/* nothing for the core (timer, host interrupt, window) */
+	EXIT_CPUID,
+	EXIT_RDMSR,
+	EXIT_WRMSR,
+	EXIT_IO,
+	EXIT_HLT,
+	EXIT_NPF,	/* EPT violation / nested page fault */
+	EXIT_HYPERCALL,
+	EXIT_SHUTDOWN,	/* triple fault */
+	EXIT_FAILED,	/* the backend cannot go on; `why` says why */
+};
+
+struct vcpu_exit {
+	enum vcpu_exit_reason reason;
+	uint8_t insn_len; /* 0 when the hardware did not say (core decodes) */
+	union {
+		struct {
+			uint16_t port;
+			uint8_t size;
+			bool in, string, rep;
+		} io;
+		struct {
+			uint32_t index;
+		} msr;
+		struct {
+			uint64_t gpa;
+			bool write, fetch;
+		} npf;
+	};
+	char why[128];
+};
+
+/* The architectural state a vCPU starts in (Linux 64-bit boot protocol). */
+struct vcpu_boot_state {
+	uint64_t rip, rsp, rsi, rflags;
+	uint64_t cr0, cr3, cr4, efer;
+	uint64_t gdt_base;
+	uint16_t gdt_limit;
+	uint16_t cs, ds; /* flat 64-bit code / data selectors */
+};
+
+/* What the core needs to know about the guest's current mode. */
+struct vcpu_mode {
+	uint64_t rip, rflags, cr0, cr3, cr4, efer;
+	bool long_mode; /* CS.L with EFER.LMA */
+	bool default_32; /* CS.D */
+	uint8_t cpl;
+};
+
+struct vcpu_backend {
+	const char *name; /* "vmx" or "svm", used in logs and markers */
+	/* Can this CPU run the backend? On false, `why` names what is missing. */
+	bool (*probe)(char *why, size_t n);
+	/* Turns virtualization on for the calling pCPU. */
+	int (*cpu_enable)(struct percpu *pc, char *why, size_t n);
+	/* Builds the VM's second-stage tables from vm->map. */
+	int (*vm_init)(struct vm *vm, char *why, size_t n);
+	void (*vm_destroy)(struct vm *vm);
+	int (*vcpu_init)(struct vcpu *v, const struct vcpu_boot_state *s,
+			 char *why, size_t n);
+	void (*vcpu_destroy)(struct vcpu *v);
+	/* Enters the guest; returns at the next exit the core must see. */
+	void (*vcpu_run)(struct vcpu *v, struct vcpu_exit *e);
+	void (*get_mode)(struct vcpu *v, struct vcpu_mode *m);
+	/* RIP += len, dropping any STI/MOV-SS interrupt shadow. */
+	void (*skip_insn)(struct vcpu *v, uint8_t len);
+	bool (*set_efer)(struct vcpu *v, uint64_t efer);
+	/* Interrupt delivery (SDM 3C 26.3.2.5 / APM 15.20). */
+	bool (*irq_injectable)(struct vcpu *v);
+	void (*inject_irq)(struct vcpu *v, uint8_t vector);
+	void (*request_irq_window)(struct vcpu *v, bool on);
+	void (*inject_exception)(struct vcpu *v, uint8_t vector, bool has_error,
+				 uint32_t error);
+	/* Leave the guest at or soon after this TSC value (0: no deadline). */
+	void (*set_deadline)(struct vcpu *v, uint64_t tsc);
+};
+
+extern const struct vcpu_backend vmx_backend;
+
+#endif

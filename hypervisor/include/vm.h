@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef CORRAL_VM_H
+#define CORRAL_VM_H
+#include <stdint.h>
+#include <stdbool.h>
+#include <gpa_map.h>
+#include <config.h>
+#include <vuart.h>
+#include <vioapic.h>
+#include <vpm.h>
+#include <vcpu_backend.h>
+
+#define VM_MAX_VCPUS 1 /* multi-vCPU VMs come with the scheduler */
+
+enum vm_state { VM_CREATED, VM_RUNNING, VM_STOPPED };
+
+enum vm_stop_reason {
+	VM_STOP_NONE,
+	VM_STOP_POWEROFF,
+	VM_STOP_REBOOT,
+	VM_STOP_CRASH,	/* triple fault, unsupported guest behaviour */
+	VM_STOP_ERROR,	/* corral could not go on with it */
+};
+
+struct vcpu;
+
+struct vm {
+	uint32_t id;
+	const struct vm_config *cfg;
+	const char *name;
+	volatile enum vm_state state;
+	enum vm_stop_reason stop_reason;
+	char stop_detail[160];
+
+	uint8_t *ram; /* host pointer of GPA 0 (identity mapped) */
+	uint64_t ram_size;
+	struct gpa_map map;
+	uint64_t stage2_root; /* EPT/NPT root built from `map` by the backend */
+	void *arch;
+
+	struct vuart uart;
+	struct vioapic ioapic;
+	struct vpm pm;
+	uint64_t start_tsc;
+
+	uint32_t nr_vcpus;
+	struct vcpu *vcpus[VM_MAX_VCPUS];
+	uint32_t pcpu; /* where its vCPUs run (until the scheduler lands) */
+	struct vcpu_boot_state boot;
+
+	uint8_t io_logged[65536 / 8];
+};
+
+/* Creates the VM from its config: memory, map, Linux image. NULL on error
+ * (already reported, naming the VM). */
+struct vm *vm_create(uint32_t id, const struct vm_config *cfg);
+void vm_stop(struct vm *vm, enum vm_stop_reason why, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Host pointer for [gpa, gpa+len) if it lies inside the VM's RAM, else NULL. */
+void *vm_gpa_to_host(struct vm *vm, uint64_t gpa, uint64_t len);
+const char *vm_stop_reason_name(enum vm_stop_reason r);
+/* Creates the vCPUs on the calling pCPU and runs them until the VM stops. */
+int vm_start_vcpus(struct vm *vm);
+
+#endif

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The vCPU run loop: deliver pending interrupts, enter the guest, handle the
+ * exit; HLT waits here until the vCPU's next interrupt or timer.
+ */
+#include <cpuid_policy.h>
+#include <corral/hypercall.h>
+#include <exits.h>
+#include <log.h>
+#include <vm.h>
+#include <x86.h>
+
+static const struct vcpu_backend *active_backend;
+
+const struct vcpu_backend *backend(void)
+{
+	return active_backend;
+}
+
+void backend_select(const struct vcpu_backend *b)
+{
+	active_backend = b;
+}
+
+static struct cpuid_regs host_cpuid(uint32_t leaf, uint32_t sub)
+{
+	return cpuid_count(leaf, sub);
+}
+
+static void handle_cpuid(struct vcpu *v, const struct vcpu_exit *e)
+{
+	struct cpuid_policy p = {
+		.apic_id = v->lapic.id,
+		.nr_vcpus = v->vm->nr_vcpus,
+		.hypercall_abi = CORRAL_HYPERCALL_ABI_VERSION,
+	};
+	struct cpuid_regs r = cpuid_guest((uint32_t)v->gpr[GPR_RAX],
+					  (uint32_t)v->gpr[GPR_RCX], &p, host_cpuid);
+
+	v->gpr[GPR_RAX] = r.eax;
+	v->gpr[GPR_RBX] = r.ebx;
+	v->gpr[GPR_RCX] = r.ecx;
+	v->gpr[GPR_RDX] = r.edx;
+	backend()->skip_insn(v, e->insn_len ? e->insn_len : 2);
+}
+
+/* Moves the highest deliverable vector into the guest, or asks for an exit
+ * as soon as the guest can take it (SDM 3C 26.3.2.5 / APM 15.21.4). */
+static void deliver_interrupts(struct vcpu *v)
+{
+	const struct vcpu_backend *b = backend();
+	int vec;
+
+	vlapic_timer_update(&v->lapic, rdtsc());
+	vec = vlapic_pending(&v->lapic);
+	if (vec < 0) {
+		b->request_irq_window(v, false);
+		return;
+	}
+	if (b->irq_injectable(v)) {
+		vlapic_accept(&v->lapic, (uint8_t)vec);
+		b->inject_irq(v, (uint8_t)vec);
+		b->request_irq_window(v, false);
+	} else {
+		b->request_irq_window(v, true);
+	}
+}
+
+static void handle_hlt(struct vcpu *v, const struct vcpu_exit *e)
+{
+	struct vcpu_mode m;
+
+	backend()->skip_insn(v, e->insn_len ? e->insn_len : 1);
+	backend()->get_mode(v, &m);
+	if (!(m.rflags & X86_RFLAGS_IF)) {
+		/* Nothing can wake it: Linux's halt/poweroff without ACPI. */
+		vm_stop(v->vm, VM_STOP_POWEROFF, "halted with interrupts disabled");
+		return;
+	}
+	for (;;) {
+		uint64_t now = rdtsc();
+		uint64_t deadline = vlapic_next_deadline(&v->lapic);
+
+		vlapic_timer_update(&v->lapic, now);
+		if (vlapic_pending(&v->lapic) >= 0)
+			return;
+		if (!deadline) {
+			vm_stop(v->vm, VM_STOP_CRASH,
+				"halted with no interrupt source armed (hung)");
+			return;
+		}
+		cpu_relax();
+	}
+}
+
+static void handle_exit(struct vcpu *v, const struct vcpu_exit *e)
+{
+	switch (e->reason) {
+	case EXIT_NONE:
+		return;
+	case EXIT_CPUID:
+		handle_cpuid(v, e);
+		return;
+	case EXIT_RDMSR:
+		handle_rdmsr(v, e);
+		return;
+	case EXIT_WRMSR:
+		handle_wrmsr(v, e);
+		return;
+	case EXIT_IO:
+		handle_io(v, e);
+		return;
+	case EXIT_HLT:
+		handle_hlt(v, e);
+		return;
+	case EXIT_NPF:
+		handle_npf(v, e);
+		return;
+	case EXIT_HYPERCALL:
+		handle_hypercall(v, e);
+		return;
+	case EXIT_SHUTDOWN:
+		vm_stop(v->vm, VM_STOP_CRASH, "triple fault (shutdown)");
+		return;
+	case EXIT_FAILED:
+		vm_stop(v->vm, VM_STOP_ERROR, "%s", e->why);
+		return;
+	}
+}
+
+void vcpu_run_loop(struct vcpu *v)
+{
+	struct vcpu_exit e;
+
+	while (v->vm->state == VM_RUNNING) {
+		deliver_interrupts(v);
+		backend()->set_deadline(v, vlapic_next_deadline(&v->lapic));
+		backend()->vcpu_run(v, &e);
+		handle_exit(v, &e);
+	}
+}

@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: MIT
+/*
+ * A VM from its config: RAM, the guest-physical map, the platform devices,
+ * ACPI tables, and a stock Linux kernel placed by the 64-bit boot protocol.
+ */
+#include <boot.h>
+#include <bzimage.h>
+#include <format.h>
+#include <guest_acpi.h>
+#include <linux_boot.h>
+#include <log.h>
+#include <page_alloc.h>
+#include <string.h>
+#include <timekeeping.h>
+#include <vcpu.h>
+#include <vm.h>
+#include <x86.h>
+
+#define GUEST_STACK_GPA 0x8ff0 /* below the boot page tables; Linux sets its own */
+
+static void console_emit(void *ctx, const char *line, size_t n)
+{
+	struct vm *vm = ctx;
+	char prefix[40];
+
+	snprintf(prefix, sizeof(prefix), "[%s] ", vm->name);
+	log_raw_line(prefix, line, n);
+}
+
+static void ioapic_deliver(void *ctx, const struct vioapic_msg *m)
+{
+	struct vm *vm = ctx;
+
+	/* One vCPU per VM for now: every destination is vCPU 0. */
+	if (m->delivery_mode == 0 || m->delivery_mode == 1)
+		vlapic_set_irq(&vm->vcpus[0]->lapic, m->vector, m->level);
+}
+
+void vm_update_uart_irq(struct vm *vm)
+{
+	vioapic_set_pin(&vm->ioapic, VUART_IRQ, vuart_irq_level(&vm->uart));
+}
+
+const char *vm_stop_reason_name(enum vm_stop_reason r)
+{
+	switch (r) {
+	case VM_STOP_POWEROFF: return "powered off";
+	case VM_STOP_REBOOT: return "rebooted";
+	case VM_STOP_CRASH: return "crashed";
+	case VM_STOP_ERROR: return "stopped by an error";
+	default: return "stopped";
+	}
+}
+
+void vm_stop(struct vm *vm, enum vm_stop_reason why, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (vm->state == VM_STOPPED)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(vm->stop_detail, sizeof(vm->stop_detail), fmt, ap);
+	va_end(ap);
+	vm->stop_reason = why;
+	vm->state = VM_STOPPED;
+}
+
+void *vm_gpa_to_host(struct vm *vm, uint64_t gpa, uint64_t len)
+{
+	const struct gpa_region *r = gpa_map_lookup(&vm->map, gpa);
+
+	if (!r || len > r->size || gpa - r->gpa > r->size - len)
+		return NULL;
+	return (void *)(r->hpa + (gpa - r->gpa));
+}
+
+static void vm_error(const struct vm_config *cfg, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	pr_err("vm %s (%s): %s; this VM does not start", cfg->name, cfg->node, msg);
+}
+
+static const struct boot_module *need_module(const struct vm_config *cfg,
+					     const char *path, const char *prop)
+{
+	const struct boot_module *m = boot_module_find(path);
+
+	if (!m)
+		vm_error(cfg, "property \"%s\": file %s was not loaded", prop, path);
+	return m;
+}
+
+static bool map_ram(struct vm *vm, const struct linux_layout *l, uint64_t hpa)
+{
+	const char *why = gpa_map_add(&vm->map, 0, hpa, l->low_ram_end, GPA_RWX,
+				      GPA_MEM_WB);
+
+	if (!why && l->high_ram_size)
+		why = gpa_map_add(&vm->map, LB_HIGH_RAM_GPA, hpa + l->low_ram_end,
+				  l->high_ram_size, GPA_RWX, GPA_MEM_WB);
+	if (why)
+		vm_error(vm->cfg, "guest-physical map: %s", why);
+	return !why;
+}
+
+static bool load_linux(struct vm *vm, const struct boot_module *kernel,
+		       const struct boot_module *initrd)
+{
+	const struct vm_config *cfg = vm->cfg;
+	static char cmdline[CONFIG_BOOTARGS_MAX + 64];
+	struct bzimage_info bz;
+	struct linux_layout l;
+	struct guest_acpi_params ap = { .base_gpa = LB_ACPI_GPA, .nr_vcpus = 1,
+					.ioapic_id = 1 };
+	uint64_t rsdp;
+	const char *why;
+
+	if (bzimage_parse((void *)kernel->phys, kernel->size, &bz, &why)) {
+		vm_error(cfg, "property \"kernel\": %s: %s", cfg->kernel, why);
+		return false;
+	}
+	if (linux_build_cmdline(cmdline, sizeof(cmdline), cfg->bootargs,
+				cfg->name, bz.cmdline_size) < 0) {
+		vm_error(cfg, "property \"bootargs\": too long for this kernel (%u bytes)",
+			 bz.cmdline_size);
+		return false;
+	}
+	if (linux_layout_plan(&bz, vm->ram_size, initrd ? initrd->size : 0,
+			      strlen(cmdline), &l, &why)) {
+		vm_error(cfg, "property \"memory-mib\": %s", why);
+		return false;
+	}
+	if (!guest_acpi_build(vm->ram + LB_ACPI_GPA, LB_ACPI_SIZE, &ap, &rsdp)) {
+		vm_error(cfg, "cannot build the ACPI tables");
+		return false;
+	}
+	if (!map_ram(vm, &l, (uint64_t)vm->ram))
+		return false;
+	linux_load(vm->ram, &l, &bz, (void *)kernel->phys,
+		   initrd ? (void *)initrd->phys : NULL, cmdline, rsdp);
+	vm->boot = (struct vcpu_boot_state){
+		.rip = l.entry_gpa,
+		.rsp = GUEST_STACK_GPA,
+		.rsi = l.zero_page_gpa,
+		.rflags = X86_RFLAGS_FIXED,
+		.cr0 = X86_CR0_PE | X86_CR0_ET | X86_CR0_NE | X86_CR0_PG,
+		.cr3 = l.pml4_gpa,
+		.cr4 = X86_CR4_PAE,
+		.efer = X86_EFER_LME | X86_EFER_LMA,
+		.gdt_base = l.gdt_gpa,
+		.gdt_limit = LB_GDT_LIMIT,
+		.cs = LB_BOOT_CS,
+		.ds = LB_BOOT_DS,
+	};
+	pr_info("vm %s: kernel %s (boot protocol %u.%02u) at 0x%llx, initrd %llu KiB at 0x%llx, %llu MiB RAM",
+		cfg->name, cfg->kernel, bz.protocol >> 8, bz.protocol & 0xff,
+		(unsigned long long)l.kernel_gpa,
+		(unsigned long long)(l.initrd_size >> 10),
+		(unsigned long long)l.initrd_gpa,
+		(unsigned long long)(vm->ram_size >> 20));
+	return true;
+}
+
+static void init_devices(struct vm *vm)
+{
+	vuart_init(&vm->uart, console_emit, vm);
+	vioapic_init(&vm->ioapic, 1, ioapic_deliver, vm);
+	vpm_init(&vm->pm, tsc_hz, rdtsc(), boot_wall);
+}
+
+struct vm *vm_create(uint32_t id, const struct vm_config *cfg)
+{
+	const struct boot_module *kernel, *initrd = NULL;
+	struct vm *vm;
+	char why[128];
+
+	if (cfg->vcpus > VM_MAX_VCPUS) {
+		vm_error(cfg, "property \"vcpus\": %u vCPUs requested, corral runs %u per VM so far",
+			 cfg->vcpus, VM_MAX_VCPUS);
+		return NULL;
+	}
+	kernel = need_module(cfg, cfg->kernel, "kernel");
+	if (cfg->initrd[0])
+		initrd = need_module(cfg, cfg->initrd, "initrd");
+	if (!kernel || (cfg->initrd[0] && !initrd))
+		return NULL;
+	vm = page_alloc(sizeof(*vm), PAGE_SIZE, ALLOC_ANYWHERE);
+	if (!vm) {
+		vm_error(cfg, "out of memory");
+		return NULL;
+	}
+	vm->id = id;
+	vm->cfg = cfg;
+	vm->name = cfg->name;
+	vm->nr_vcpus = 1;
+	vm->ram_size = (uint64_t)cfg->memory_mib << 20;
+	vm->ram = page_alloc(vm->ram_size, SZ_2M, ALLOC_ANYWHERE);
+	if (!vm->ram) {
+		vm_error(cfg, "property \"memory-mib\": cannot allocate %u MiB (%llu MiB free)",
+			 cfg->memory_mib,
+			 (unsigned long long)(page_alloc_free_bytes() >> 20));
+		page_free(vm, sizeof(*vm));
+		return NULL;
+	}
+	gpa_map_init(&vm->map);
+	init_devices(vm);
+	if (!load_linux(vm, kernel, initrd) ||
+	    backend()->vm_init(vm, why, sizeof(why))) {
+		if (vm->map.nr)
+			vm_error(cfg, "%s", why);
+		page_free(vm->ram, vm->ram_size);
+		page_free(vm, sizeof(*vm));
+		return NULL;
+	}
+	vm->state = VM_CREATED;
+	return vm;
+}
+
+/* Runs on the pCPU that owns the VM: the VMCS/VMCB lives there. */
+int vm_start_vcpus(struct vm *vm)
+{
+	struct vcpu *v = page_alloc(sizeof(*v), PAGE_SIZE, ALLOC_ANYWHERE);
+	char why[128];
+
+	if (!v) {
+		vm_error(vm->cfg, "out of memory for its vCPU");
+		return -1;
+	}
+	v->vm = vm;
+	v->id = 0;
+	vlapic_init(&v->lapic, 0, true);
+	vm->vcpus[0] = v;
+	if (backend()->vcpu_init(v, &vm->boot, why, sizeof(why))) {
+		vm_error(vm->cfg, "%s", why);
+		return -1;
+	}
+	vm->start_tsc = rdtsc();
+	vm->state = VM_RUNNING;
+	pr_info("vm %s: starting on cpu %u", vm->name, vm->pcpu);
+	vcpu_run_loop(v);
+	vuart_flush(&vm->uart);
+	pr_info("vm %s: %s (%s) after %llu exits", vm->name,
+		vm_stop_reason_name(vm->stop_reason), vm->stop_detail,
+		(unsigned long long)v->exits);
+	return 0;
+}

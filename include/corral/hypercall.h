@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * corral's hypercall ABI (docs/hypercalls.md). Shared with guest code such
+ * as the mapper modules. A hypercall is VMCALL (Intel) or VMMCALL (AMD) at
+ * CPL 0 with the call number in RAX and arguments in RDI, RSI, RDX; the
+ * result comes back in RAX: >= 0 success, a negative errno on failure.
+ */
+#ifndef CORRAL_HYPERCALL_ABI_H
+#define CORRAL_HYPERCALL_ABI_H
+#include <stdint.h>
+
+#define CORRAL_HYPERCALL_ABI_VERSION 1
+
+enum corral_hypercall {
+	HC_ABI_VERSION = 0,	/* -> CORRAL_HYPERCALL_ABI_VERSION */
+	HC_CONSOLE_WRITE = 1,	/* rdi = GPA of bytes, rsi = length (<= 4096) */
+	HC_VM_INFO = 2,		/* rdi = GPA of a struct corral_vm_info to fill */
+};
+
+#define CORRAL_EPERM 1
+#define CORRAL_EFAULT 14
+#define CORRAL_EINVAL 22
+#define CORRAL_ENOSYS 38
+
+#define HC_CONSOLE_WRITE_MAX 4096
+
+struct corral_vm_info {
+	uint32_t abi_version;
+	uint32_t vm_id;
+	uint32_t nr_vcpus;
+	uint32_t memory_mib;
+	char name[32]; /* NUL-terminated */
+};
+
+#endif

@@ -1,0 +1,5 @@
+# Per-VM ACPI tables (hypervisor/guest_acpi*.c), parsed back byte by byte.
+corral_unit_test(guest_acpi
+	${PROJECT_SOURCE_DIR}/tests/unit/test_guest_acpi.c
+	${PROJECT_SOURCE_DIR}/hypervisor/guest_acpi.c
+	${PROJECT_SOURCE_DIR}/hypervisor/guest_acpi_dsdt.c)

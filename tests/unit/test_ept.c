@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: MIT
+/* EPT construction from a guest-physical map: large pages where aligned,
+ * 4 KiB elsewhere, rights and memory type per region, nothing else mapped. */
+#include <gpa_map.h>
+#include <pt_build.h>
+#include <stdlib.h>
+#include <string.h>
+#include "test.h"
+
+#define MAX_PAGES 4096
+static uint8_t pool[MAX_PAGES][4096] __attribute__((aligned(4096)));
+static unsigned used, limit = MAX_PAGES;
+
+/* "Physical" addresses are offsets into the pool plus a fake base. */
+#define FAKE_BASE 0x10000000ull
+
+static void *alloc_page(void *ctx, uint64_t *phys)
+{
+	if (used >= limit)
+		return NULL;
+	memset(pool[used], 0, 4096);
+	*phys = FAKE_BASE + (uint64_t)used * 4096;
+	return pool[used++];
+}
+
+static void *phys_to_virt(void *ctx, uint64_t phys)
+{
+	return pool[(phys - FAKE_BASE) / 4096];
+}
+
+static const struct pt_alloc alloc = { alloc_page, phys_to_virt, NULL };
+
+static void test_ram_2m_pages(void)
+{
+	struct gpa_map m;
+	uint64_t root, e;
+	int level;
+
+	used = 0;
+	gpa_map_init(&m);
+	CHECK(gpa_map_add(&m, 0, 0x40000000, 256ull << 20, GPA_RWX, GPA_MEM_WB) == NULL);
+	root = pt_build(&m, &ept_format, &alloc);
+	CHECK(root != 0);
+	/* 1 PML4 + 1 PDPT + 1 PD: 128 2 MiB leaves, no page tables. */
+	CHECK_EQ(used, 3);
+	e = pt_lookup(root, 0x1234567, &ept_format, &alloc, &level);
+	CHECK_EQ(level, 2);
+	CHECK_EQ(e & 0x000ffffffffff000ull, 0x40000000 + 0x1200000);
+	CHECK_EQ(e & 7, 7);		/* R W X */
+	CHECK_EQ((e >> 3) & 7, 6);	/* write-back */
+	CHECK(e & (1 << 7));		/* large page */
+	/* Beyond RAM, the IOAPIC page, and high memory are not mapped. */
+	CHECK_EQ(pt_lookup(root, 256ull << 20, &ept_format, &alloc, &level), 0);
+	CHECK_EQ(pt_lookup(root, 0xfec00000, &ept_format, &alloc, &level), 0);
+	CHECK_EQ(pt_lookup(root, 0x40000000, &ept_format, &alloc, &level), 0);
+}
+
+static void test_unaligned_4k(void)
+{
+	struct gpa_map m;
+	uint64_t root, e;
+	int level;
+
+	used = 0;
+	gpa_map_init(&m);
+	/* hpa not 2 MiB aligned: must fall back to 4 KiB pages. */
+	CHECK(gpa_map_add(&m, 0x200000, 0x40001000, 0x400000, GPA_READ, GPA_MEM_UC) == NULL);
+	root = pt_build(&m, &ept_format, &alloc);
+	CHECK(root != 0);
+	e = pt_lookup(root, 0x200000 + 0x5000, &ept_format, &alloc, &level);
+	CHECK_EQ(level, 1);
+	CHECK_EQ(e & 0x000ffffffffff000ull, 0x40001000 + 0x5000);
+	CHECK_EQ(e & 7, 1);		/* read only */
+	CHECK_EQ((e >> 3) & 7, 0);	/* uncacheable */
+	CHECK_EQ(pt_lookup(root, 0x1ff000, &ept_format, &alloc, &level), 0);
+	CHECK_EQ(pt_lookup(root, 0x600000, &ept_format, &alloc, &level), 0);
+}
+
+static void test_map_rejects(void)
+{
+	struct gpa_map m;
+
+	gpa_map_init(&m);
+	CHECK(gpa_map_add(&m, 0x1000, 0x2000, 0x800, GPA_RWX, 0) != NULL);
+	CHECK(gpa_map_add(&m, 0, 0, 0, GPA_RWX, 0) != NULL);
+	CHECK(gpa_map_add(&m, 0x100000, 0x0, 0x100000, GPA_RWX, 0) == NULL);
+	CHECK(gpa_map_add(&m, 0x180000, 0x0, 0x1000, GPA_RWX, 0) != NULL);
+	CHECK(gpa_map_add(&m, 0xfffffffffffff000ull, 0, 0x2000, GPA_RWX, 0) != NULL);
+	CHECK(gpa_map_lookup(&m, 0x1fffff) != NULL);
+	CHECK(gpa_map_lookup(&m, 0x200000) == NULL);
+}
+
+static void test_out_of_memory(void)
+{
+	struct gpa_map m;
+
+	used = 0;
+	limit = 2;
+	gpa_map_init(&m);
+	gpa_map_add(&m, 0, 0x40000000, 0x200000, GPA_RWX, GPA_MEM_WB);
+	CHECK_EQ(pt_build(&m, &ept_format, &alloc), 0);
+	limit = MAX_PAGES;
+}
+
+int main(void)
+{
+	test_ram_2m_pages();
+	test_unaligned_4k();
+	test_map_rejects();
+	test_out_of_memory();
+	return test_summary();
+}

@@ -1,0 +1,611 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The VT-x vCPU: VMCS set-up (SDM Vol. 3C chapter 24/26), the run loop's
+ * world switch and the decoding of exits into struct vcpu_exit.
+ */
+#include "vmx.h"
+#include "vmcs_fields.h"
+#include "vmx_ops.h"
+#include <format.h>
+#include <log.h>
+#include <msr.h>
+#include <page_alloc.h>
+#include <percpu.h>
+#include <pt_build.h>
+#include <string.h>
+#include <vcpu.h>
+#include <vm.h>
+#include <x86.h>
+
+struct vmx_vm {
+	uint64_t eptp;
+	uint8_t *msr_bitmap;
+	uint8_t *io_bitmap; /* A and B, contiguous */
+};
+
+struct vmx_vcpu {
+	void *vmcs;
+	bool launched;
+	bool invept_done;
+	uint64_t cr0_mask, cr4_mask;
+};
+
+int vmx_enter(struct vcpu *v, int launched);
+void vmx_exit_entry(void);
+
+#define EPTP_WB 6ull
+#define EPTP_WALK_4 (3ull << 3)
+#define AR_UNUSABLE (1u << 16)
+#define AR_CODE64 0xa09b /* P, DPL0, S, type 11 (exec/read, accessed), L, G */
+#define AR_DATA 0xc093	 /* P, DPL0, S, type 3 (read/write, accessed), D/B, G */
+#define AR_TSS64_BUSY 0x008b
+#define PAT_DEFAULT 0x0007040600070406ull
+#define DR7_DEFAULT 0x400
+/* Guest CR bits corral owns: writes that change them exit (SDM 3C 25.3). */
+#define CR0_HOST_OWNED (X86_CR0_PE | X86_CR0_NE | X86_CR0_PG)
+#define CR4_HOST_OWNED (X86_CR4_VMXE | X86_CR4_SMXE | X86_CR4_OSXSAVE)
+
+/* ---- second-stage tables ------------------------------------------------ */
+
+static void *pt_alloc_page(void *ctx, uint64_t *phys)
+{
+	void *p = page_alloc_zeroed_page();
+
+	*phys = (uint64_t)p;
+	return p;
+}
+
+static void *pt_phys_to_virt(void *ctx, uint64_t phys)
+{
+	return (void *)phys;
+}
+
+static const struct pt_alloc host_pt_alloc = { pt_alloc_page, pt_phys_to_virt,
+					       NULL };
+
+/* Intercept every MSR (bit set) except those in the pass-through list,
+ * whose guest values either live in the VMCS or are unused by corral. */
+static const uint32_t msr_passthrough[] = {
+	MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, MSR_STAR, MSR_LSTAR,
+	MSR_CSTAR, MSR_SFMASK, MSR_TSC_AUX, MSR_IA32_SYSENTER_CS,
+	MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP, MSR_IA32_PAT,
+};
+
+static void msr_bitmap_allow(uint8_t *bm, uint32_t msr)
+{
+	/* Layout (24.6.9): read-low, read-high, write-low, write-high, 1 KiB each. */
+	uint32_t base = msr >= 0xc0000000 ? 1024 : 0;
+	uint32_t bit = msr & 0x1fff;
+
+	bm[base + bit / 8] &= ~(1u << (bit % 8));
+	bm[2048 + base + bit / 8] &= ~(1u << (bit % 8));
+}
+
+static int vmx_vm_init(struct vm *vm, char *why, size_t n)
+{
+	struct vmx_vm *a = page_alloc(sizeof(*a), PAGE_SIZE, SZ_4G);
+	uint64_t root;
+
+	if (!a || !(a->msr_bitmap = page_alloc_zeroed_page()) ||
+	    !(a->io_bitmap = page_alloc(2 * PAGE_SIZE, PAGE_SIZE, SZ_4G))) {
+		snprintf(why, n, "out of memory for VMX bitmaps");
+		return -1;
+	}
+	root = pt_build(&vm->map, &ept_format, &host_pt_alloc);
+	if (!root) {
+		snprintf(why, n, "out of memory building the EPT");
+		return -1;
+	}
+	memset(a->msr_bitmap, 0xff, PAGE_SIZE);
+	for (size_t i = 0; i < sizeof(msr_passthrough) / sizeof(msr_passthrough[0]); i++)
+		msr_bitmap_allow(a->msr_bitmap, msr_passthrough[i]);
+	memset(a->io_bitmap, 0xff, 2 * PAGE_SIZE); /* every port exits */
+	vm->stage2_root = root;
+	a->eptp = root | EPTP_WALK_4 | EPTP_WB;
+	vm->arch = a;
+	return 0;
+}
+
+static void vmx_vm_destroy(struct vm *vm)
+{
+	/* Page-table pages are reclaimed with the VM's memory pool (issue 5). */
+}
+
+/* ---- VMCS set-up --------------------------------------------------------- */
+
+static void write_host_state(void)
+{
+	struct percpu *pc = this_cpu();
+	struct {
+		uint16_t limit;
+		uint64_t base;
+	} __attribute__((packed)) idtr;
+
+	asm volatile("sidt %0" : "=m"(idtr));
+	vmwrite(VMCS_HOST_CR0, read_cr0());
+	vmwrite(VMCS_HOST_CR3, read_cr3());
+	vmwrite(VMCS_HOST_CR4, read_cr4());
+	vmwrite(VMCS_HOST_CS_SEL, GDT_SEL_CODE);
+	vmwrite(VMCS_HOST_SS_SEL, GDT_SEL_DATA);
+	vmwrite(VMCS_HOST_DS_SEL, GDT_SEL_DATA);
+	vmwrite(VMCS_HOST_ES_SEL, GDT_SEL_DATA);
+	vmwrite(VMCS_HOST_FS_SEL, GDT_SEL_DATA);
+	vmwrite(VMCS_HOST_GS_SEL, GDT_SEL_DATA);
+	vmwrite(VMCS_HOST_TR_SEL, GDT_SEL_TSS);
+	vmwrite(VMCS_HOST_FS_BASE, 0);
+	vmwrite(VMCS_HOST_GS_BASE, (uint64_t)pc);
+	vmwrite(VMCS_HOST_TR_BASE, (uint64_t)&pc->tss);
+	vmwrite(VMCS_HOST_GDTR_BASE, (uint64_t)pc->gdt);
+	vmwrite(VMCS_HOST_IDTR_BASE, idtr.base);
+	vmwrite(VMCS_HOST_SYSENTER_CS, 0);
+	vmwrite(VMCS_HOST_SYSENTER_ESP, 0);
+	vmwrite(VMCS_HOST_SYSENTER_EIP, 0);
+	vmwrite(VMCS_HOST_IA32_EFER, rdmsr(MSR_EFER));
+	vmwrite(VMCS_HOST_IA32_PAT, rdmsr(MSR_IA32_PAT));
+	vmwrite(VMCS_HOST_RIP, (uint64_t)vmx_exit_entry);
+}
+
+static void write_segment(uint32_t sel_f, uint32_t base_f, uint32_t limit_f,
+			  uint32_t ar_f, uint16_t sel, uint32_t limit,
+			  uint32_t ar)
+{
+	vmwrite(sel_f, sel);
+	vmwrite(base_f, 0);
+	vmwrite(limit_f, limit);
+	vmwrite(ar_f, ar);
+}
+
+static void write_guest_state(struct vmx_vcpu *x, const struct vcpu_boot_state *s)
+{
+	uint16_t ds = s->ds;
+
+	write_segment(VMCS_GUEST_CS_SEL, VMCS_GUEST_CS_BASE, VMCS_GUEST_CS_LIMIT,
+		      VMCS_GUEST_CS_AR, s->cs, 0xffffffff, AR_CODE64);
+	write_segment(VMCS_GUEST_DS_SEL, VMCS_GUEST_DS_BASE, VMCS_GUEST_DS_LIMIT,
+		      VMCS_GUEST_DS_AR, ds, 0xffffffff, AR_DATA);
+	write_segment(VMCS_GUEST_ES_SEL, VMCS_GUEST_ES_BASE, VMCS_GUEST_ES_LIMIT,
+		      VMCS_GUEST_ES_AR, ds, 0xffffffff, AR_DATA);
+	write_segment(VMCS_GUEST_SS_SEL, VMCS_GUEST_SS_BASE, VMCS_GUEST_SS_LIMIT,
+		      VMCS_GUEST_SS_AR, ds, 0xffffffff, AR_DATA);
+	write_segment(VMCS_GUEST_FS_SEL, VMCS_GUEST_FS_BASE, VMCS_GUEST_FS_LIMIT,
+		      VMCS_GUEST_FS_AR, ds, 0xffffffff, AR_DATA);
+	write_segment(VMCS_GUEST_GS_SEL, VMCS_GUEST_GS_BASE, VMCS_GUEST_GS_LIMIT,
+		      VMCS_GUEST_GS_AR, ds, 0xffffffff, AR_DATA);
+	/* A 64-bit guest needs a usable busy TSS (26.3.1.2) even if unused. */
+	write_segment(VMCS_GUEST_TR_SEL, VMCS_GUEST_TR_BASE, VMCS_GUEST_TR_LIMIT,
+		      VMCS_GUEST_TR_AR, 0, 0x67, AR_TSS64_BUSY);
+	write_segment(VMCS_GUEST_LDTR_SEL, VMCS_GUEST_LDTR_BASE,
+		      VMCS_GUEST_LDTR_LIMIT, VMCS_GUEST_LDTR_AR, 0, 0, AR_UNUSABLE);
+	vmwrite(VMCS_GUEST_GDTR_BASE, s->gdt_base);
+	vmwrite(VMCS_GUEST_GDTR_LIMIT, s->gdt_limit);
+	vmwrite(VMCS_GUEST_IDTR_BASE, 0);
+	vmwrite(VMCS_GUEST_IDTR_LIMIT, 0);
+
+	x->cr0_mask = CR0_HOST_OWNED;
+	x->cr4_mask = CR4_HOST_OWNED;
+	vmwrite(VMCS_CR0_MASK, x->cr0_mask);
+	vmwrite(VMCS_CR4_MASK, x->cr4_mask);
+	vmwrite(VMCS_CR0_SHADOW, s->cr0);
+	vmwrite(VMCS_CR4_SHADOW, s->cr4);
+	vmwrite(VMCS_GUEST_CR0, vmx_fix_cr(s->cr0, vmx_cr0_fixed0, vmx_cr0_fixed1));
+	vmwrite(VMCS_GUEST_CR3, s->cr3);
+	vmwrite(VMCS_GUEST_CR4, vmx_fix_cr(s->cr4, vmx_cr4_fixed0, vmx_cr4_fixed1));
+	vmwrite(VMCS_GUEST_IA32_EFER, s->efer);
+	vmwrite(VMCS_GUEST_IA32_PAT, PAT_DEFAULT);
+	vmwrite(VMCS_GUEST_DR7, DR7_DEFAULT);
+	vmwrite(VMCS_GUEST_IA32_DEBUGCTL, 0);
+	vmwrite(VMCS_GUEST_RSP, s->rsp);
+	vmwrite(VMCS_GUEST_RIP, s->rip);
+	vmwrite(VMCS_GUEST_RFLAGS, s->rflags | X86_RFLAGS_FIXED);
+	vmwrite(VMCS_GUEST_SYSENTER_CS, 0);
+	vmwrite(VMCS_GUEST_SYSENTER_ESP, 0);
+	vmwrite(VMCS_GUEST_SYSENTER_EIP, 0);
+	vmwrite(VMCS_GUEST_INTERRUPTIBILITY, 0);
+	vmwrite(VMCS_GUEST_ACTIVITY_STATE, 0);
+	vmwrite(VMCS_GUEST_PENDING_DBG, 0);
+	vmwrite(VMCS_LINK_POINTER, ~0ull);
+}
+
+static void write_controls(struct vcpu *v, const struct vcpu_boot_state *s)
+{
+	struct vmx_vm *a = v->vm->arch;
+	uint32_t entry = vmx_ctl.entry;
+
+	if (s->efer & X86_EFER_LMA)
+		entry |= ENTRY_IA32E_MODE_GUEST;
+	vmwrite(VMCS_PIN_CONTROLS, vmx_ctl.pin);
+	vmwrite(VMCS_PROC_CONTROLS, vmx_ctl.proc);
+	vmwrite(VMCS_PROC_CONTROLS2, vmx_ctl.proc2);
+	vmwrite(VMCS_EXIT_CONTROLS, vmx_ctl.exit);
+	vmwrite(VMCS_ENTRY_CONTROLS, entry);
+	vmwrite(VMCS_EXCEPTION_BITMAP, 0);
+	vmwrite(VMCS_PF_ERROR_MASK, 0);
+	vmwrite(VMCS_PF_ERROR_MATCH, 0);
+	vmwrite(VMCS_CR3_TARGET_COUNT, 0);
+	vmwrite(VMCS_EXIT_MSR_STORE_COUNT, 0);
+	vmwrite(VMCS_EXIT_MSR_LOAD_COUNT, 0);
+	vmwrite(VMCS_ENTRY_MSR_LOAD_COUNT, 0);
+	vmwrite(VMCS_ENTRY_INTR_INFO, 0);
+	vmwrite(VMCS_TSC_OFFSET, 0);
+	vmwrite(VMCS_MSR_BITMAP, (uint64_t)a->msr_bitmap);
+	vmwrite(VMCS_IO_BITMAP_A, (uint64_t)a->io_bitmap);
+	vmwrite(VMCS_IO_BITMAP_B, (uint64_t)a->io_bitmap + PAGE_SIZE);
+	vmwrite(VMCS_EPT_POINTER, a->eptp);
+	if (vmx_ctl.vpid)
+		vmwrite(VMCS_VPID, 1 + v->vm->id * VM_MAX_VCPUS + v->id);
+	vmwrite(VMCS_PREEMPTION_TIMER, ~0u);
+}
+
+static int vmx_vcpu_init(struct vcpu *v, const struct vcpu_boot_state *s,
+			 char *why, size_t n)
+{
+	struct vmx_vcpu *x = page_alloc(sizeof(*x), PAGE_SIZE, SZ_4G);
+
+	if (!x || !(x->vmcs = vmx_alloc_region())) {
+		snprintf(why, n, "out of memory for the VMCS");
+		return -1;
+	}
+	if (!vmclear((uint64_t)x->vmcs) || !vmptrld((uint64_t)x->vmcs)) {
+		snprintf(why, n, "VMCLEAR/VMPTRLD failed");
+		return -1;
+	}
+	v->arch = x;
+	write_controls(v, s);
+	write_host_state();
+	write_guest_state(x, s);
+	v->gpr[GPR_RSI] = s->rsi;
+	v->gpr[GPR_RSP] = s->rsp;
+	return 0;
+}
+
+static void vmx_vcpu_destroy(struct vcpu *v)
+{
+	struct vmx_vcpu *x = v->arch;
+
+	if (x && x->vmcs)
+		vmclear((uint64_t)x->vmcs);
+}
+
+/* ---- state accessors ----------------------------------------------------- */
+
+static uint64_t guest_cr(uint32_t real, uint32_t shadow, uint64_t mask)
+{
+	return (vmread(real) & ~mask) | (vmread(shadow) & mask);
+}
+
+static void vmx_get_mode(struct vcpu *v, struct vcpu_mode *m)
+{
+	struct vmx_vcpu *x = v->arch;
+	uint32_t cs_ar = vmread(VMCS_GUEST_CS_AR);
+
+	m->rip = vmread(VMCS_GUEST_RIP);
+	m->rflags = vmread(VMCS_GUEST_RFLAGS);
+	m->cr0 = guest_cr(VMCS_GUEST_CR0, VMCS_CR0_SHADOW, x->cr0_mask);
+	m->cr3 = vmread(VMCS_GUEST_CR3);
+	m->cr4 = guest_cr(VMCS_GUEST_CR4, VMCS_CR4_SHADOW, x->cr4_mask);
+	m->efer = vmread(VMCS_GUEST_IA32_EFER);
+	m->long_mode = (m->efer & X86_EFER_LMA) && (cs_ar & (1u << 13));
+	m->default_32 = cs_ar & (1u << 14);
+	m->cpl = (vmread(VMCS_GUEST_SS_AR) >> 5) & 3;
+}
+
+static void vmx_skip_insn(struct vcpu *v, uint8_t len)
+{
+	uint32_t intr = vmread(VMCS_GUEST_INTERRUPTIBILITY);
+
+	vmwrite(VMCS_GUEST_RIP, vmread(VMCS_GUEST_RIP) + len);
+	if (intr & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS))
+		vmwrite(VMCS_GUEST_INTERRUPTIBILITY,
+			intr & ~(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
+}
+
+static bool vmx_set_efer(struct vcpu *v, uint64_t efer)
+{
+	uint64_t old = vmread(VMCS_GUEST_IA32_EFER);
+	uint64_t allowed = X86_EFER_SCE | X86_EFER_LME | X86_EFER_LMA | X86_EFER_NXE;
+
+	if (efer & ~allowed)
+		return false;
+	/* LMA is the CPU's to set; LME may not change while paging is on. */
+	efer = (efer & ~X86_EFER_LMA) | (old & X86_EFER_LMA);
+	if ((efer ^ old) & X86_EFER_LME)
+		return false;
+	vmwrite(VMCS_GUEST_IA32_EFER, efer);
+	return true;
+}
+
+static bool vmx_irq_injectable(struct vcpu *v)
+{
+	if (vmread(VMCS_ENTRY_INTR_INFO) & INTR_INFO_VALID)
+		return false;
+	if (!(vmread(VMCS_GUEST_RFLAGS) & X86_RFLAGS_IF))
+		return false;
+	return !(vmread(VMCS_GUEST_INTERRUPTIBILITY) &
+		 (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
+}
+
+static void vmx_inject_irq(struct vcpu *v, uint8_t vector)
+{
+	vmwrite(VMCS_ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_TYPE_EXTERNAL | vector);
+}
+
+static void set_proc_bit(uint32_t bit, bool on)
+{
+	uint32_t p = vmread(VMCS_PROC_CONTROLS);
+
+	vmwrite(VMCS_PROC_CONTROLS, on ? p | bit : p & ~bit);
+}
+
+static void vmx_request_irq_window(struct vcpu *v, bool on)
+{
+	set_proc_bit(PROC_INTERRUPT_WINDOW_EXITING, on);
+}
+
+static void vmx_inject_exception(struct vcpu *v, uint8_t vector, bool has_error,
+				 uint32_t error)
+{
+	uint32_t info = INTR_INFO_VALID | INTR_TYPE_HW_EXCEPTION | vector;
+
+	if (has_error) {
+		info |= INTR_INFO_DELIVER_ERROR;
+		vmwrite(VMCS_ENTRY_EXCEPTION_ERROR, error);
+	}
+	vmwrite(VMCS_ENTRY_INTR_INFO, info);
+}
+
+static void vmx_set_deadline(struct vcpu *v, uint64_t tsc)
+{
+	uint64_t now = rdtsc(), ticks;
+
+	if (!tsc)
+		ticks = ~0u;
+	else if (tsc <= now)
+		ticks = 0;
+	else
+		ticks = (tsc - now) >> vmx_ctl.preemption_timer_rate;
+	vmwrite(VMCS_PREEMPTION_TIMER, ticks > ~0u ? ~0u : ticks);
+}
+
+/* ---- exits ---------------------------------------------------------------- */
+
+/* An event whose delivery was interrupted by the exit is delivered again
+ * on the next entry (SDM 3C 28.2.4, 27.2.4). */
+static void reinject_idt_vectoring(void)
+{
+	uint32_t info = vmread(VMCS_IDT_VECTORING_INFO);
+
+	if (!(info & INTR_INFO_VALID))
+		return;
+	vmwrite(VMCS_ENTRY_INTR_INFO, info & ~(1u << 12));
+	if (info & INTR_INFO_DELIVER_ERROR)
+		vmwrite(VMCS_ENTRY_EXCEPTION_ERROR, vmread(VMCS_IDT_VECTORING_ERROR));
+	if ((info & INTR_TYPE_MASK) >= INTR_TYPE_SW_INTERRUPT)
+		vmwrite(VMCS_ENTRY_INSN_LEN, vmread(VMCS_EXIT_INSN_LEN));
+}
+
+static uint64_t *cr_gpr(struct vcpu *v, uint64_t qual)
+{
+	return &v->gpr[(qual >> 8) & 0xf];
+}
+
+static bool guest_write_cr0(struct vcpu *v, uint64_t val)
+{
+	struct vmx_vcpu *x = v->arch;
+
+	if (!(val & X86_CR0_PG) || !(val & X86_CR0_PE))
+		return false; /* leaving paged mode needs unrestricted guest */
+	vmwrite(VMCS_CR0_SHADOW, val & x->cr0_mask);
+	vmwrite(VMCS_GUEST_CR0, vmx_fix_cr(val, vmx_cr0_fixed0, vmx_cr0_fixed1));
+	return true;
+}
+
+static bool guest_write_cr4(struct vcpu *v, uint64_t val)
+{
+	if (val & CR4_HOST_OWNED) {
+		vmx_inject_exception(v, X86_EXC_GP, true, 0);
+		return true;
+	}
+	vmwrite(VMCS_CR4_SHADOW, val);
+	vmwrite(VMCS_GUEST_CR4, vmx_fix_cr(val, vmx_cr4_fixed0, vmx_cr4_fixed1));
+	return true;
+}
+
+/* Control-register exits (qualification: SDM 3C table 28-3). */
+static void handle_cr(struct vcpu *v, struct vcpu_exit *e)
+{
+	uint64_t q = vmread(VMCS_EXIT_QUALIFICATION);
+	unsigned cr = q & 0xf, type = (q >> 4) & 3;
+	uint64_t *reg = cr_gpr(v, q);
+	bool ok = true;
+
+	if (type == 0 && cr == 0)
+		ok = guest_write_cr0(v, *reg);
+	else if (type == 0 && cr == 4)
+		ok = guest_write_cr4(v, *reg);
+	else if (type == 0 && cr == 3)
+		vmwrite(VMCS_GUEST_CR3, *reg);
+	else if (type == 1 && cr == 3)
+		*reg = vmread(VMCS_GUEST_CR3);
+	else if (type == 0 && cr == 8)
+		v->lapic.tpr = (*reg & 0xf) << 4;
+	else if (type == 1 && cr == 8)
+		*reg = v->lapic.tpr >> 4;
+	else if (type == 2) /* CLTS */
+		vmwrite(VMCS_GUEST_CR0, vmread(VMCS_GUEST_CR0) & ~8ull);
+	else if (type == 3) /* LMSW: only the low 4 bits, PE cannot be cleared */
+		vmwrite(VMCS_GUEST_CR0, (vmread(VMCS_GUEST_CR0) & ~0xeull) |
+						((q >> 16) & 0xe));
+	else
+		ok = false;
+	if (!ok) {
+		e->reason = EXIT_FAILED;
+		snprintf(e->why, sizeof(e->why),
+			 "unsupported control-register access (CR%u, type %u, value 0x%llx)",
+			 cr, type, (unsigned long long)*reg);
+		return;
+	}
+	vmx_skip_insn(v, vmread(VMCS_EXIT_INSN_LEN));
+}
+
+static void decode_io(struct vcpu_exit *e)
+{
+	uint64_t q = vmread(VMCS_EXIT_QUALIFICATION);
+
+	/* SDM 3C table 28-5: size-1 in bits 2:0, IN in bit 3, port in 31:16. */
+	e->reason = EXIT_IO;
+	e->io.size = (q & 7) + 1;
+	e->io.in = q & (1u << 3);
+	e->io.string = q & (1u << 4);
+	e->io.rep = q & (1u << 5);
+	e->io.port = q >> 16;
+}
+
+static void decode_ept_violation(struct vcpu_exit *e)
+{
+	uint64_t q = vmread(VMCS_EXIT_QUALIFICATION);
+
+	/* SDM 3C table 28-7: bit 1 write, bit 2 instruction fetch. */
+	e->reason = EXIT_NPF;
+	e->insn_len = 0;
+	e->npf.gpa = vmread(VMCS_GUEST_PHYS_ADDR);
+	e->npf.write = q & 2;
+	e->npf.fetch = q & 4;
+}
+
+static void host_interrupt(void)
+{
+	uint32_t info = vmread(VMCS_EXIT_INTR_INFO);
+
+	/* corral enables no host interrupt sources; one that still arrives was
+	 * acknowledged on exit and is dropped after an EOI. */
+	pr_warn("host interrupt vector %u while a guest ran (dropped)", info & 0xff);
+	if (rdmsr(MSR_IA32_APIC_BASE) & APIC_BASE_EXTD)
+		wrmsr(0x80b, 0);
+	else
+		*(volatile uint32_t *)0xfee000b0 = 0;
+}
+
+static void decode_exit(struct vcpu *v, uint32_t reason, struct vcpu_exit *e)
+{
+	e->insn_len = vmread(VMCS_EXIT_INSN_LEN);
+	switch (reason) {
+	case EXIT_REASON_EXTERNAL_INTERRUPT:
+		host_interrupt();
+		return;
+	case EXIT_REASON_PREEMPTION_TIMER:
+	case EXIT_REASON_EXCEPTION_NMI:
+		return;
+	case EXIT_REASON_INTERRUPT_WINDOW:
+		vmx_request_irq_window(v, false);
+		return;
+	case EXIT_REASON_TRIPLE_FAULT:
+		e->reason = EXIT_SHUTDOWN;
+		return;
+	case EXIT_REASON_CPUID:
+		e->reason = EXIT_CPUID;
+		return;
+	case EXIT_REASON_HLT:
+		e->reason = EXIT_HLT;
+		return;
+	case EXIT_REASON_VMCALL:
+		e->reason = EXIT_HYPERCALL;
+		return;
+	case EXIT_REASON_RDMSR:
+	case EXIT_REASON_WRMSR:
+		e->reason = reason == EXIT_REASON_RDMSR ? EXIT_RDMSR : EXIT_WRMSR;
+		e->msr.index = (uint32_t)v->gpr[GPR_RCX];
+		return;
+	case EXIT_REASON_IO:
+		decode_io(e);
+		return;
+	case EXIT_REASON_EPT_VIOLATION:
+		decode_ept_violation(e);
+		return;
+	case EXIT_REASON_CR_ACCESS:
+		handle_cr(v, e);
+		return;
+	case EXIT_REASON_INVD:
+	case EXIT_REASON_WBINVD:
+		vmx_skip_insn(v, e->insn_len);
+		return;
+	case EXIT_REASON_RDPMC:
+		vmx_inject_exception(v, X86_EXC_GP, true, 0);
+		return;
+	case EXIT_REASON_MWAIT:
+	case EXIT_REASON_MONITOR:
+	case EXIT_REASON_GETSEC:
+	case EXIT_REASON_XSETBV:
+	case 19 ... 27: /* VMX instructions */
+	case EXIT_REASON_INVEPT:
+	case EXIT_REASON_INVVPID:
+		vmx_inject_exception(v, X86_EXC_UD, false, 0);
+		return;
+	}
+	e->reason = EXIT_FAILED;
+	snprintf(e->why, sizeof(e->why),
+		 "unhandled VM exit reason %u (qualification 0x%llx) at rip 0x%llx",
+		 reason, (unsigned long long)vmread(VMCS_EXIT_QUALIFICATION),
+		 (unsigned long long)vmread(VMCS_GUEST_RIP));
+}
+
+static void entry_failed(struct vcpu_exit *e, uint32_t reason, bool vmfail)
+{
+	e->reason = EXIT_FAILED;
+	if (vmfail)
+		snprintf(e->why, sizeof(e->why),
+			 "VMLAUNCH/VMRESUME failed: VM-instruction error %llu",
+			 (unsigned long long)vmread(VMCS_INSN_ERROR));
+	else
+		snprintf(e->why, sizeof(e->why),
+			 "VM entry failed: exit reason %u (%s), qualification %llu",
+			 reason & 0xffff,
+			 (reason & 0xffff) == EXIT_REASON_INVALID_GUEST_STATE ?
+				 "invalid guest state" : "MSR loading or machine check",
+			 (unsigned long long)vmread(VMCS_EXIT_QUALIFICATION));
+}
+
+static void vmx_vcpu_run(struct vcpu *v, struct vcpu_exit *e)
+{
+	struct vmx_vcpu *x = v->arch;
+	uint32_t reason;
+
+	memset(e, 0, sizeof(*e));
+	if (!x->invept_done) {
+		invept(INVEPT_SINGLE_CONTEXT, ((struct vmx_vm *)v->vm->arch)->eptp);
+		x->invept_done = true;
+	}
+	vmwrite(VMCS_GUEST_RSP, v->gpr[GPR_RSP]);
+	if (vmx_enter(v, x->launched)) {
+		entry_failed(e, 0, true);
+		return;
+	}
+	x->launched = true;
+	v->exits++;
+	v->gpr[GPR_RSP] = vmread(VMCS_GUEST_RSP);
+	reason = vmread(VMCS_EXIT_REASON);
+	if (reason & EXIT_REASON_ENTRY_FAILED) {
+		entry_failed(e, reason, false);
+		return;
+	}
+	reinject_idt_vectoring();
+	decode_exit(v, reason & 0xffff, e);
+}
+
+const struct vcpu_backend vmx_backend = {
+	.name = "vmx",
+	.probe = vmx_probe,
+	.cpu_enable = vmx_cpu_enable,
+	.vm_init = vmx_vm_init,
+	.vm_destroy = vmx_vm_destroy,
+	.vcpu_init = vmx_vcpu_init,
+	.vcpu_destroy = vmx_vcpu_destroy,
+	.vcpu_run = vmx_vcpu_run,
+	.get_mode = vmx_get_mode,
+	.skip_insn = vmx_skip_insn,
+	.set_efer = vmx_set_efer,
+	.irq_injectable = vmx_irq_injectable,
+	.inject_irq = vmx_inject_irq,
+	.request_irq_window = vmx_request_irq_window,
+	.inject_exception = vmx_inject_exception,
+	.set_deadline = vmx_set_deadline,
+};
