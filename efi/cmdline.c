@@ -88,9 +88,10 @@ EFI_STATUS cmdline_config_path(const EFI_LOADED_IMAGE *image, char *out,
 		if (!ends_in_dtb(&w))
 			continue;
 		if (!word_to_ascii(&w, out, cap)) {
-			con_error("the config path \"%s%s\" on the command line must be ASCII and shorter than %u characters",
-				  out, w.len >= cap ? "..." : "",
-				  (unsigned int)cap);
+			con_error(
+				"the config path \"%s%s\" on the command line must be ASCII and shorter than %u characters",
+				out, w.len >= cap ? "..." : "",
+				(unsigned int)cap);
 			return EFI_INVALID_PARAMETER;
 		}
 		*found = true;

@@ -17,7 +17,8 @@ static EFI_STATUS config_choose_path(const EFI_LOADED_IMAGE *image,
 	bool found;
 	EFI_STATUS status;
 
-	status = cmdline_config_path(image, cfg->path, sizeof(cfg->path), &found);
+	status = cmdline_config_path(image, cfg->path, sizeof(cfg->path),
+				     &found);
 	if (EFI_ERROR(status))
 		return status;
 	if (found) {
@@ -46,9 +47,10 @@ static EFI_STATUS config_check_blob(const struct config *cfg)
 		return EFI_LOAD_ERROR;
 	}
 	if (fdt_totalsize(cfg->fdt) > cfg->file.size) {
-		con_error("%s is truncated: its header says %u bytes, the file has %llu",
-			  cfg->path, fdt_totalsize(cfg->fdt),
-			  (unsigned long long)cfg->file.size);
+		con_error(
+			"%s is truncated: its header says %u bytes, the file has %llu",
+			cfg->path, fdt_totalsize(cfg->fdt),
+			(unsigned long long)cfg->file.size);
 		return EFI_LOAD_ERROR;
 	}
 	return EFI_SUCCESS;
@@ -62,18 +64,21 @@ static EFI_STATUS config_check_compatible(const struct config *cfg)
 
 	compat = fdt_getprop(cfg->fdt, 0, "compatible", &len);
 	if (!compat) {
-		con_error("%s: the root node has no \"compatible\" property; a corral config has compatible = \"%s\"",
-			  cfg->path, CONFIG_COMPATIBLE);
+		con_error(
+			"%s: the root node has no \"compatible\" property; a corral config has compatible = \"%s\"",
+			cfg->path, CONFIG_COMPATIBLE);
 		return EFI_LOAD_ERROR;
 	}
 	if (fdt_stringlist_contains(compat, len, CONFIG_COMPATIBLE))
 		return EFI_SUCCESS;
 	if (len > 0 && strnlen(compat, len) < (size_t)len)
-		con_error("%s: the root node is compatible with \"%s\", not \"%s\"",
-			  cfg->path, compat, CONFIG_COMPATIBLE);
+		con_error(
+			"%s: the root node is compatible with \"%s\", not \"%s\"",
+			cfg->path, compat, CONFIG_COMPATIBLE);
 	else
-		con_error("%s: the root node's \"compatible\" is not a string; a corral config has compatible = \"%s\"",
-			  cfg->path, CONFIG_COMPATIBLE);
+		con_error(
+			"%s: the root node's \"compatible\" is not a string; a corral config has compatible = \"%s\"",
+			cfg->path, CONFIG_COMPATIBLE);
 	return EFI_LOAD_ERROR;
 }
 

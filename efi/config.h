@@ -12,7 +12,8 @@
 #define CONFIG_VMS_NODE "/vms"
 
 struct config {
-	char path[BOOT_MODULE_PATH_MAX]; /* as given, for messages and boot_info */
+	char path
+		[BOOT_MODULE_PATH_MAX]; /* as given, for messages and boot_info */
 	struct loaded_file file; /* stays loaded: the hypervisor parses it */
 	const void *fdt;
 	int vms_offset; /* of the /vms node */

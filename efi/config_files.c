@@ -52,11 +52,13 @@ static bool usable_path(const struct config *cfg, const struct file_ref *ref,
 	if (len == 1 && v[0] == '\0')
 		return false;
 	if (len >= 2 && len <= BOOT_MODULE_PATH_MAX && v[len - 1] == '\0' &&
-	    strnlen(v, len) == (size_t)len - 1 && is_printable_ascii(v, len - 1))
+	    strnlen(v, len) == (size_t)len - 1 &&
+	    is_printable_ascii(v, len - 1))
 		return true;
-	con_info("note: %s: %s property \"%s\" is not a path of 1 to %u ASCII characters; not loading it (the hypervisor reports it)",
-		 cfg->path, ref->node, ref->prop,
-		 (unsigned int)BOOT_MODULE_PATH_MAX - 1);
+	con_info(
+		"note: %s: %s property \"%s\" is not a path of 1 to %u ASCII characters; not loading it (the hypervisor reports it)",
+		cfg->path, ref->node, ref->prop,
+		(unsigned int)BOOT_MODULE_PATH_MAX - 1);
 	return false;
 }
 
@@ -78,10 +80,11 @@ static EFI_STATUS load_module(EFI_FILE_HANDLE root, const struct config *cfg,
 	EFI_STATUS status;
 
 	if (bi->nr_modules == BOOT_INFO_MAX_MODULES) {
-		con_error("%s names more than %u distinct files (kernel and initrd values); the limit is BOOT_INFO_MAX_MODULES = %u (at %s property \"%s\")",
-			  cfg->path, (unsigned int)BOOT_INFO_MAX_MODULES,
-			  (unsigned int)BOOT_INFO_MAX_MODULES, ref->node,
-			  ref->prop);
+		con_error(
+			"%s names more than %u distinct files (kernel and initrd values); the limit is BOOT_INFO_MAX_MODULES = %u (at %s property \"%s\")",
+			cfg->path, (unsigned int)BOOT_INFO_MAX_MODULES,
+			(unsigned int)BOOT_INFO_MAX_MODULES, ref->node,
+			ref->prop);
 		return EFI_OUT_OF_RESOURCES;
 	}
 	fmt_snprintf(why, sizeof(why), "named by %s property \"%s\"", ref->node,
@@ -113,8 +116,8 @@ static EFI_STATUS node_file(EFI_FILE_HANDLE root, const struct config *cfg,
 		fmt_snprintf(ref.node, sizeof(ref.node), "/vms/%s",
 			     fdt_get_name(cfg->fdt, node, NULL));
 	if (!ref.path) {
-		con_error("%s: %s property \"%s\" cannot be read: %s", cfg->path,
-			  ref.node, prop, fdt_strerror(len));
+		con_error("%s: %s property \"%s\" cannot be read: %s",
+			  cfg->path, ref.node, prop, fdt_strerror(len));
 		return EFI_LOAD_ERROR;
 	}
 	if (!usable_path(cfg, &ref, len) || already_loaded(bi, ref.path))

@@ -94,7 +94,8 @@ EFI_STATUS cpu_check(void)
 		return EFI_SUCCESS;
 	}
 	if (vmx == VIRT_DISABLED)
-		con_error("VT-x is disabled by the firmware (IA32_FEATURE_CONTROL locked)");
+		con_error(
+			"VT-x is disabled by the firmware (IA32_FEATURE_CONTROL locked)");
 	else if (svm == VIRT_DISABLED)
 		con_error("SVM is disabled by the firmware");
 	else

@@ -40,22 +40,24 @@ static EFI_STATUS elf_check_ehdr(const struct elf_image *img)
 	const struct elf64_ehdr *eh = img->eh;
 
 	if (eh->e_type != ELF_TYPE_DYN) {
-		con_error("%s is not a static PIE (e_type %u, expected ET_DYN = %u)",
-			  img->path, eh->e_type, ELF_TYPE_DYN);
+		con_error(
+			"%s is not a static PIE (e_type %u, expected ET_DYN = %u)",
+			img->path, eh->e_type, ELF_TYPE_DYN);
 		return EFI_LOAD_ERROR;
 	}
 	if (eh->e_machine != ELF_MACHINE_X86_64) {
-		con_error("%s is not an x86-64 image (e_machine %u, expected %u)",
-			  img->path, eh->e_machine, ELF_MACHINE_X86_64);
+		con_error(
+			"%s is not an x86-64 image (e_machine %u, expected %u)",
+			img->path, eh->e_machine, ELF_MACHINE_X86_64);
 		return EFI_LOAD_ERROR;
 	}
 	if (eh->e_phentsize != sizeof(struct elf64_phdr) || eh->e_phnum == 0 ||
 	    !in_bounds(eh->e_phoff, (UINT64)eh->e_phnum * eh->e_phentsize,
 		       img->file_size)) {
-		con_error("%s: bad program header table (offset 0x%llx, %u entries of %u bytes, file %llu bytes)",
-			  img->path, (unsigned long long)eh->e_phoff,
-			  eh->e_phnum, eh->e_phentsize,
-			  (unsigned long long)img->file_size);
+		con_error(
+			"%s: bad program header table (offset 0x%llx, %u entries of %u bytes, file %llu bytes)",
+			img->path, (unsigned long long)eh->e_phoff, eh->e_phnum,
+			eh->e_phentsize, (unsigned long long)img->file_size);
 		return EFI_LOAD_ERROR;
 	}
 	return EFI_SUCCESS;
@@ -67,22 +69,24 @@ static EFI_STATUS elf_check_phdr(const struct elf_image *img, UINTN i)
 	const struct elf64_phdr *ph = &img->ph[i];
 
 	if (!in_bounds(ph->p_offset, ph->p_filesz, img->file_size)) {
-		con_error("%s: program header %u points outside the file (offset 0x%llx, size 0x%llx)",
-			  img->path, (unsigned int)i,
-			  (unsigned long long)ph->p_offset,
-			  (unsigned long long)ph->p_filesz);
+		con_error(
+			"%s: program header %u points outside the file (offset 0x%llx, size 0x%llx)",
+			img->path, (unsigned int)i,
+			(unsigned long long)ph->p_offset,
+			(unsigned long long)ph->p_filesz);
 		return EFI_LOAD_ERROR;
 	}
 	if (ph->p_type != ELF_PT_LOAD)
 		return EFI_SUCCESS;
 	if (ph->p_filesz > ph->p_memsz ||
 	    !in_bounds(ph->p_vaddr, ph->p_memsz, ELF_SPAN_MAX)) {
-		con_error("%s: PT_LOAD %u is bad or beyond %llu MiB (vaddr 0x%llx, filesz 0x%llx, memsz 0x%llx)",
-			  img->path, (unsigned int)i,
-			  (unsigned long long)(ELF_SPAN_MAX / MIB(1)),
-			  (unsigned long long)ph->p_vaddr,
-			  (unsigned long long)ph->p_filesz,
-			  (unsigned long long)ph->p_memsz);
+		con_error(
+			"%s: PT_LOAD %u is bad or beyond %llu MiB (vaddr 0x%llx, filesz 0x%llx, memsz 0x%llx)",
+			img->path, (unsigned int)i,
+			(unsigned long long)(ELF_SPAN_MAX / MIB(1)),
+			(unsigned long long)ph->p_vaddr,
+			(unsigned long long)ph->p_filesz,
+			(unsigned long long)ph->p_memsz);
 		return EFI_LOAD_ERROR;
 	}
 	return EFI_SUCCESS;
@@ -99,7 +103,8 @@ static EFI_STATUS elf_check_phdrs(struct elf_image *img)
 		status = elf_check_phdr(img, i);
 		if (EFI_ERROR(status))
 			return status;
-		if (ph->p_type == ELF_PT_LOAD && ph->p_vaddr + ph->p_memsz > end)
+		if (ph->p_type == ELF_PT_LOAD &&
+		    ph->p_vaddr + ph->p_memsz > end)
 			end = ph->p_vaddr + ph->p_memsz;
 	}
 	img->span = ALIGN_UP(end, ELF_SPAN_ALIGN);
@@ -108,9 +113,10 @@ static EFI_STATUS elf_check_phdrs(struct elf_image *img)
 		return EFI_LOAD_ERROR;
 	}
 	if (img->eh->e_entry >= end) {
-		con_error("%s: entry point 0x%llx is outside the image (0x%llx bytes)",
-			  img->path, (unsigned long long)img->eh->e_entry,
-			  (unsigned long long)end);
+		con_error(
+			"%s: entry point 0x%llx is outside the image (0x%llx bytes)",
+			img->path, (unsigned long long)img->eh->e_entry,
+			(unsigned long long)end);
 		return EFI_LOAD_ERROR;
 	}
 	return EFI_SUCCESS;
@@ -121,8 +127,8 @@ EFI_STATUS elf_check(struct elf_image *img)
 	EFI_STATUS status;
 
 	if (img->file_size < sizeof(struct elf64_ehdr)) {
-		con_error("%s is not an ELF file: only %llu bytes long", img->path,
-			  (unsigned long long)img->file_size);
+		con_error("%s is not an ELF file: only %llu bytes long",
+			  img->path, (unsigned long long)img->file_size);
 		return EFI_LOAD_ERROR;
 	}
 	img->eh = (const struct elf64_ehdr *)img->file;

@@ -33,12 +33,14 @@ static EFI_STATUS rela_find(const struct elf_image *img,
 			t->entsize = d[i].d_val;
 			break;
 		case ELF_DT_REL:
-			con_error("%s has DT_REL relocations; only DT_RELA is supported",
-				  img->path);
+			con_error(
+				"%s has DT_REL relocations; only DT_RELA is supported",
+				img->path);
 			return EFI_UNSUPPORTED;
 		case ELF_DT_RELR:
-			con_error("%s has packed DT_RELR relocations; link it without -z pack-relative-relocs",
-				  img->path);
+			con_error(
+				"%s has packed DT_RELR relocations; link it without -z pack-relative-relocs",
+				img->path);
 			return EFI_UNSUPPORTED;
 		}
 	}
@@ -53,10 +55,11 @@ static EFI_STATUS rela_check(const struct elf_image *img,
 	if (t->entsize != sizeof(struct elf64_rela) ||
 	    t->size % sizeof(struct elf64_rela) || t->addr > img->span ||
 	    t->size > img->span - t->addr) {
-		con_error("%s: bad relocation table (DT_RELA 0x%llx, DT_RELASZ 0x%llx, DT_RELAENT %llu)",
-			  img->path, (unsigned long long)t->addr,
-			  (unsigned long long)t->size,
-			  (unsigned long long)t->entsize);
+		con_error(
+			"%s: bad relocation table (DT_RELA 0x%llx, DT_RELASZ 0x%llx, DT_RELAENT %llu)",
+			img->path, (unsigned long long)t->addr,
+			(unsigned long long)t->size,
+			(unsigned long long)t->entsize);
 		return EFI_LOAD_ERROR;
 	}
 	return EFI_SUCCESS;
@@ -71,14 +74,16 @@ static EFI_STATUS rela_apply_one(const struct elf_image *img,
 	if (type == ELF_R_X86_64_NONE)
 		return EFI_SUCCESS;
 	if (type != ELF_R_X86_64_RELATIVE) {
-		con_error("%s: unsupported relocation type %u at offset 0x%llx (only R_X86_64_RELATIVE = %u is)",
-			  img->path, type, (unsigned long long)r->r_offset,
-			  ELF_R_X86_64_RELATIVE);
+		con_error(
+			"%s: unsupported relocation type %u at offset 0x%llx (only R_X86_64_RELATIVE = %u is)",
+			img->path, type, (unsigned long long)r->r_offset,
+			ELF_R_X86_64_RELATIVE);
 		return EFI_UNSUPPORTED;
 	}
 	if (r->r_offset > img->span - sizeof(UINT64)) {
-		con_error("%s: relocation at offset 0x%llx is outside the image",
-			  img->path, (unsigned long long)r->r_offset);
+		con_error(
+			"%s: relocation at offset 0x%llx is outside the image",
+			img->path, (unsigned long long)r->r_offset);
 		return EFI_LOAD_ERROR;
 	}
 	*(UINT64 *)(img->base + r->r_offset) = base + (UINT64)r->r_addend;

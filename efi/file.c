@@ -29,8 +29,9 @@ EFI_STATUS file_loaded_image(EFI_LOADED_IMAGE **image)
 	status = uefi_call_wrapper(efi_bs->HandleProtocol, 3, efi_image,
 				   &loaded_image_guid, (void **)image);
 	if (EFI_ERROR(status))
-		con_error("cannot get the loader's own EFI_LOADED_IMAGE_PROTOCOL: %s",
-			  efi_status_str(status));
+		con_error(
+			"cannot get the loader's own EFI_LOADED_IMAGE_PROTOCOL: %s",
+			efi_status_str(status));
 	return status;
 }
 
@@ -43,8 +44,9 @@ EFI_STATUS file_open_volume(EFI_LOADED_IMAGE *image, EFI_FILE_HANDLE *root)
 				   image->DeviceHandle, &simple_fs_guid,
 				   (void **)&fs);
 	if (EFI_ERROR(status)) {
-		con_error("the volume the loader was started from has no file system: %s",
-			  efi_status_str(status));
+		con_error(
+			"the volume the loader was started from has no file system: %s",
+			efi_status_str(status));
 		return status;
 	}
 	status = uefi_call_wrapper(fs->OpenVolume, 2, fs, root);
@@ -84,7 +86,8 @@ static EFI_STATUS file_size(EFI_FILE_HANDLE f, const char *path,
 	UINTN len = sizeof(buf);
 	EFI_STATUS status;
 
-	status = uefi_call_wrapper(f->GetInfo, 4, f, &file_info_guid, &len, &buf);
+	status = uefi_call_wrapper(f->GetInfo, 4, f, &file_info_guid, &len,
+				   &buf);
 	if (EFI_ERROR(status)) {
 		con_error("cannot get the size of %s (%s): %s", path, why,
 			  efi_status_str(status));
@@ -116,9 +119,10 @@ static EFI_STATUS file_read_all(EFI_FILE_HANDLE f, const char *path,
 			return status;
 		}
 		if (n == 0) {
-			con_error("cannot read %s (%s): the file ended after %llu of %llu bytes",
-				  path, why, (unsigned long long)done,
-				  (unsigned long long)size);
+			con_error(
+				"cannot read %s (%s): the file ended after %llu of %llu bytes",
+				path, why, (unsigned long long)done,
+				(unsigned long long)size);
 			return EFI_END_OF_FILE;
 		}
 		done += n;
@@ -158,8 +162,9 @@ EFI_STATUS file_read(EFI_FILE_HANDLE root, const char *path, const char *why,
 	EFI_STATUS status;
 
 	if (path_to_ucs2(path, wpath, ARRAY_SIZE(wpath))) {
-		con_error("cannot open %s (%s): the path must be ASCII and shorter than %u characters",
-			  path, why, (unsigned int)BOOT_MODULE_PATH_MAX);
+		con_error(
+			"cannot open %s (%s): the path must be ASCII and shorter than %u characters",
+			path, why, (unsigned int)BOOT_MODULE_PATH_MAX);
 		return EFI_INVALID_PARAMETER;
 	}
 	status = uefi_call_wrapper(root->Open, 5, root, &f, wpath,

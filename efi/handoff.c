@@ -32,7 +32,7 @@ struct mmap_buf {
 };
 
 /* The hypervisor's entry uses the SysV ABI: the argument goes in RDI. */
-typedef void (__attribute__((sysv_abi)) *hv_entry_fn)(struct boot_info *bi);
+typedef void hv_entry_fn(struct boot_info *bi) __attribute__((sysv_abi));
 
 static EFI_STATUS mmap_get(struct mmap_buf *m)
 {
@@ -71,7 +71,8 @@ static EFI_STATUS exit_boot_services(struct mmap_buf *m)
 
 	status = mmap_get(m);
 	if (EFI_ERROR(status)) {
-		con_error("cannot get the memory map: %s", efi_status_str(status));
+		con_error("cannot get the memory map: %s",
+			  efi_status_str(status));
 		return status;
 	}
 	for (;;) {
@@ -85,15 +86,15 @@ static EFI_STATUS exit_boot_services(struct mmap_buf *m)
 			break;
 	}
 	if (EFI_ERROR(status))
-		con_error("ExitBootServices() failed after %u attempts: %s", tries,
-			  efi_status_str(status));
+		con_error("ExitBootServices() failed after %u attempts: %s",
+			  tries, efi_status_str(status));
 	return status;
 }
 
-static void __attribute__((noreturn)) hv_enter(UINT64 entry,
-					       struct boot_info *bi)
+static void __attribute__((noreturn))
+hv_enter(UINT64 entry, struct boot_info *bi)
 {
-	hv_entry_fn fn = (hv_entry_fn)(UINTN)entry;
+	hv_entry_fn *fn = (hv_entry_fn *)(UINTN)entry;
 
 	__asm__ volatile("cli" : : : "memory");
 	fn(bi);

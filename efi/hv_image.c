@@ -30,8 +30,8 @@ static EFI_STATUS hv_place(struct elf_image *img)
 	return status;
 }
 
-static EFI_STATUS hv_load_file(const struct loaded_file *f, struct boot_info *bi,
-			       UINT64 *entry)
+static EFI_STATUS hv_load_file(const struct loaded_file *f,
+			       struct boot_info *bi, UINT64 *entry)
 {
 	struct elf_image img = {
 		.path = HV_IMAGE_PATH,
@@ -49,8 +49,8 @@ static EFI_STATUS hv_load_file(const struct loaded_file *f, struct boot_info *bi
 	bi->hv_phys_base = (UINT64)(UINTN)img.base;
 	bi->hv_phys_size = img.span;
 	*entry = bi->hv_phys_base + img.eh->e_entry;
-	con_info("hypervisor %s: %llu KiB at 0x%llx, entry 0x%llx", HV_IMAGE_PATH,
-		 (unsigned long long)(img.span / KIB(1)),
+	con_info("hypervisor %s: %llu KiB at 0x%llx, entry 0x%llx",
+		 HV_IMAGE_PATH, (unsigned long long)(img.span / KIB(1)),
 		 (unsigned long long)bi->hv_phys_base,
 		 (unsigned long long)*entry);
 	return EFI_SUCCESS;

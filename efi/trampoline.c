@@ -18,7 +18,8 @@ EFI_STATUS trampoline_reserve(UINT64 *phys)
 	EFI_STATUS status;
 
 	status = pages_alloc(AllocateMaxAddress, TRAMPOLINE_SIZE,
-			     "the AP start-up trampoline (below 0x9F000)", &page);
+			     "the AP start-up trampoline (below 0x9F000)",
+			     &page);
 	if (EFI_ERROR(status))
 		return status;
 	*phys = page;

@@ -14,7 +14,7 @@
 
 #define KIB(x) ((UINT64)(x) << 10)
 #define MIB(x) ((UINT64)(x) << 20)
-#define ALIGN_UP(x, a) (((x) + (a) - 1) & ~((UINT64)(a) - 1))
+#define ALIGN_UP(x, a) (((x) + (a)-1) & ~((UINT64)(a)-1))
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 extern EFI_HANDLE efi_image;

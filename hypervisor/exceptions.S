@@ -49,6 +49,33 @@ STUB 30,1
 STUB 31,0
 STUB 32,0
 
+/* The host timer (host_lapic.c): acknowledge and return. Its only job was
+ * to force a guest exit; the interrupt itself carries no work. */
+.global host_timer_stub, host_spurious_stub
+host_timer_stub:
+	pushq %rax
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	call host_lapic_eoi
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rax
+	iretq
+host_spurious_stub:
+	iretq
+
 exception_common:
 	pushq %rax
 	pushq %rbx

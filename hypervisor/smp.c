@@ -63,7 +63,7 @@ static void send_ipi(uint32_t apic_id, uint32_t icr)
 		cpu_relax();
 }
 
-static const struct vcpu_backend *const backends[] = { &vmx_backend };
+static const struct vcpu_backend *const backends[] = { &vmx_backend, &svm_backend };
 #define NR_BACKENDS (sizeof(backends) / sizeof(backends[0]))
 
 void backend_probe_and_select(void)
@@ -76,7 +76,7 @@ void backend_probe_and_select(void)
 			pr_info("backend: %s", backends[i]->name);
 			return;
 		}
-		pr_err("backend %s unusable: %s", backends[i]->name, why[i]);
+		pr_info("backend %s not usable here: %s", backends[i]->name, why[i]);
 	}
 	panic("no usable virtualization backend on this CPU");
 }

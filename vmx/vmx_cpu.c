@@ -44,6 +44,22 @@ static void read_caps(struct vmx_cap_msrs *c)
 	}
 }
 
+static void log_caps(const struct vmx_cap_msrs *c)
+{
+	pr_debug("vmx: basic %llx pin %llx/%llx proc %llx/%llx exit %llx/%llx entry %llx/%llx",
+		 (unsigned long long)c->basic, (unsigned long long)c->pinbased,
+		 (unsigned long long)c->true_pinbased,
+		 (unsigned long long)c->procbased,
+		 (unsigned long long)c->true_procbased, (unsigned long long)c->exit,
+		 (unsigned long long)c->true_exit, (unsigned long long)c->entry,
+		 (unsigned long long)c->true_entry);
+	pr_debug("vmx: proc2 %llx ept/vpid %llx misc %llx cr0 %llx/%llx cr4 %llx/%llx",
+		 (unsigned long long)c->procbased2, (unsigned long long)c->ept_vpid,
+		 (unsigned long long)c->misc, (unsigned long long)c->cr0_fixed0,
+		 (unsigned long long)c->cr0_fixed1, (unsigned long long)c->cr4_fixed0,
+		 (unsigned long long)c->cr4_fixed1);
+}
+
 bool vmx_probe(char *why, size_t n)
 {
 	struct vmx_cap_msrs caps = { 0 };
@@ -61,6 +77,7 @@ bool vmx_probe(char *why, size_t n)
 		return false;
 	}
 	read_caps(&caps);
+	log_caps(&caps);
 	if (vmx_compute_controls(&caps, &vmx_ctl, why, n))
 		return false;
 	if (!vmx_ctl.preemption_timer) {

@@ -11,7 +11,7 @@
 #include <msr.h>
 #include <page_alloc.h>
 #include <percpu.h>
-#include <pt_build.h>
+#include <stage2.h>
 #include <string.h>
 #include <vcpu.h>
 #include <vm.h>
@@ -47,22 +47,6 @@ void vmx_exit_entry(void);
 
 /* ---- second-stage tables ------------------------------------------------ */
 
-static void *pt_alloc_page(void *ctx, uint64_t *phys)
-{
-	void *p = page_alloc_zeroed_page();
-
-	*phys = (uint64_t)p;
-	return p;
-}
-
-static void *pt_phys_to_virt(void *ctx, uint64_t phys)
-{
-	return (void *)phys;
-}
-
-static const struct pt_alloc host_pt_alloc = { pt_alloc_page, pt_phys_to_virt,
-					       NULL };
-
 /* Intercept every MSR (bit set) except those in the pass-through list,
  * whose guest values either live in the VMCS or are unused by corral. */
 static const uint32_t msr_passthrough[] = {
@@ -91,7 +75,7 @@ static int vmx_vm_init(struct vm *vm, char *why, size_t n)
 		snprintf(why, n, "out of memory for VMX bitmaps");
 		return -1;
 	}
-	root = pt_build(&vm->map, &ept_format, &host_pt_alloc);
+	root = stage2_build(vm, &ept_format);
 	if (!root) {
 		snprintf(why, n, "out of memory building the EPT");
 		return -1;

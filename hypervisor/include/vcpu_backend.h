@@ -94,5 +94,6 @@ struct vcpu_backend {
 };
 
 extern const struct vcpu_backend vmx_backend;
+extern const struct vcpu_backend svm_backend;
 
 #endif

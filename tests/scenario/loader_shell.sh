@@ -81,13 +81,13 @@ loader_data_pages()
 {
 	local hex pages=0
 
-	for hex in $(awk -F, -v want="$1" '
+	while read -r hex; do
+		pages=$((pages + 16#$hex))
+	done < <(awk -F, -v want="$1" '
 		/^ShellCommand,"memmap"/ { n++ }
 		n == want && $1 == "MemoryMap" && $2 == "\"LoaderData\"" {
 			gsub(/"/, "", $5); print $5
-		}' "$WORK/clean.log"); do
-		pages=$((pages + 16#$hex))
-	done
+		}' "$WORK/clean.log")
 	echo "$pages"
 }
 

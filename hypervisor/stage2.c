@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: MIT
+/* Second-stage tables for a VM: the one builder (ept/pt_build.c) fed with
+ * identity-mapped pages from corral's allocator. */
+#include <page_alloc.h>
+#include <pt_build.h>
+#include <stage2.h>
+#include <vm.h>
+
+static void *alloc_page(void *ctx, uint64_t *phys)
+{
+	void *p = page_alloc_zeroed_page();
+
+	*phys = (uint64_t)p;
+	return p;
+}
+
+static void *phys_to_virt(void *ctx, uint64_t phys)
+{
+	return (void *)phys;
+}
+
+static const struct pt_alloc host_pt_alloc = { alloc_page, phys_to_virt, NULL };
+
+uint64_t stage2_build(struct vm *vm, const struct pt_format *f)
+{
+	return pt_build(&vm->map, f, &host_pt_alloc);
+}
