@@ -27,7 +27,10 @@
 #define L7_EBX_ALLOW (BIT(0) | BIT(3) | BIT(7) | BIT(8) | BIT(9) | BIT(19) | \
 		      BIT(20) | BIT(23) | BIT(24) | BIT(29))
 #define L7_EBX_INVPCID BIT(10)
-#define L7_ECX_ALLOW (BIT(2) | BIT(22)) /* UMIP, RDPID */
+#define L7_ECX_ALLOW BIT(2) /* UMIP */
+/* RDPID reads IA32_TSC_AUX like RDTSCP, and VT-x runs it only under the
+ * same "enable RDTSCP" control: it follows policy.rdtscp. */
+#define L7_ECX_RDPID BIT(22)
 #define L7_EDX_ALLOW (BIT(4) | BIT(10) | BIT(14)) /* FSRM, MD_CLEAR, SERIALIZE */
 /* 0x80000001 ECX: LAHF, ABM, SSE4A, MISALIGNSSE, PREFETCHW. */
 #define E1_ECX_ALLOW (BIT(0) | BIT(5) | BIT(6) | BIT(7) | BIT(8))
@@ -106,7 +109,7 @@ static struct cpuid_regs basic(uint32_t leaf, uint32_t sub,
 		if (sub != 0)
 			return r;
 		r.ebx = h.ebx & (L7_EBX_ALLOW | (p->invpcid ? L7_EBX_INVPCID : 0));
-		r.ecx = h.ecx & L7_ECX_ALLOW;
+		r.ecx = h.ecx & (L7_ECX_ALLOW | (p->rdtscp ? L7_ECX_RDPID : 0));
 		r.edx = h.edx & L7_EDX_ALLOW;
 		return r;
 	case 0xb:

@@ -53,10 +53,11 @@ static void fire(struct vioapic *io, unsigned pin)
 
 void vioapic_set_pin(struct vioapic *io, unsigned pin, bool level)
 {
-	bool was = io->pin_level & (1u << pin);
+	bool was;
 
 	if (pin >= VIOAPIC_PINS)
-		return;
+		return; /* checked first: 1u << pin is undefined for pin >= 32 */
+	was = io->pin_level & (1u << pin);
 	if (level)
 		io->pin_level |= 1u << pin;
 	else
@@ -111,6 +112,11 @@ static void write_reg(struct vioapic *io, uint32_t reg, uint32_t val)
 	else
 		rte = (rte & ~0xffffffffull & ~0ull) |
 		      (((uint64_t)val & ~RTE_READONLY) | (rte & RTE_READONLY & 0xffffffffull));
+	/* Remote IRR has no meaning for an edge pin; switching to edge clears
+	 * it, which is how Linux hand-EOIs a version 0x11 IOAPIC (it has no
+	 * EOI register): mask + edge, then restore level. */
+	if (!(rte & RTE_LEVEL))
+		rte &= ~RTE_REMOTE_IRR;
 	io->redir[pin] = rte;
 	/* Unmasking a level pin that is still asserted delivers it now. */
 	if (!(rte & RTE_MASKED) && (rte & RTE_LEVEL) &&

@@ -99,13 +99,25 @@ static void timer_arm_count(struct vlapic *l, uint64_t now)
 
 static uint32_t timer_current(const struct vlapic *l, uint64_t now)
 {
-	uint64_t ticks;
+	uint64_t div, left, ticks;
 
 	if (!l->tmict || timer_mode(l) == TIMER_TSC_DEADLINE || !l->timer_deadline)
 		return 0;
-	if (now >= l->timer_deadline)
+	div = timer_divisor(l);
+	if (now < l->timer_deadline) {
+		left = l->timer_deadline - now;
+	} else if (timer_mode(l) == TIMER_PERIODIC) {
+		/* The count reloaded at the expiry, whether or not
+		 * vlapic_timer_update() has run since (10.5.4). */
+		uint64_t period = (uint64_t)l->tmict * div;
+
+		left = period - (now - l->timer_deadline) % period;
+	} else {
 		return 0;
-	ticks = (l->timer_deadline - now) / timer_divisor(l);
+	}
+	/* The count drops by one after each full `div` TSC ticks, so it
+	 * reads TMICT until the first `div` ticks have passed. */
+	ticks = (left + div - 1) / div;
 	return ticks > l->tmict ? l->tmict : (uint32_t)ticks;
 }
 

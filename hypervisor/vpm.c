@@ -78,15 +78,18 @@ static void pm1_cnt_write(struct vpm *pm, uint16_t v)
 		pm->event = VPM_POWEROFF;
 }
 
-static bool pm_block(struct vpm *pm, uint16_t port, bool in, uint32_t *val,
-		     uint64_t now)
+static bool pm_block(struct vpm *pm, uint16_t port, uint8_t size, bool in,
+		     uint32_t *val, uint64_t now)
 {
 	switch (port) {
 	case GACPI_PM1A_EVT_PORT:
-		if (in)
+		if (in) {
 			*val = pm->pm1_sts | ((uint32_t)pm->pm1_en << 16);
-		else
+		} else {
 			pm->pm1_sts &= ~(uint16_t)*val; /* write 1 to clear */
+			if (size == 4) /* a dword spans PM1_EN, as reads do */
+				pm->pm1_en = (uint16_t)(*val >> 16);
+		}
 		return true;
 	case GACPI_PM1A_EVT_PORT + 2:
 		if (in)
@@ -134,7 +137,7 @@ bool vpm_io(struct vpm *pm, uint16_t port, uint8_t size, bool in,
 	}
 	if (port < GACPI_PM1A_EVT_PORT || port >= GACPI_PM_TMR_PORT + 4)
 		return false;
-	if (!pm_block(pm, port, in, val, now)) {
+	if (!pm_block(pm, port, size, in, val, now)) {
 		if (in)
 			*val = 0; /* unaligned part of a block: reads as zero */
 		return true;

@@ -54,9 +54,12 @@ static void transmit(struct vuart *u, uint8_t c)
 		u->len = 0;
 		return;
 	}
-	u->line[u->len++] = (char)c;
+	/* An over-long line is split, never dropped. Split only when one more
+	 * character arrives, so a line of exactly VUART_LINE_MAX characters
+	 * and its '\n' make one line, not that line and an empty one. */
 	if (u->len == VUART_LINE_MAX)
-		vuart_flush(u); /* an over-long line is split, never dropped */
+		vuart_flush(u);
+	u->line[u->len++] = (char)c;
 }
 
 void vuart_feed(struct vuart *u, const char *s, size_t n)

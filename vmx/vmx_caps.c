@@ -125,9 +125,12 @@ int vmx_compute_controls(const struct vmx_cap_msrs *c, struct vmx_controls *o,
 			"4-level walk with write-back tables");
 		return -1;
 	}
+	/* vmx_vcpu.c flushes with the single-context type: an all-context-only
+	 * INVEPT would fail there (VMfail) and leave stale translations. */
 	if (!(c->ept_vpid & EPT_CAP_INVEPT) ||
-	    !(c->ept_vpid & (EPT_CAP_INVEPT_SINGLE | EPT_CAP_INVEPT_ALL))) {
-		set_why(why, n, "the CPU lacks the required EPT feature: ", "INVEPT");
+	    !(c->ept_vpid & EPT_CAP_INVEPT_SINGLE)) {
+		set_why(why, n, "the CPU lacks the required EPT feature: ",
+			"INVEPT (single-context)");
 		return -1;
 	}
 	o->ept_wb = true;
