@@ -27,10 +27,14 @@ static bool checksum_ok(const void *p, uint32_t len)
 	return sum == 0;
 }
 
-static const struct acpi_header *find_table(uint64_t rsdp_phys, const char *sig)
+const void *acpi_find_table(uint64_t rsdp_phys, const char *sig)
 {
 	const uint8_t *rsdp = (const void *)rsdp_phys;
-	bool xsdt = rsdp[15] >= 2;
+	bool xsdt;
+
+	if (!rsdp_phys)
+		return NULL;
+	xsdt = rsdp[15] >= 2;
 	uint64_t root = xsdt ? *(const uint64_t *)(rsdp + 24) :
 			       *(const uint32_t *)(rsdp + 16);
 	const struct acpi_header *h = (const void *)root;
@@ -56,7 +60,7 @@ bool acpi_find_cpus(uint64_t rsdp_phys, struct acpi_cpus *out)
 	const uint8_t *p, *end;
 
 	out->nr = 0;
-	if (!rsdp_phys || !(madt = find_table(rsdp_phys, "APIC")))
+	if (!rsdp_phys || !(madt = acpi_find_table(rsdp_phys, "APIC")))
 		return false;
 	out->lapic_base = *(const uint32_t *)(madt + 1);
 	p = (const uint8_t *)(madt + 1) + 8;

@@ -381,6 +381,72 @@ static void parse_bootargs(struct parser *p, struct vm_config *vm,
 	prop_copy_string(p, vm, pv, vm->bootargs, sizeof(vm->bootargs));
 }
 
+/* "SSSS:BB:DD.F" or "BB:DD.F", hex, segment 0 only. */
+static bool bdf_syntax_ok(const char *s, size_t n)
+{
+	const char *shape = n == 12 ? "xxxx:xx:xx.x" : "xx:xx.x";
+
+	if (n != 12 && n != 7)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+			   (c >= 'A' && c <= 'F');
+
+		if (shape[i] == 'x' ? !hex : c != shape[i])
+			return false;
+	}
+	return n == 7 || !memcmp(s, "0000", 4);
+}
+
+static void parse_pci_devices(struct parser *p, struct vm_config *vm,
+			      const struct prop_value *pv)
+{
+	const char *s = pv->val;
+	int left = pv->len;
+
+	if (left <= 0 || s[left - 1] != '\0') {
+		vm_error(p, vm, pv->name, "must be a list of strings like \"0000:00:02.0\"");
+		return;
+	}
+	while (left > 0) {
+		size_t n = strnlen(s, (size_t)left);
+
+		if (vm->nr_pci == CONFIG_MAX_PCI) {
+			vm_error(p, vm, pv->name, "too many devices (at most 8)");
+			return;
+		}
+		if (!bdf_syntax_ok(s, n)) {
+			vm_error(p, vm, pv->name,
+				 "a device is not of the form \"0000:BB:DD.F\" (segment 0)");
+			return;
+		}
+		memcpy(vm->pci[vm->nr_pci++], s, n + 1);
+		s += n + 1;
+		left -= (int)n + 1;
+	}
+}
+
+static const struct keyword isolation_words[] = {
+	{ "iommu", 0 },
+	{ "none", 1 },
+};
+
+static void parse_dma_isolation(struct parser *p, struct vm_config *vm,
+				const struct prop_value *pv)
+{
+	int v;
+
+	if (prop_keyword(p, vm, pv, isolation_words, ARRAY_SIZE(isolation_words), &v))
+		vm->dma_isolation_none = v == 1;
+}
+
+static void parse_test_dma_targets(struct parser *p, struct vm_config *vm,
+				   const struct prop_value *pv)
+{
+	vm->test_dma_targets = true;
+}
+
 typedef void (*prop_fn)(struct parser *p, struct vm_config *vm,
 			const struct prop_value *pv);
 
@@ -399,9 +465,10 @@ static const struct prop_rule vm_rules[] = {
 	{ "initrd", parse_initrd, false },
 	{ "bootargs", parse_bootargs, false },
 	{ "restart", parse_restart, false },
+	{ "pci-devices", parse_pci_devices, false },
+	{ "dma-isolation", parse_dma_isolation, false },
+	{ "test-dma-targets", parse_test_dma_targets, false },
 	/* Read by later parts of the system, not by this parser. */
-	{ "pci-devices", NULL, false },
-	{ "dma-isolation", NULL, false },
 	{ "cpus", NULL, false },
 	{ "affinity", NULL, false },
 	/* dtc adds these when another node references this one (&label). */

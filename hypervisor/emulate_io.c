@@ -5,6 +5,7 @@
  * "no device", and any other port reads as all ones (an absent ISA device)
  * and is logged once per VM.
  */
+#include <assign.h>
 #include <exits.h>
 #include <log.h>
 #include <vm.h>
@@ -56,7 +57,8 @@ static bool dispatch(struct vm *vm, uint16_t port, uint8_t size, bool in,
 	}
 	if (vpm_io(&vm->pm, port, size, in, val, rdtsc()))
 		return true;
-	if (pci_conf1(port, size, in, val))
+	if (vm->nr_devices ? assign_conf1(vm, port, size, in, val) :
+			     pci_conf1(port, size, in, val))
 		return true;
 	if (port == PORT_POST && !in)
 		return true; /* Linux's I/O delay: write-only, silent */

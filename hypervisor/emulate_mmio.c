@@ -40,24 +40,38 @@ static bool fetch_and_decode(struct vcpu *v, struct vcpu_mode *m,
 	return false;
 }
 
-static void ioapic_access(struct vcpu *v, uint64_t gpa)
+static uint64_t width_mask(uint8_t w)
+{
+	return w >= 8 ? ~0ull : (1ull << (8 * w)) - 1;
+}
+
+static void region_access(struct vcpu *v, const struct mmio_region *r, uint64_t gpa)
 {
 	struct vcpu_mode m;
 	struct x86_mmio_insn insn;
-	uint64_t off = gpa - VIOAPIC_BASE;
+	uint64_t off = gpa - r->base;
 
 	if (!fetch_and_decode(v, &m, &insn, gpa))
 		return;
 	if (insn.op == X86_MMIO_STORE) {
-		vioapic_write(&v->vm->ioapic, off & ~3ull,
-			      (uint32_t)x86_mmio_store_value(&insn, v->gpr));
+		r->write(r->ctx, off, insn.width,
+			 x86_mmio_store_value(&insn, v->gpr) & width_mask(insn.width));
 	} else {
 		uint64_t *reg = &v->gpr[insn.reg];
 
 		*reg = x86_mmio_load_result(&insn, *reg,
-					    vioapic_read(&v->vm->ioapic, off & ~3ull));
+					    r->read(r->ctx, off, insn.width) &
+						    width_mask(insn.width));
 	}
 	backend()->skip_insn(v, insn.len);
+}
+
+int vm_add_mmio(struct vm *vm, const struct mmio_region *r)
+{
+	if (vm->nr_mmio == VM_MAX_MMIO)
+		return -1;
+	vm->mmio[vm->nr_mmio++] = *r;
+	return 0;
 }
 
 void handle_npf(struct vcpu *v, const struct vcpu_exit *e)
@@ -65,9 +79,13 @@ void handle_npf(struct vcpu *v, const struct vcpu_exit *e)
 	uint64_t gpa = e->npf.gpa;
 	struct vcpu_mode m;
 
-	if (gpa >= VIOAPIC_BASE && gpa < VIOAPIC_BASE + VIOAPIC_SIZE && !e->npf.fetch) {
-		ioapic_access(v, gpa);
-		return;
+	for (uint32_t i = 0; i < v->vm->nr_mmio && !e->npf.fetch; i++) {
+		const struct mmio_region *r = &v->vm->mmio[i];
+
+		if (gpa >= r->base && gpa - r->base < r->size) {
+			region_access(v, r, gpa);
+			return;
+		}
 	}
 	backend()->get_mode(v, &m);
 	vm_stop(v->vm, VM_STOP_CRASH,

@@ -128,10 +128,35 @@ static void route_ipi(struct vcpu *v, uint64_t icr)
 	warned = true;
 }
 
+#define X2APIC_EOI 0x80b
+
+/* The vector an EOI completes, if it was level-triggered (so the IOAPIC's
+ * Remote IRR must clear: 82093AA 3.2.4), else -1. */
+static int level_vector_in_service(const struct vlapic *l)
+{
+	for (int w = 7; w >= 0; w--) {
+		if (!l->isr[w])
+			continue;
+		int vec = w * 32 + 31 - __builtin_clz(l->isr[w]);
+
+		return (l->tmr[w] & (1u << (vec % 32))) ? vec : -1;
+	}
+	return -1;
+}
+
 static bool write_msr(struct vcpu *v, uint32_t msr, uint64_t val)
 {
 	uint64_t ipi;
 
+	if (msr == X2APIC_EOI) {
+		int level = level_vector_in_service(&v->lapic);
+
+		if (vlapic_msr_write(&v->lapic, msr, val, rdtsc(), &ipi) != VLAPIC_OK)
+			return false;
+		if (level >= 0)
+			vioapic_eoi(&v->vm->ioapic, (uint8_t)level);
+		return true;
+	}
 	if (msr >= MSR_X2APIC_FIRST && msr <= MSR_X2APIC_LAST) {
 		switch (vlapic_msr_write(&v->lapic, msr, val, rdtsc(), &ipi)) {
 		case VLAPIC_OK:

@@ -76,6 +76,55 @@ host_timer_stub:
 host_spurious_stub:
 	iretq
 
+/* Device vectors (host_irq.c): record and acknowledge. */
+.macro IRQ_STUB_ADDR vec
+	.quad host_irq_stub_\vec
+.endm
+.macro IRQ_STUB vec
+host_irq_stub_\vec:
+	pushq %rdi
+	movl $\vec, %edi
+	jmp host_irq_common
+.endm
+.altmacro
+.set v, 0x30
+.rept 0xf0 - 0x30
+	IRQ_STUB %v
+	.set v, v + 1
+.endr
+host_irq_common:
+	pushq %rax
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	/* The 5-word frame (pushed from a 16-byte aligned RSP) and 9
+	 * pushes make 112 bytes: RSP is aligned for the call. */
+	call host_irq_received
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rax
+	popq %rdi
+	iretq
+
+.section .data.rel.ro, "aw"
+.global host_irq_stub_table
+host_irq_stub_table:
+.set v, 0x30
+.rept 0xf0 - 0x30
+	IRQ_STUB_ADDR %v
+	.set v, v + 1
+.endr
+.text
+
 exception_common:
 	pushq %rax
 	pushq %rbx

@@ -4,6 +4,7 @@
  * halt this CPU. Vector 32 and above are not expected (corral runs with
  * interrupts off); they are reported the same way.
  */
+#include <host_irq.h>
 #include <host_lapic.h>
 #include <percpu.h>
 #include <x86.h>
@@ -34,6 +35,7 @@ struct idt_entry {
 
 extern const uint64_t exc_stub_table[NR_STUBS];
 extern const char host_timer_stub[], host_spurious_stub[];
+extern const uint64_t host_irq_stub_table[HOST_IRQ_LAST - HOST_IRQ_FIRST + 1];
 static struct idt_entry idt[256] __attribute__((aligned(16)));
 
 static const char *const exc_names[] = {
@@ -98,6 +100,8 @@ void idt_init(void)
 			(v == VEC_DOUBLE_FAULT || v == VEC_NMI) ?
 				IST_DOUBLE_FAULT :
 				0);
+	for (int v = HOST_IRQ_FIRST; v <= HOST_IRQ_LAST; v++)
+		idt_set(v, host_irq_stub_table[v - HOST_IRQ_FIRST], 0);
 	idt_set(HOST_TIMER_VECTOR, (uint64_t)host_timer_stub, 0);
 	idt_set(HOST_SPURIOUS_VECTOR, (uint64_t)host_spurious_stub, 0);
 	asm volatile("lidt %0" ::"m"(idtr));

@@ -5,7 +5,7 @@
  *
  *   RSDP  (16-aligned, first, so *rsdp_gpa == base_gpa)
  *   FACS  (64-aligned, ACPI 6.4 §5.2.10)
- *   DSDT, FADT, MADT, RSDT, XSDT (16-aligned)
+ *   DSDT, FADT, MADT, [MCFG,] RSDT, XSDT (16-aligned)
  *
  * Tables are assembled in packed local structs and copied in with memcpy,
  * so neither the buffer's alignment nor its type matters.
@@ -34,6 +34,7 @@
 #define FACS_VERSION 2
 #define DSDT_REVISION 2 /* 2+: AML integers are 64-bit (§5.2.11.1) */
 #define MADT_REVISION 5
+#define MCFG_REVISION 1 /* PCI Firmware 3.2 §4.1.2 */
 
 /* Alignment rules: RSDP on 16 bytes (§5.2.5.1), FACS on 64 (§5.2.10). */
 #define RSDP_ALIGN 16
@@ -250,8 +251,27 @@ _Static_assert(sizeof(struct madt_x2apic_nmi) == 12, "");
 #define ISA_IRQ_TIMER 0
 #define GSI_TIMER 2
 
-/* The tables the RSDT and XSDT point to. */
-#define GACPI_MAX_ROOT_ENTRIES 2
+/*
+ * PCI Firmware Specification 3.2 §4.1.2: the MCFG table (signature
+ * reserved in ACPI 6.4 §5.2.6, Table 5.6) and one allocation structure
+ * (Table 4-3) per range of buses with memory-mapped config space.
+ */
+struct acpi_mcfg {
+	struct acpi_header h;
+	uint8_t reserved[8];
+} PACKED;
+struct mcfg_allocation {
+	uint64_t base; /* ECAM base: the address of bus 0, even if start_bus > 0 */
+	uint16_t segment;
+	uint8_t start_bus;
+	uint8_t end_bus;
+	uint32_t reserved;
+} PACKED;
+_Static_assert(sizeof(struct acpi_mcfg) == 44, "MCFG header is 44 bytes");
+_Static_assert(sizeof(struct mcfg_allocation) == 16, "MCFG entry is 16 bytes");
+
+/* The tables the RSDT and XSDT point to: FADT, MADT and maybe MCFG. */
+#define GACPI_MAX_ROOT_ENTRIES 3
 
 struct builder {
 	uint8_t *buf;
@@ -511,6 +531,25 @@ static size_t build_madt(struct builder *b, const struct guest_acpi_params *p)
 	return off;
 }
 
+static size_t build_mcfg(struct builder *b, const struct guest_acpi_params *p)
+{
+	struct acpi_mcfg m = { 0 };
+	struct mcfg_allocation e = {
+		.base = p->ecam_base, .segment = 0,
+		.start_bus = 0, .end_bus = p->bus_end,
+	};
+	size_t len = sizeof(m) + sizeof(e);
+	size_t off = reserve(b, len, TABLE_ALIGN);
+
+	if (b->overflow)
+		return 0;
+	fill_header(&m.h, "MCFG", (uint32_t)len, MCFG_REVISION);
+	memcpy(b->buf + off, &m, sizeof(m));
+	memcpy(b->buf + off + sizeof(m), &e, sizeof(e));
+	seal_table(b, off);
+	return off;
+}
+
 /* RSDT (32-bit entries, §5.2.7) or XSDT (64-bit entries, §5.2.8). */
 static size_t build_root(struct builder *b, const char *sig, size_t entry_size,
 			 const size_t *tables, size_t count)
@@ -560,6 +599,43 @@ static bool params_ok(const void *buf, const struct guest_acpi_params *p,
 		return false;
 	if (p->base_gpa % RSDP_ALIGN || p->base_gpa >= FOUR_GIB)
 		return false;
+	return guest_acpi_pci_ok(p);
+}
+
+/* Inclusive ranges [a0, a1] and [b0, b1] share an address. */
+static bool overlap(uint64_t a0, uint64_t a1, uint64_t b0, uint64_t b1)
+{
+	return a0 <= b1 && b0 <= a1;
+}
+
+bool guest_acpi_pci_ok(const struct guest_acpi_params *p)
+{
+	uint64_t ecam_len, ecam_end;
+	bool w32 = p->mmio32_end > p->mmio32_base;
+	bool w64 = p->mmio64_end > p->mmio64_base;
+
+	if (!p->pci)
+		return true;
+	ecam_len = ((uint64_t)p->bus_end + 1) * GACPI_ECAM_BUS_SIZE;
+	if (!p->ecam_base || p->ecam_base % GACPI_ECAM_BUS_SIZE ||
+	    p->ecam_base > UINT64_MAX - ecam_len + 1)
+		return false;
+	ecam_end = p->ecam_base + (ecam_len - 1);
+	if (p->nr_prt > GACPI_MAX_PRT)
+		return false;
+	for (unsigned int i = 0; i < p->nr_prt; i++)
+		if (p->prt[i].slot > GACPI_PCI_MAX_SLOT ||
+		    p->prt[i].pin > GACPI_PCI_MAX_PIN)
+			return false;
+	if (w32 && p->mmio32_end >= FOUR_GIB)
+		return false;
+	if (w32 && overlap(p->mmio32_base, p->mmio32_end, p->ecam_base, ecam_end))
+		return false;
+	if (w64 && overlap(p->mmio64_base, p->mmio64_end, p->ecam_base, ecam_end))
+		return false;
+	if (w32 && w64 && overlap(p->mmio32_base, p->mmio32_end,
+				  p->mmio64_base, p->mmio64_end))
+		return false;
 	return true;
 }
 
@@ -568,6 +644,7 @@ size_t guest_acpi_build(void *buf, size_t buf_size,
 {
 	struct builder b = { .buf = buf, .size = buf_size };
 	size_t rsdp, facs, dsdt, tables[GACPI_MAX_ROOT_ENTRIES], rsdt, xsdt;
+	size_t nr_tables = 2;
 
 	if (!params_ok(buf, p, rsdp_gpa))
 		return 0;
@@ -577,10 +654,10 @@ size_t guest_acpi_build(void *buf, size_t buf_size,
 	dsdt = build_dsdt(&b, p);
 	tables[0] = build_fadt(&b, facs, dsdt);
 	tables[1] = build_madt(&b, p);
-	rsdt = build_root(&b, "RSDT", sizeof(uint32_t), tables,
-			  GACPI_MAX_ROOT_ENTRIES);
-	xsdt = build_root(&b, "XSDT", sizeof(uint64_t), tables,
-			  GACPI_MAX_ROOT_ENTRIES);
+	if (p->pci)
+		tables[nr_tables++] = build_mcfg(&b, p);
+	rsdt = build_root(&b, "RSDT", sizeof(uint32_t), tables, nr_tables);
+	xsdt = build_root(&b, "XSDT", sizeof(uint64_t), tables, nr_tables);
 	/* The RSDT's and FADT's 32-bit pointers must reach every table. */
 	if (b.overflow || b.base + b.used > FOUR_GIB)
 		return 0;

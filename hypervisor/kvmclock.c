@@ -6,7 +6,7 @@
 void pvclock_scale(uint64_t hz, uint32_t *mul, int8_t *shift)
 {
 	int8_t s = 0;
-	uint64_t base = hz;
+	uint64_t base = hz ? hz : 1; /* 0 would never leave the first loop */
 
 	/* Pick the shift that keeps mul = 1e9 * 2^32 / (hz << s) below 2^32. */
 	while (base < NSEC_PER_SEC) {

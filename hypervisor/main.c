@@ -12,6 +12,8 @@
 #include <string.h>
 #include <page_alloc.h>
 #include <paging.h>
+#include <pci.h>
+#include <iommu.h>
 #include <percpu.h>
 #include <power.h>
 #include <serial.h>
@@ -126,6 +128,8 @@ void hv_main(const struct boot_info *bi)
 	timekeeping_init();
 	backend_probe_and_select();
 	smp_init(bsp);
+	pci_init(bi->acpi_rsdp_phys);
+	iommu_init(bi->acpi_rsdp_phys);
 	load_config();
 	create_vms();
 	smp_release_aps(run_assigned_vms);

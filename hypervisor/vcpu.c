@@ -6,6 +6,8 @@
 #include <cpuid_policy.h>
 #include <corral/hypercall.h>
 #include <exits.h>
+#include <host_irq.h>
+#include <iommu.h>
 #include <log.h>
 #include <vm.h>
 #include <x86.h>
@@ -51,6 +53,7 @@ static void deliver_interrupts(struct vcpu *v)
 	const struct vcpu_backend *b = backend();
 	int vec;
 
+	host_irq_route_pending();
 	vlapic_timer_update(&v->lapic, rdtsc());
 	vec = vlapic_pending(&v->lapic);
 	if (vec < 0) {
@@ -81,10 +84,11 @@ static void handle_hlt(struct vcpu *v, const struct vcpu_exit *e)
 		uint64_t now = rdtsc();
 		uint64_t deadline = vlapic_next_deadline(&v->lapic);
 
+		host_irq_poll(); /* device interrupts wake a halted vCPU */
 		vlapic_timer_update(&v->lapic, now);
 		if (vlapic_pending(&v->lapic) >= 0)
 			return;
-		if (!deadline) {
+		if (!deadline && !v->vm->nr_devices) {
 			vm_stop(v->vm, VM_STOP_CRASH,
 				"halted with no interrupt source armed (hung)");
 			return;
@@ -137,5 +141,7 @@ void vcpu_run_loop(struct vcpu *v)
 		backend()->set_deadline(v, vlapic_next_deadline(&v->lapic));
 		backend()->vcpu_run(v, &e);
 		handle_exit(v, &e);
+		if (v->vm->nr_devices)
+			iommu_poll_faults();
 	}
 }

@@ -3,7 +3,9 @@
  * A VM from its config: RAM, the guest-physical map, the platform devices,
  * ACPI tables, and a stock Linux kernel placed by the 64-bit boot protocol.
  */
+#include <assign.h>
 #include <boot.h>
+#include <iommu.h>
 #include <bzimage.h>
 #include <format.h>
 #include <guest_acpi.h>
@@ -17,6 +19,8 @@
 #include <x86.h>
 
 #define GUEST_STACK_GPA 0x8ff0 /* below the boot page tables; Linux sets its own */
+
+struct vm *vm_first_created;
 
 static void console_emit(void *ctx, const char *line, size_t n)
 {
@@ -108,15 +112,80 @@ static bool map_ram(struct vm *vm, const struct linux_layout *l, uint64_t hpa)
 	return !why;
 }
 
+/* test-dma-targets (docs/device-assignment.md): the hypervisor image and
+ * another VM's RAM, whose host-physical addresses the guest is told so that
+ * its test module can aim DMA at them; corral checksums both. */
+static uint64_t dma_test_target[2];
+static uint32_t dma_test_sum[2];
+
+static uint32_t checksum_page(uint64_t hpa)
+{
+	const uint32_t *p = (const uint32_t *)hpa;
+	uint32_t s = 0x12345678;
+
+	for (int i = 0; i < 1024; i++)
+		s = (s ^ p[i]) * 16777619u;
+	return s;
+}
+
+static void dma_test_setup(struct vm *vm, char *bootargs, size_t n)
+{
+	extern struct vm *vm_first_created;
+	size_t len = strlen(bootargs);
+
+	dma_test_target[0] = boot_info->hv_phys_base;
+	dma_test_target[1] = vm_first_created && vm_first_created != vm ?
+		(uint64_t)vm_first_created->ram + 0x100000 : 0;
+	snprintf(bootargs + len, n - len, " corral.dma_attack=0x%llx,0x%llx",
+		 (unsigned long long)dma_test_target[0],
+		 (unsigned long long)dma_test_target[1]);
+}
+
+void vm_dma_test_report(struct vm *vm, bool at_start)
+{
+	static const char *const what[2] = { "hypervisor image", "another VM's RAM" };
+
+	if (!vm->cfg->test_dma_targets)
+		return;
+	for (int i = 0; i < 2; i++) {
+		uint32_t sum;
+
+		if (!dma_test_target[i])
+			continue;
+		sum = checksum_page(dma_test_target[i]);
+		if (at_start) {
+			dma_test_sum[i] = sum;
+			pr_info("dma-test: target %s at 0x%llx: checksum 0x%08x", what[i],
+				(unsigned long long)dma_test_target[i], sum);
+		} else {
+			pr_info("dma-test: target %s at 0x%llx: checksum 0x%08x, %s", what[i],
+				(unsigned long long)dma_test_target[i], sum,
+				sum == dma_test_sum[i] ? "unchanged" : "CHANGED");
+		}
+	}
+}
+
+static bool build_acpi(struct vm *vm, uint64_t *rsdp)
+{
+	struct guest_acpi_params ap = { .base_gpa = LB_ACPI_GPA, .nr_vcpus = 1,
+					.ioapic_id = 1 };
+
+	vm_pci_acpi_params(vm, &ap);
+	if (!guest_acpi_build(vm->ram + LB_ACPI_GPA, LB_ACPI_SIZE, &ap, rsdp)) {
+		vm_error(vm->cfg, "cannot build the ACPI tables");
+		return false;
+	}
+	return true;
+}
+
 static bool load_linux(struct vm *vm, const struct boot_module *kernel,
 		       const struct boot_module *initrd)
 {
 	const struct vm_config *cfg = vm->cfg;
-	static char cmdline[CONFIG_BOOTARGS_MAX + 64];
+	static char cmdline[CONFIG_BOOTARGS_MAX + 128];
+	static char bootargs[CONFIG_BOOTARGS_MAX + 64];
 	struct bzimage_info bz;
 	struct linux_layout l;
-	struct guest_acpi_params ap = { .base_gpa = LB_ACPI_GPA, .nr_vcpus = 1,
-					.ioapic_id = 1 };
 	uint64_t rsdp;
 	const char *why;
 
@@ -124,8 +193,11 @@ static bool load_linux(struct vm *vm, const struct boot_module *kernel,
 		vm_error(cfg, "property \"kernel\": %s: %s", cfg->kernel, why);
 		return false;
 	}
-	if (linux_build_cmdline(cmdline, sizeof(cmdline), cfg->bootargs,
-				cfg->name, bz.cmdline_size) < 0) {
+	snprintf(bootargs, sizeof(bootargs), "%s", cfg->bootargs);
+	if (cfg->test_dma_targets)
+		dma_test_setup(vm, bootargs, sizeof(bootargs));
+	if (linux_build_cmdline(cmdline, sizeof(cmdline), bootargs, cfg->name,
+				bz.cmdline_size) < 0) {
 		vm_error(cfg, "property \"bootargs\": too long for this kernel (%u bytes)",
 			 bz.cmdline_size);
 		return false;
@@ -135,11 +207,8 @@ static bool load_linux(struct vm *vm, const struct boot_module *kernel,
 		vm_error(cfg, "property \"memory-mib\": %s", why);
 		return false;
 	}
-	if (!guest_acpi_build(vm->ram + LB_ACPI_GPA, LB_ACPI_SIZE, &ap, &rsdp)) {
-		vm_error(cfg, "cannot build the ACPI tables");
-		return false;
-	}
-	if (!map_ram(vm, &l, (uint64_t)vm->ram))
+	if (!map_ram(vm, &l, (uint64_t)vm->ram) || !assign_devices(vm) ||
+	    !build_acpi(vm, &rsdp))
 		return false;
 	linux_load(vm->ram, &l, &bz, (void *)kernel->phys,
 		   initrd ? (void *)initrd->phys : NULL, cmdline, rsdp);
@@ -157,19 +226,34 @@ static bool load_linux(struct vm *vm, const struct boot_module *kernel,
 		.cs = LB_BOOT_CS,
 		.ds = LB_BOOT_DS,
 	};
-	pr_info("vm %s: kernel %s (boot protocol %u.%02u) at 0x%llx, initrd %llu KiB at 0x%llx, %llu MiB RAM",
+	pr_info("vm %s: kernel %s (boot protocol %u.%02u) at 0x%llx, initrd %llu KiB at 0x%llx, %llu MiB RAM at 0x%llx",
 		cfg->name, cfg->kernel, bz.protocol >> 8, bz.protocol & 0xff,
 		(unsigned long long)l.kernel_gpa,
 		(unsigned long long)(l.initrd_size >> 10),
 		(unsigned long long)l.initrd_gpa,
-		(unsigned long long)(vm->ram_size >> 20));
+		(unsigned long long)(vm->ram_size >> 20),
+		(unsigned long long)vm->ram);
 	return true;
+}
+
+static uint64_t ioapic_mmio_read(void *ctx, uint64_t off, uint8_t size)
+{
+	return vioapic_read(ctx, off & ~3ull);
+}
+
+static void ioapic_mmio_write(void *ctx, uint64_t off, uint8_t size, uint64_t val)
+{
+	vioapic_write(ctx, off & ~3ull, (uint32_t)val);
 }
 
 static void init_devices(struct vm *vm)
 {
+	struct mmio_region ioapic = { VIOAPIC_BASE, VIOAPIC_SIZE, ioapic_mmio_read,
+				      ioapic_mmio_write, &vm->ioapic };
+
 	vuart_init(&vm->uart, console_emit, vm);
 	vioapic_init(&vm->ioapic, 1, ioapic_deliver, vm);
+	vm_add_mmio(vm, &ioapic);
 	vpm_init(&vm->pm, tsc_hz, rdtsc(), boot_wall);
 }
 
@@ -209,14 +293,18 @@ struct vm *vm_create(uint32_t id, const struct vm_config *cfg)
 	}
 	gpa_map_init(&vm->map);
 	init_devices(vm);
+	why[0] = '\0';
 	if (!load_linux(vm, kernel, initrd) ||
-	    backend()->vm_init(vm, why, sizeof(why))) {
-		if (vm->map.nr)
+	    backend()->vm_init(vm, why, sizeof(why)) || !assign_finish(vm)) {
+		if (why[0])
 			vm_error(cfg, "%s", why);
+		assign_release(vm);
 		page_free(vm->ram, vm->ram_size);
 		page_free(vm, sizeof(*vm));
 		return NULL;
 	}
+	if (!vm_first_created)
+		vm_first_created = vm;
 	vm->state = VM_CREATED;
 	return vm;
 }
@@ -240,10 +328,14 @@ int vm_start_vcpus(struct vm *vm)
 		return -1;
 	}
 	vm->start_tsc = rdtsc();
+	vm_dma_test_report(vm, true);
 	vm->state = VM_RUNNING;
 	pr_info("vm %s: starting on cpu %u", vm->name, vm->pcpu);
 	vcpu_run_loop(v);
 	vuart_flush(&vm->uart);
+	assign_release(vm);
+	iommu_poll_faults();
+	vm_dma_test_report(vm, false);
 	pr_info("vm %s: %s (%s) after %llu exits", vm->name,
 		vm_stop_reason_name(vm->stop_reason), vm->stop_detail,
 		(unsigned long long)v->exits);

@@ -1,17 +1,18 @@
 // SPDX-License-Identifier: MIT
 /*
- * The AMD-V vCPU: VMCB set-up (APM Vol. 2 15.5, 15.9-15.13), the run loop's
- * world switch, and the decoding of #VMEXITs into struct vcpu_exit. Without
+ * The AMD-V vCPU: the VMCB and permission-map pages (their contents come
+ * from vmcb_setup.c; APM Vol. 2 15.5, 15.9-15.13), the run loop's world
+ * switch, and the decoding of #VMEXITs into struct vcpu_exit. Without
  * NRIP-save (QEMU TCG) instruction lengths come from checking the bytes at
  * RIP against the one encoding that can have caused the exit.
  */
 #include "svm.h"
 #include "vmcb.h"
+#include "vmcb_setup.h"
 #include <format.h>
 #include <guest_mem.h>
 #include <host_lapic.h>
 #include <log.h>
-#include <msr.h>
 #include <page_alloc.h>
 #include <percpu.h>
 #include <stage2.h>
@@ -33,47 +34,17 @@ struct svm_vcpu {
 
 void svm_enter(struct vcpu *v, uint64_t vmcb_pa, uint64_t host_vmcb_pa);
 
-#define IOPM_SIZE (3 * PAGE_SIZE)
-#define MSRPM_SIZE (2 * PAGE_SIZE)
-#define ATTR_CODE64 0x0a9b /* P, DPL0, S, exec/read accessed, L, G */
-#define ATTR_DATA 0x0c93   /* P, DPL0, S, read/write accessed, D/B, G */
-#define ATTR_TSS64 0x008b
-#define ATTR_L (1u << 9)
-#define ATTR_DB (1u << 10)
-#define PAT_DEFAULT 0x0007040600070406ull
-#define DR6_DEFAULT 0xffff0ff0ull
-#define DR7_DEFAULT 0x400ull
-
-static const uint32_t msr_passthrough[] = {
-	MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, MSR_STAR, MSR_LSTAR,
-	MSR_CSTAR, MSR_SFMASK, MSR_TSC_AUX, MSR_IA32_SYSENTER_CS,
-	MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP, MSR_IA32_PAT,
-};
+_Static_assert(SVM_IOPM_SIZE == 3 * PAGE_SIZE, "IOPM pages");
+_Static_assert(SVM_MSRPM_SIZE == 2 * PAGE_SIZE, "MSRPM pages");
 
 /* ---- per VM ----------------------------------------------------------- */
-
-static void msrpm_allow(uint8_t *pm, uint32_t msr)
-{
-	uint32_t base, bit;
-
-	if (msr < 0x2000)
-		base = 0;
-	else if (msr >= 0xc0000000u && msr < 0xc0002000u)
-		base = 0x800;
-	else if (msr >= 0xc0010000u && msr < 0xc0012000u)
-		base = 0x1000;
-	else
-		return; /* outside the map: always intercepted */
-	bit = (msr & 0x1fff) * 2;
-	pm[base + bit / 8] &= ~(3u << (bit % 8)); /* read and write */
-}
 
 static int svm_vm_init(struct vm *vm, char *why, size_t n)
 {
 	struct svm_vm *a = page_alloc(sizeof(*a), PAGE_SIZE, ALLOC_ANYWHERE);
 
-	if (!a || !(a->iopm = page_alloc(IOPM_SIZE, PAGE_SIZE, ALLOC_ANYWHERE)) ||
-	    !(a->msrpm = page_alloc(MSRPM_SIZE, PAGE_SIZE, ALLOC_ANYWHERE))) {
+	if (!a || !(a->iopm = page_alloc(SVM_IOPM_SIZE, PAGE_SIZE, ALLOC_ANYWHERE)) ||
+	    !(a->msrpm = page_alloc(SVM_MSRPM_SIZE, PAGE_SIZE, ALLOC_ANYWHERE))) {
 		snprintf(why, n, "out of memory for the SVM permission maps");
 		return -1;
 	}
@@ -82,14 +53,20 @@ static int svm_vm_init(struct vm *vm, char *why, size_t n)
 		snprintf(why, n, "out of memory building the nested page tables");
 		return -1;
 	}
-	memset(a->iopm, 0xff, IOPM_SIZE);
-	memset(a->msrpm, 0xff, MSRPM_SIZE);
-	for (size_t i = 0; i < sizeof(msr_passthrough) / sizeof(msr_passthrough[0]); i++)
-		msrpm_allow(a->msrpm, msr_passthrough[i]);
-	/* ASID 0 is the host's; one per VM (15.16). */
-	a->asid = 1 + vm->id % (svm_caps.nr_asids > 1 ? svm_caps.nr_asids - 1 : 1);
+	svm_iopm_init(a->iopm);
+	svm_msrpm_init(a->msrpm, svm_msr_passthrough, svm_msr_passthrough_count);
+	a->asid = svm_vm_asid(vm->id, svm_caps.nr_asids);
 	vm->arch = a;
 	return 0;
+}
+
+static void svm_allow_io(struct vm *vm, uint16_t port, uint32_t count)
+{
+	struct svm_vm *a = vm->arch;
+
+	/* One bit per port (15.10.1). */
+	for (uint32_t p = port; p < (uint32_t)port + count && p < 0x10000; p++)
+		a->iopm[p / 8] &= ~(1u << (p % 8));
 }
 
 static void svm_vm_destroy(struct vm *vm)
@@ -98,70 +75,20 @@ static void svm_vm_destroy(struct vm *vm)
 
 /* ---- per vCPU ----------------------------------------------------------- */
 
-static void seg(struct vmcb_seg *s, uint16_t sel, uint16_t attrib, uint32_t limit)
-{
-	*s = (struct vmcb_seg){ .selector = sel, .attrib = attrib, .limit = limit };
-}
-
-static void write_save_area(struct vmcb_save *g, const struct vcpu_boot_state *s)
-{
-	seg(&g->cs, s->cs, ATTR_CODE64, 0xffffffff);
-	seg(&g->ds, s->ds, ATTR_DATA, 0xffffffff);
-	seg(&g->es, s->ds, ATTR_DATA, 0xffffffff);
-	seg(&g->ss, s->ds, ATTR_DATA, 0xffffffff);
-	seg(&g->fs, s->ds, ATTR_DATA, 0xffffffff);
-	seg(&g->gs, s->ds, ATTR_DATA, 0xffffffff);
-	seg(&g->tr, 0, ATTR_TSS64, 0x67);
-	seg(&g->ldtr, 0, 0, 0);
-	g->gdtr.base = s->gdt_base;
-	g->gdtr.limit = s->gdt_limit;
-	g->cpl = 0;
-	g->efer = s->efer | X86_EFER_SVME; /* required while the guest runs (15.5.1) */
-	g->cr0 = s->cr0;
-	g->cr3 = s->cr3;
-	g->cr4 = s->cr4;
-	g->rflags = s->rflags | X86_RFLAGS_FIXED;
-	g->rip = s->rip;
-	g->rsp = s->rsp;
-	g->dr6 = DR6_DEFAULT;
-	g->dr7 = DR7_DEFAULT;
-	g->g_pat = PAT_DEFAULT;
-}
-
-static void write_control_area(struct vmcb_control *c, struct vm *vm)
-{
-	struct svm_vm *a = vm->arch;
-
-	c->intercept_misc1 = SVM_INTERCEPT_INTR | SVM_INTERCEPT_NMI |
-			     SVM_INTERCEPT_RDPMC | SVM_INTERCEPT_CPUID |
-			     SVM_INTERCEPT_INVD | SVM_INTERCEPT_HLT |
-			     SVM_INTERCEPT_IOIO | SVM_INTERCEPT_MSR |
-			     SVM_INTERCEPT_SHUTDOWN;
-	c->intercept_misc2 = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL |
-			     SVM_INTERCEPT_VMLOAD | SVM_INTERCEPT_VMSAVE |
-			     SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
-			     SVM_INTERCEPT_SKINIT | SVM_INTERCEPT_MONITOR |
-			     SVM_INTERCEPT_MWAIT | SVM_INTERCEPT_XSETBV;
-	c->iopm_base_pa = (uint64_t)a->iopm;
-	c->msrpm_base_pa = (uint64_t)a->msrpm;
-	c->asid = a->asid;
-	/* The guest's IF masks only virtual interrupts; physical ones exit. */
-	c->vintr = SVM_VINTR_MASKING;
-	c->np_enable = SVM_NP_ENABLE;
-	c->n_cr3 = vm->stage2_root;
-}
-
 static int svm_vcpu_init(struct vcpu *v, const struct vcpu_boot_state *s,
 			 char *why, size_t n)
 {
 	struct svm_vcpu *x = page_alloc(sizeof(*x), PAGE_SIZE, ALLOC_ANYWHERE);
+	struct svm_vm *a = v->vm->arch;
 
 	if (!x || !(x->vmcb = page_alloc_zeroed_page())) {
 		snprintf(why, n, "out of memory for the VMCB");
 		return -1;
 	}
-	write_control_area(&x->vmcb->control, v->vm);
-	write_save_area(&x->vmcb->save, s);
+	/* Identity-mapped: the maps' and the tables' addresses are physical. */
+	vmcb_init_control(&x->vmcb->control, (uint64_t)a->iopm,
+			  (uint64_t)a->msrpm, a->asid, v->vm->stage2_root);
+	vmcb_init_save(&x->vmcb->save, s);
 	v->arch = x;
 	v->gpr[GPR_RSI] = s->rsi;
 	v->gpr[GPR_RSP] = s->rsp;
@@ -189,8 +116,8 @@ static void svm_get_mode(struct vcpu *v, struct vcpu_mode *m)
 	m->cr3 = g->cr3;
 	m->cr4 = g->cr4;
 	m->efer = g->efer & ~X86_EFER_SVME;
-	m->long_mode = (g->efer & X86_EFER_LMA) && (g->cs.attrib & ATTR_L);
-	m->default_32 = g->cs.attrib & ATTR_DB;
+	m->long_mode = (g->efer & X86_EFER_LMA) && (g->cs.attrib & VMCB_ATTR_L);
+	m->default_32 = g->cs.attrib & VMCB_ATTR_DB;
 	m->cpl = g->cpl;
 }
 
@@ -428,4 +355,5 @@ const struct vcpu_backend svm_backend = {
 	.request_irq_window = svm_request_irq_window,
 	.inject_exception = svm_inject_exception,
 	.set_deadline = svm_set_deadline,
+	.allow_io = svm_allow_io,
 };

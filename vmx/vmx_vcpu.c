@@ -7,6 +7,7 @@
 #include "vmcs_fields.h"
 #include "vmx_ops.h"
 #include <format.h>
+#include <host_irq.h>
 #include <log.h>
 #include <msr.h>
 #include <page_alloc.h>
@@ -88,6 +89,15 @@ static int vmx_vm_init(struct vm *vm, char *why, size_t n)
 	a->eptp = root | EPTP_WALK_4 | EPTP_WB;
 	vm->arch = a;
 	return 0;
+}
+
+static void vmx_allow_io(struct vm *vm, uint16_t port, uint32_t count)
+{
+	struct vmx_vm *a = vm->arch;
+
+	/* Bitmap A covers ports 0-0x7fff, B the rest, one bit each (24.6.4). */
+	for (uint32_t p = port; p < (uint32_t)port + count && p < 0x10000; p++)
+		a->io_bitmap[p / 8] &= ~(1u << (p % 8));
 }
 
 static void vmx_vm_destroy(struct vm *vm)
@@ -456,17 +466,12 @@ static void decode_ept_violation(struct vcpu_exit *e)
 	e->npf.fetch = q & 4;
 }
 
+/* "Acknowledge interrupt on exit" hands us the vector (SDM 3C 28.2.2). */
 static void host_interrupt(void)
 {
 	uint32_t info = vmread(VMCS_EXIT_INTR_INFO);
 
-	/* corral enables no host interrupt sources; one that still arrives was
-	 * acknowledged on exit and is dropped after an EOI. */
-	pr_warn("host interrupt vector %u while a guest ran (dropped)", info & 0xff);
-	if (rdmsr(MSR_IA32_APIC_BASE) & APIC_BASE_EXTD)
-		wrmsr(0x80b, 0);
-	else
-		*(volatile uint32_t *)0xfee000b0 = 0;
+	host_irq_received(info & 0xff);
 }
 
 static void decode_exit(struct vcpu *v, uint32_t reason, struct vcpu_exit *e)
@@ -592,4 +597,5 @@ const struct vcpu_backend vmx_backend = {
 	.request_irq_window = vmx_request_irq_window,
 	.inject_exception = vmx_inject_exception,
 	.set_deadline = vmx_set_deadline,
+	.allow_io = vmx_allow_io,
 };

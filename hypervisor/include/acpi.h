@@ -15,5 +15,14 @@ struct acpi_cpus {
 /* Finds the host CPUs in the MADT (ACPI 6.5, 5.2.12). false if the firmware
  * gave no usable RSDP/XSDT/MADT. */
 bool acpi_find_cpus(uint64_t rsdp_phys, struct acpi_cpus *out);
+/* A table listed in the XSDT (or RSDT) with a valid checksum, or NULL.
+ * The table starts with the standard 36-byte header; its length is at +4. */
+const void *acpi_find_table(uint64_t rsdp_phys, const char *sig);
+
+#define ACPI_HEADER_SIZE 36
+static inline uint32_t acpi_table_length(const void *t)
+{
+	return *(const uint32_t *)((const uint8_t *)t + 4);
+}
 
 #endif

@@ -17,6 +17,8 @@
 #define CONFIG_PATH_MAX 128
 #define CONFIG_BOOTARGS_MAX 1024
 #define CONFIG_NODE_MAX 64
+#define CONFIG_MAX_PCI 8
+#define CONFIG_BDF_MAX 16 /* "0000:00:02.0" */
 
 /* The root node must carry this in its compatible list. */
 #define CONFIG_COMPATIBLE "corral,system-1"
@@ -46,6 +48,10 @@ struct vm_config {
 	char initrd[CONFIG_PATH_MAX]; /* "" if none */
 	char bootargs[CONFIG_BOOTARGS_MAX];
 	enum restart_policy restart;
+	uint32_t nr_pci;
+	char pci[CONFIG_MAX_PCI][CONFIG_BDF_MAX]; /* pci-devices, syntax-checked */
+	bool dma_isolation_none; /* dma-isolation = "none": no IOMMU required */
+	bool test_dma_targets;	 /* test-dma-targets: see docs/device-assignment.md */
 	bool valid; /* false: an error was reported; this VM must not start */
 };
 

@@ -89,6 +89,9 @@ struct vcpu_backend {
 	void (*request_irq_window)(struct vcpu *v, bool on);
 	void (*inject_exception)(struct vcpu *v, uint8_t vector, bool has_error,
 				 uint32_t error);
+	/* Lets the VM's guests reach host I/O ports [port, port+count) directly
+	 * (an assigned device's I/O BAR). */
+	void (*allow_io)(struct vm *vm, uint16_t port, uint32_t count);
 	/* Leave the guest at or soon after this TSC value (0: no deadline). */
 	void (*set_deadline)(struct vcpu *v, uint64_t tsc);
 };

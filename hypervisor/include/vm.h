@@ -9,8 +9,12 @@
 #include <vioapic.h>
 #include <vpm.h>
 #include <vcpu_backend.h>
+#include <mmio.h>
 
 #define VM_MAX_VCPUS 1 /* multi-vCPU VMs come with the scheduler */
+#define VM_MAX_DEVICES 8
+
+struct assigned_dev;
 
 enum vm_state { VM_CREATED, VM_RUNNING, VM_STOPPED };
 
@@ -49,6 +53,17 @@ struct vm {
 	struct vcpu_boot_state boot;
 
 	uint8_t io_logged[65536 / 8];
+
+	struct mmio_region mmio[VM_MAX_MMIO];
+	uint32_t nr_mmio;
+
+	/* Assigned PCI devices (assign.c) and their DMA domain (iommu/). */
+	struct assigned_dev *devices[VM_MAX_DEVICES];
+	uint32_t nr_devices;
+	uint32_t conf1_addr;
+	void *iommu_domain;
+	uint64_t iommu_faults;
+	char extra_cmdline[96];
 };
 
 /* Creates the VM from its config: memory, map, Linux image. NULL on error

@@ -185,6 +185,9 @@ static void test_multi(void)
 		CHECK(!strcmp(vm->initrd, "\\corral\\net-dd.cpio.gz"));
 		CHECK(!strcmp(vm->bootargs, "console=ttyS0 quiet"));
 		CHECK_EQ(vm->restart, RESTART_ALWAYS);
+		CHECK_EQ(vm->nr_pci, 1);
+		CHECK(!strcmp(vm->pci[0], "0000:00:02.0"));
+		CHECK(!vm->dma_isolation_none);
 	}
 	vm = vm_named("client0");
 	CHECK(vm && vm->valid);
@@ -611,8 +614,36 @@ static void test_corrupt_every_byte(void)
 	CHECK(1); /* reaching here without a sanitizer report is the test */
 }
 
+/* pci-devices: syntax-checked strings; dma-isolation keywords. */
+static void test_pci(void)
+{
+	static const struct bad_case cases[] = {
+		{ "/vms/vm@1", "pci-devices" }, /* "0000:00:2.0" */
+		{ "/vms/vm@2", "pci-devices" }, /* segment 1 */
+		{ "/vms/vm@3", "dma-isolation" }, /* "maybe" */
+		{ "/vms/vm@4", "pci-devices" }, /* a cell */
+	};
+	struct recorder rec;
+	const struct vm_config *vm;
+
+	CHECK_EQ(parse_fixture("config-pci", &rec), 1);
+	vm = vm_named("two-devices");
+	CHECK(vm && vm->valid);
+	if (vm) {
+		CHECK_EQ(vm->nr_pci, 2);
+		CHECK(!strcmp(vm->pci[0], "0000:00:02.0"));
+		CHECK(!strcmp(vm->pci[1], "03:00.1"));
+		CHECK(vm->dma_isolation_none);
+		CHECK(vm->test_dma_targets);
+	}
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		CHECK(find(&rec, CONFIG_ERROR, cases[i].node, cases[i].prop));
+	CHECK_EQ(rec.n, 4);
+}
+
 int main(void)
 {
+	test_pci();
 	test_single();
 	test_multi();
 	test_unknown_only_warns();

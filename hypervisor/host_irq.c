@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: MIT
+#include <host_irq.h>
+#include <host_lapic.h>
+#include <spinlock.h>
+#include <vcpu.h>
+#include <vm.h>
+#include <x86.h>
+
+struct irq_route {
+	struct vm *vm;
+	uint8_t guest_vector;
+};
+
+static struct irq_route routes[256];
+static struct spinlock lock;
+static volatile uint32_t pending[8];
+
+uint8_t host_irq_alloc(struct vm *vm, uint8_t guest_vector)
+{
+	uint8_t found = 0;
+
+	spin_lock(&lock);
+	for (unsigned v = HOST_IRQ_FIRST; v <= HOST_IRQ_LAST; v++) {
+		if (!routes[v].vm) {
+			routes[v] = (struct irq_route){ vm, guest_vector };
+			found = (uint8_t)v;
+			break;
+		}
+	}
+	spin_unlock(&lock);
+	return found;
+}
+
+void host_irq_set_guest_vector(uint8_t host_vector, uint8_t guest_vector)
+{
+	routes[host_vector].guest_vector = guest_vector;
+}
+
+void host_irq_free(uint8_t host_vector)
+{
+	spin_lock(&lock);
+	routes[host_vector].vm = NULL;
+	spin_unlock(&lock);
+}
+
+void host_irq_received(uint8_t vector)
+{
+	__atomic_or_fetch(&pending[vector / 32], 1u << (vector % 32), __ATOMIC_SEQ_CST);
+	host_lapic_eoi();
+}
+
+void host_irq_route_pending(void)
+{
+	for (unsigned w = 0; w < 8; w++) {
+		uint32_t bits = __atomic_exchange_n(&pending[w], 0, __ATOMIC_SEQ_CST);
+
+		while (bits) {
+			unsigned v = w * 32 + __builtin_ctz(bits);
+			struct irq_route *r = &routes[v];
+
+			bits &= bits - 1;
+			/* Edge semantics: an MSI is a message, never a level. */
+			if (r->vm && r->vm->state == VM_RUNNING && r->guest_vector >= 16)
+				vlapic_set_irq(&r->vm->vcpus[0]->lapic, r->guest_vector, false);
+		}
+	}
+}
+
+void host_irq_poll(void)
+{
+	asm volatile("sti; nop; nop; cli" ::: "memory");
+	host_irq_route_pending();
+}

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef CORRAL_ASSIGN_H
+#define CORRAL_ASSIGN_H
+#include <stdbool.h>
+#include <stdint.h>
+
+struct vm;
+struct guest_acpi_params;
+
+/* Claims, resets and maps the config's pci-devices into the VM (before its
+ * second-stage tables are built). false on an error already reported. */
+bool assign_devices(struct vm *vm);
+/* After the backend built its tables: DMA domain, context entries, I/O ports. */
+bool assign_finish(struct vm *vm);
+/* Guest configuration mechanism #1 (0xcf8/0xcfc); true if handled. */
+bool assign_conf1(struct vm *vm, uint16_t port, uint8_t size, bool in, uint32_t *val);
+/* Fills the PCI part of the guest's ACPI tables (root bridge, windows, MCFG). */
+void vm_pci_acpi_params(struct vm *vm, struct guest_acpi_params *ap);
+/* Resets the devices and releases them (VM stop). */
+void assign_release(struct vm *vm);
+
+#endif

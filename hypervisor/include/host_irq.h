@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Host interrupt vectors for assigned devices. A device's MSI (remapped by
+ * the IOMMU where there is one) arrives at the pCPU that runs its VM as a
+ * host vector; corral turns it into the guest vector the guest programmed.
+ */
+#ifndef CORRAL_HOST_IRQ_H
+#define CORRAL_HOST_IRQ_H
+#include <stdbool.h>
+#include <stdint.h>
+
+#define HOST_IRQ_FIRST 0x30
+#define HOST_IRQ_LAST 0xef
+
+struct vm;
+
+/* A free host vector routed to (vm, guest_vector); 0 when none is left. */
+uint8_t host_irq_alloc(struct vm *vm, uint8_t guest_vector);
+void host_irq_set_guest_vector(uint8_t host_vector, uint8_t guest_vector);
+void host_irq_free(uint8_t host_vector);
+/* Called with the vector of an interrupt corral took (IDT stub or a VMX
+ * exit that acknowledged it): remember it and signal EOI. */
+void host_irq_received(uint8_t vector);
+/* Moves remembered interrupts into their VMs' local APICs. */
+void host_irq_route_pending(void);
+/* Lets pending host interrupts in (a short STI window), then routes them. */
+void host_irq_poll(void);
+
+#endif

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * DMA and interrupt isolation for assigned devices (implemented by iommu/,
+ * Intel VT-d today). Every device is blocked until corral attaches it to a
+ * VM's domain, whose tables map exactly that VM's RAM.
+ */
+#ifndef CORRAL_IOMMU_H
+#define CORRAL_IOMMU_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct vm;
+
+/* Finds the remapping units (ACPI DMAR) and turns DMA and interrupt
+ * remapping on; false when the platform has none. */
+bool iommu_init(uint64_t rsdp);
+bool iommu_present(void);
+bool iommu_irq_remapping(void);
+/* Builds the VM's DMA domain from the RAM regions of vm->map. */
+int iommu_domain_create(struct vm *vm, char *why, size_t n);
+int iommu_attach(struct vm *vm, uint16_t bdf, char *why, size_t n);
+void iommu_detach(uint16_t bdf);
+/* An interrupt-remapping entry: interrupts from `bdf` at `index` reach host
+ * vector `vector` on the CPU with APIC id `dest`. */
+int iommu_irte_alloc(uint16_t bdf, uint8_t vector, uint32_t dest, uint16_t *index);
+void iommu_irte_update(uint16_t index, uint16_t bdf, uint8_t vector, uint32_t dest);
+void iommu_irte_free(uint16_t index);
+/* The MSI address/data a device must send to raise remapped entry `index`. */
+void iommu_msi_message(uint16_t index, uint32_t *addr_lo, uint32_t *addr_hi,
+		       uint32_t *data);
+/* The vector of a compatibility-format MSI as a guest programs it; false if
+ * (addr, data) is not one. */
+bool msi_guest_vector(uint64_t addr, uint32_t data, uint8_t *vector);
+/* Logs and counts recorded faults; cheap when there are none. */
+void iommu_poll_faults(void);
+
+#endif

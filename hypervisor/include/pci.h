@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The host's PCI devices: configuration access (ECAM from the MCFG, else
+ * mechanism #1), enumeration across bridges, and device resets.
+ */
+#ifndef CORRAL_PCI_H
+#define CORRAL_PCI_H
+#include <stdbool.h>
+#include <stdint.h>
+
+#define PCI_MAX_DEVICES 64
+#define PCI_BDF(bus, devfn) (((uint16_t)(bus) << 8) | (devfn))
+#define PCI_DEVFN(dev, fn) ((uint8_t)(((dev) << 3) | (fn)))
+
+#define PCI_VENDOR_ID 0x00
+#define PCI_DEVICE_ID 0x02
+#define PCI_COMMAND 0x04
+#define PCI_STATUS 0x06
+#define PCI_CLASS_REVISION 0x08
+#define PCI_HEADER_TYPE 0x0e
+#define PCI_BAR0 0x10
+#define PCI_PRIMARY_BUS 0x18
+#define PCI_SECONDARY_BUS 0x19
+#define PCI_SUBORDINATE_BUS 0x1a
+#define PCI_CAPABILITY_LIST 0x34
+#define PCI_BRIDGE_CONTROL 0x3e
+#define PCI_COMMAND_IO 0x1
+#define PCI_COMMAND_MEMORY 0x2
+#define PCI_COMMAND_MASTER 0x4
+#define PCI_COMMAND_INTX_DISABLE 0x400
+#define PCI_STATUS_CAP_LIST 0x10
+#define PCI_BRIDGE_CTL_BUS_RESET 0x40
+#define PCI_CAP_ID_PM 0x01
+#define PCI_CAP_ID_MSI 0x05
+#define PCI_CAP_ID_EXP 0x10
+#define PCI_CAP_ID_MSIX 0x11
+
+struct pci_device {
+	uint16_t bdf;
+	uint16_t vendor, device;
+	uint32_t class_rev;
+	uint16_t parent_bridge; /* BDF of the bridge above, 0xffff on bus 0 */
+	bool is_bridge;
+	struct vm *owner;
+};
+
+void pci_init(uint64_t rsdp);
+uint32_t pci_read(uint16_t bdf, uint16_t off, uint8_t size);
+void pci_write(uint16_t bdf, uint16_t off, uint8_t size, uint32_t val);
+struct pci_device *pci_find(uint16_t bdf);
+/* Offset of a capability, or 0. */
+uint8_t pci_find_cap(uint16_t bdf, uint8_t id);
+/* Parses "SSSS:BB:DD.F" (or "BB:DD.F"). */
+bool pci_parse_bdf(const char *s, uint16_t *bdf);
+/* Formats "BB:DD.F" into buf[8]. */
+const char *pci_bdf_str(uint16_t bdf, char buf[8]);
+/* Function-level reset, else PM D3hot->D0, else a secondary bus reset;
+ * NULL on success, else why not (the device has no reset method). */
+const char *pci_reset(struct pci_device *d, const char **method);
+bool pci_uses_ecam(void);
+uint64_t pci_ecam_base(void);
+
+#endif

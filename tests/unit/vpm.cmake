@@ -1,0 +1,2 @@
+corral_unit_test(vpm ${CMAKE_CURRENT_LIST_DIR}/test_vpm.c
+	${PROJECT_SOURCE_DIR}/hypervisor/vpm.c)
