@@ -22,7 +22,7 @@
 #include <vcpu.h>
 #include <vpci.h>
 
-#define MSIX_MAX 64
+#define MSIX_MAX 256
 #define MSIX_ENTRY_SIZE 16
 #define MSIX_VECTOR_CTRL_MASKED 1u
 #define MSI_CTRL_ENABLE 0x1

@@ -78,6 +78,11 @@ static bool read_msr(struct vcpu *v, uint32_t msr, uint64_t *val)
 	case MSR_KVM_SYSTEM_TIME_NEW:
 		*val = v->kvmclock_gpa;
 		return true;
+	case MSR_AMD_NB_CFG:
+	case MSR_AMD_HWCR:
+		/* Linux reads these unchecked on AMD CPUs (as KVM does: 0). */
+		*val = 0;
+		return true;
 	}
 	return false;
 }
@@ -181,6 +186,8 @@ static bool write_msr(struct vcpu *v, uint32_t msr, uint64_t val)
 	case MSR_IA32_BIOS_SIGN_ID:
 	case MSR_IA32_MISC_ENABLE:
 	case MSR_IA32_TSC:
+	case MSR_AMD_NB_CFG:
+	case MSR_AMD_HWCR:
 		return true; /* accepted and ignored */
 	case MSR_KVM_SYSTEM_TIME_NEW:
 		return kvm_system_time(v, val);

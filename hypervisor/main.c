@@ -124,6 +124,7 @@ void hv_main(const struct boot_info *bi)
 	paging_init();
 	bsp = percpu_alloc(0, cpuid(1).ebx >> 24);
 	cpu_init(bsp);
+	page_alloc_add_boot_services();
 	quiesce_host_interrupts();
 	timekeeping_init();
 	backend_probe_and_select();

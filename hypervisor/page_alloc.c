@@ -19,17 +19,17 @@ static struct range_alloc free_ranges;
 static struct spinlock alloc_lock;
 static uint64_t phys_top;
 
-static int usable_after_exit_boot_services(uint32_t type)
+static const struct boot_info *map_info;
+
+static bool boot_services_type(uint32_t type)
 {
-	return type == EFI_CONVENTIONAL_MEMORY ||
-	       type == EFI_BOOT_SERVICES_CODE || type == EFI_BOOT_SERVICES_DATA;
+	return type == EFI_BOOT_SERVICES_CODE || type == EFI_BOOT_SERVICES_DATA;
 }
 
-void page_alloc_init(const struct boot_info *bi)
+static void add_ranges(const struct boot_info *bi, bool boot_services)
 {
 	uint64_t n = bi->mmap_size / bi->mmap_desc_size;
 
-	range_alloc_init(&free_ranges);
 	for (uint64_t i = 0; i < n; i++) {
 		const struct efi_memory_descriptor *d =
 			(const void *)(bi->mmap_phys + i * bi->mmap_desc_size);
@@ -37,7 +37,8 @@ void page_alloc_init(const struct boot_info *bi)
 
 		if (end > phys_top)
 			phys_top = end;
-		if (!usable_after_exit_boot_services(d->type))
+		if (boot_services ? !boot_services_type(d->type) :
+				    d->type != EFI_CONVENTIONAL_MEMORY)
 			continue;
 		if (!range_add(&free_ranges, d->phys_start, end))
 			pr_warn("memory map has too many ranges; ignoring 0x%llx-0x%llx",
@@ -48,6 +49,20 @@ void page_alloc_init(const struct boot_info *bi)
 	range_remove(&free_ranges, 0, LOW_MEMORY_END);
 	range_remove(&free_ranges, bi->hv_phys_base,
 		     bi->hv_phys_base + bi->hv_phys_size);
+}
+
+/* Conventional memory only: the firmware's page tables, GDT and IDT live
+ * in boot-services memory and stay in use until corral loads its own. */
+void page_alloc_init(const struct boot_info *bi)
+{
+	map_info = bi;
+	range_alloc_init(&free_ranges);
+	add_ranges(bi, false);
+}
+
+void page_alloc_add_boot_services(void)
+{
+	add_ranges(map_info, true);
 	pr_info("memory: %llu MiB free for corral and its VMs",
 		(unsigned long long)(range_total(&free_ranges) >> 20));
 }

@@ -16,6 +16,7 @@
 #define CPUID_EDX_PAGE1GB (1u << 26)
 #define MIN_IDENTITY_MAP (64ull << 30) /* covers the 32-bit MMIO hole and more */
 #define PML4_SPAN (512ull << 30)
+#define MAX_PHYS_BITS 46
 
 static uint64_t *pml4;
 
@@ -46,6 +47,18 @@ static void map_2m(uint64_t *pdpt, uint64_t base)
 	}
 }
 
+/* Everything the CPU can address (CPUID 80000008h:EAX[7:0]), so that
+ * 64-bit BARs far above RAM are reachable too; capped at 64 TiB. */
+static uint64_t physical_span(void)
+{
+	unsigned bits = cpuid(0x80000000u).eax >= 0x80000008u ?
+		cpuid(0x80000008u).eax & 0xff : 36;
+
+	if (bits > MAX_PHYS_BITS)
+		bits = MAX_PHYS_BITS;
+	return 1ull << bits;
+}
+
 void paging_init(void)
 {
 	uint64_t top = page_alloc_phys_top();
@@ -53,8 +66,8 @@ void paging_init(void)
 
 	if (top < MIN_IDENTITY_MAP)
 		top = MIN_IDENTITY_MAP;
-	if (!gb && top > MIN_IDENTITY_MAP)
-		top = MIN_IDENTITY_MAP; /* 2 MiB tables for more would be wasteful */
+	if (gb && top < physical_span())
+		top = physical_span();
 	pml4 = new_table();
 	for (uint64_t base = 0; base < top; base += PML4_SPAN) {
 		uint64_t *pdpt = new_table();
@@ -69,9 +82,8 @@ void paging_init(void)
 	}
 	write_cr3((uint64_t)pml4);
 	pr_info("paging: identity map of %llu GiB with %s pages",
-		(unsigned long long)((gb ? (top + PML4_SPAN - 1) / PML4_SPAN * 512 :
-					   512)),
-		gb ? "1 GiB" : "2 MiB");
+		(unsigned long long)(gb ? (top + PML4_SPAN - 1) / PML4_SPAN * 512 : 512),
+		gb ? "1 GiB" : "2 MiB (the first 512 GiB)");
 }
 
 uint64_t paging_root(void)

@@ -254,7 +254,7 @@ static void init_devices(struct vm *vm)
 	vuart_init(&vm->uart, console_emit, vm);
 	vioapic_init(&vm->ioapic, 1, ioapic_deliver, vm);
 	vm_add_mmio(vm, &ioapic);
-	vpm_init(&vm->pm, tsc_hz, rdtsc(), boot_wall);
+	vpm_init(&vm->pm, tsc_hz, rdtsc(), wall_now());
 }
 
 struct vm *vm_create(uint32_t id, const struct vm_config *cfg)

@@ -12,6 +12,9 @@
 #define ALLOC_ANYWHERE (~0ull)
 
 void page_alloc_init(const struct boot_info *bi);
+/* Boot-services memory becomes free once corral runs on its own page
+ * tables and descriptor tables (UEFI 2.10, 7.4 ExitBootServices). */
+void page_alloc_add_boot_services(void);
 /* Zeroed, physically contiguous memory (identity mapped: phys == virt).
  * NULL when nothing fits. `limit`: the block must end at or below it. */
 void *page_alloc(uint64_t size, uint64_t align, uint64_t limit);

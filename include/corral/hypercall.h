@@ -11,10 +11,15 @@
 
 #define CORRAL_HYPERCALL_ABI_VERSION 1
 
+/* Call numbers live at 0x43520000 ("CR") and up, clear of KVM's small
+ * numbers: guests are also told about the KVM clock leaves (CPUID
+ * 0x40000100), and a KVM hypercall must never be taken for one of ours. */
+#define HC_BASE 0x43520000u
+
 enum corral_hypercall {
-	HC_ABI_VERSION = 0,	/* -> CORRAL_HYPERCALL_ABI_VERSION */
-	HC_CONSOLE_WRITE = 1,	/* rdi = GPA of bytes, rsi = length (<= 4096) */
-	HC_VM_INFO = 2,		/* rdi = GPA of a struct corral_vm_info to fill */
+	HC_ABI_VERSION = HC_BASE + 0,	/* -> CORRAL_HYPERCALL_ABI_VERSION */
+	HC_CONSOLE_WRITE = HC_BASE + 1,	/* rdi = GPA of bytes, rsi = length (<= 4096) */
+	HC_VM_INFO = HC_BASE + 2,	/* rdi = GPA of a struct corral_vm_info to fill */
 };
 
 #define CORRAL_EPERM 1
