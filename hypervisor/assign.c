@@ -492,6 +492,17 @@ static bool assign_one(struct vm *vm, const char *bdf_str)
 	vm->devices[vm->nr_devices++] = d;
 	pr_info("vm %s: assigned %s (%04x:%04x) as 00:%02x.0, reset: %s", vm->name,
 		bdf_str, pdev->vendor, pdev->device, d->guest_devfn >> 3, method);
+	for (unsigned i = 0; i < 6; i++) {
+		const struct vpci_bar *b = vpci_bar(&d->vdev, i);
+
+		if (b && b->present)
+			pr_info("vm %s:   BAR%u %s 0x%llx-0x%llx%s", vm->name, i,
+				b->io ? "io " : "mem", (unsigned long long)b->addr,
+				(unsigned long long)(b->addr + b->size - 1),
+				d->msix_nr && !b->io && d->msix_page >= b->addr &&
+						d->msix_page < b->addr + b->size ?
+					" (MSI-X table page trapped)" : "");
+	}
 	return true;
 }
 

@@ -18,6 +18,7 @@ uint32_t nr_cpus;
 #define GDT_CODE64 0x00af9b000000ffffull
 #define GDT_DATA 0x00cf93000000ffffull
 #define TSS_TYPE_AVAILABLE 0x89ull
+#define CPUID_EDX_NX (1u << 20)
 
 struct descriptor_pointer {
 	uint16_t limit;
@@ -79,6 +80,10 @@ void cpu_init(struct percpu *pc)
 		       "r"(GDT_SEL_TSS)
 		     : "rax", "memory");
 	wrmsr(MSR_GS_BASE, (uint64_t)pc);
+	/* NPT leaves use the NX bit, which is reserved unless EFER.NXE is set
+	 * on the host (APM Vol. 2 15.25.5); APs start without it. */
+	if (cpuid(0x80000001u).edx & CPUID_EDX_NX)
+		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | X86_EFER_NXE);
 	idt_init();
 	pc->online = true;
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <host_irq.h>
 #include <host_lapic.h>
+#include <log.h>
 #include <spinlock.h>
 #include <vcpu.h>
 #include <vm.h>
@@ -49,6 +50,18 @@ void host_irq_received(uint8_t vector)
 	host_lapic_eoi();
 }
 
+/* Without interrupt remapping a device can raise any vector by writing to
+ * 0xfeexxxxx: one nobody owns is dropped, and said so once per vector. */
+static void log_stray(unsigned v)
+{
+	static uint32_t logged[8];
+
+	if (logged[v / 32] & (1u << (v % 32)))
+		return;
+	logged[v / 32] |= 1u << (v % 32);
+	pr_warn("host interrupt vector 0x%x has no owner (a stray or spoofed MSI): dropped", v);
+}
+
 void host_irq_route_pending(void)
 {
 	for (unsigned w = 0; w < 8; w++) {
@@ -62,6 +75,8 @@ void host_irq_route_pending(void)
 			/* Edge semantics: an MSI is a message, never a level. */
 			if (r->vm && r->vm->state == VM_RUNNING && r->guest_vector >= 16)
 				vlapic_set_irq(&r->vm->vcpus[0]->lapic, r->guest_vector, false);
+			else if (!r->vm)
+				log_stray(v);
 		}
 	}
 }

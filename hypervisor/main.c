@@ -108,7 +108,7 @@ void run_assigned_vms(uint32_t cpu)
 static void wait_for_all_vms(void)
 {
 	for (uint32_t i = 0; i < nr_vms; i++)
-		while (vms[i]->state != VM_STOPPED)
+		while (!__atomic_load_n(&vms[i]->finished, __ATOMIC_ACQUIRE))
 			cpu_relax();
 }
 

@@ -339,5 +339,6 @@ int vm_start_vcpus(struct vm *vm)
 	pr_info("vm %s: %s (%s) after %llu exits", vm->name,
 		vm_stop_reason_name(vm->stop_reason), vm->stop_detail,
 		(unsigned long long)v->exits);
+	__atomic_store_n(&vm->finished, true, __ATOMIC_RELEASE);
 	return 0;
 }

@@ -34,6 +34,7 @@ struct vm {
 	const char *name;
 	volatile enum vm_state state;
 	enum vm_stop_reason stop_reason;
+	volatile bool finished; /* stopped, cleaned up and reported */
 	char stop_detail[160];
 
 	uint8_t *ram; /* host pointer of GPA 0 (identity mapped) */

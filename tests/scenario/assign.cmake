@@ -1,0 +1,96 @@
+# Device-assignment scenarios: real (emulated) PCI devices handed to a driver
+# VM that runs the stock Debian drivers from corral/driver.cpio.gz
+# (guests/driver/). docs/device-assignment.md describes what the driver VM
+# prints and the host BDFs the tests pin with addr=:
+#   0000:00:02.0  e1000e (QEMU) / e1000 (Bochs, PCI slot 1)
+#   0000:00:03.0  nvme
+#   0000:00:04.0  ich9-ahci (a second one; q35's own 00:1f.2 holds the ESP)
+#   0000:00:05.0  edu, the DMA attacker
+# Included by tests/scenario/CMakeLists.txt; corral_scenario() is there.
+
+# The stock e1000e driver on an assigned NIC: link, a DHCP lease from QEMU's
+# user network and pings to its gateway.
+corral_scenario(qemu.assign.net ACCEL tcg
+	CONFIG tests/scenario/configs/assign-net.dts TIMEOUT 420
+	LABELS qemu NEEDS_BACKEND svm
+	RUN_ARGS --qemu-args "-netdev user,id=n0 -device e1000e,netdev=n0,addr=02.0"
+	EXPECT
+		"GUEST-READY net"
+		"MODULE e1000e loaded"
+		"PCI: [0-9a-f:.]+ 8086:10d3 driver=e1000e"
+		"NET-LINK eth[0-9]+ up"
+		"NET-DHCP eth[0-9]+ 10[.]0[.]2[.]15"
+		"NET-PING-OK eth[0-9]+"
+		"DRIVER-VM-DONE"
+		"corral: all VMs stopped"
+		"!NET-PING-FAIL"
+		"!DRIVER-VM-TIMEOUT"
+		"!corral: iommu: DMA fault"
+		"!corral: PANIC")
+
+# The stock nvme and ahci drivers on assigned controllers write a pattern
+# that assign_disks.sh then finds in the host's image files.
+add_test(NAME qemu.assign.disks
+	COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/assign_disks.sh
+		--esp ${CORRAL_ESP_DIR} qemu.assign.disks
+		${PROJECT_SOURCE_DIR}/tests/scenario/configs/assign-disks.dts 420 --
+		"GUEST-READY disk"
+		"PCI: [0-9a-f:.]+ 1b36:0010 driver=nvme"
+		"PCI: [0-9a-f:.]+ 8086:2922 driver=ahci"
+		"DISK-WRITE-OK nvme[0-9]+n[0-9]+ [0-9a-f]{64}"
+		"DISK-WRITE-OK sd[a-z]+ [0-9a-f]{64}"
+		"DRIVER-VM-DONE"
+		"corral: all VMs stopped"
+		"!DISK-WRITE-FAIL"
+		"!DRIVER-VM-TIMEOUT"
+		"!corral: iommu: DMA fault"
+		"!corral: PANIC"
+	WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
+set_tests_properties(qemu.assign.disks PROPERTIES
+	LABELS qemu TIMEOUT 540 SKIP_RETURN_CODE 77
+	FIXTURES_REQUIRED corral_esp RESOURCE_LOCK corral_emulator)
+
+# edu_attack.ko turns QEMU's edu device against memory that is not the
+# driver VM's: its own page ("self") must be written, the hypervisor image
+# and another VM's RAM (test-dma-targets) must fault in the IOMMU and stay
+# unchanged, and an unprogrammed MSI-shaped write must not reach the guest.
+corral_scenario(qemu.dma.attack ACCEL tcg
+	CONFIG tests/scenario/configs/assign-dma.dts TIMEOUT 480
+	LABELS qemu NEEDS_BACKEND svm
+	RUN_ARGS --qemu-args "-device edu,dma_mask=0xffffffffffffffff,addr=05.0"
+	EXPECT
+		"GUEST-READY victim"
+		"GUEST-READY drv"
+		"PCI: [0-9a-f:.]+ 1234:11e8 driver="
+		"DMA-ATTACK device [0-9a-f:.]+ id=0x[0-9a-f]*ed"
+		"DMA-SELFTEST ok"
+		"DMA-ATTACK target=0x[0-9a-f]+ landed"
+		"DMA-ATTACK target=0x[0-9a-f]+ issued"
+		"MSI-SPOOF issued"
+		"DMA-ATTACK-DONE"
+		"corral: iommu: DMA fault .* source 0000:00:05[.]0"
+		"corral: dma-test: .* unchanged"
+		"DRIVER-VM-DONE"
+		"corral: all VMs stopped"
+		"!corral: dma-test: .* CHANGED"
+		"!DMA-ATTACK-FAIL"
+		"!DMA-ATTACK-SKIP"
+		"!MSI-SPOOF-RESULT delivered"
+		"!DRIVER-VM-TIMEOUT"
+		"!corral: PANIC")
+
+# Bochs (VT-x, no IOMMU): the stock e1000 driver on Bochs' e1000, assigned
+# with dma-isolation = "none"; only the link is checked (ethmod=null).
+corral_scenario(bochs.assign.e1000 ACCEL bochs
+	CONFIG tests/scenario/configs/assign-bochs-e1000.dts TIMEOUT 1500
+	LABELS bochs
+	RUN_ARGS --bochs-line "e1000: enabled=1, mac=52:54:00:12:34:56, ethmod=null"
+	EXPECT
+		"GUEST-READY nic"
+		"MODULE e1000 loaded"
+		"PCI: [0-9a-f:.]+ 8086:100e driver=e1000"
+		"NET-LINK eth[0-9]+ up"
+		"DRIVER-VM-DONE"
+		"corral: all VMs stopped"
+		"!DRIVER-VM-TIMEOUT"
+		"!corral: PANIC")
