@@ -11,6 +11,7 @@
 #include <assign.h>
 #include <format.h>
 #include <guest_acpi.h>
+#include <host_ioapic.h>
 #include <host_irq.h>
 #include <iommu.h>
 #include <log.h>
@@ -45,6 +46,8 @@ struct vec {
 
 struct assigned_dev {
 	struct vm *vm;
+	uint8_t intx_host_vector; /* 0: no INTx forwarding */
+	uint8_t intx_guest_pin;
 	struct pci_device *pdev;
 	struct vpci_dev vdev;
 	uint8_t guest_devfn;
@@ -88,6 +91,19 @@ static void host_write(void *ctx, uint16_t off, uint8_t size, uint32_t val)
 	struct assigned_dev *d = ctx;
 
 	pci_write(d->pdev->bdf, off, size, val);
+}
+
+/* INTx (PCI 3.0 2.2.6): the firmware's routing put the line on the host
+ * IOAPIC pin named by the Interrupt Line register; the guest sees it on its
+ * own IOAPIC pin 16 + slot - 1 through its _PRT. Without interrupt
+ * remapping only: with remapping the IOAPIC's messages would need IRTEs. */
+#define PCI_INTERRUPT_LINE 0x3c
+#define PCI_INTERRUPT_PIN 0x3d
+#define GUEST_INTX_FIRST_PIN 16
+
+static uint8_t guest_intx_pin(const struct assigned_dev *d)
+{
+	return GUEST_INTX_FIRST_PIN + ((d->guest_devfn >> 3) - 1) % 8;
 }
 
 /* ---- interrupts ----------------------------------------------------------- */
@@ -410,6 +426,16 @@ void vm_pci_acpi_params(struct vm *vm, struct guest_acpi_params *ap)
 				hi[w] = b->addr + b->size - 1;
 		}
 	}
+	for (uint32_t i = 0; i < vm->nr_devices && ap->nr_prt < GACPI_MAX_PRT &&
+			     !iommu_irq_remapping(); i++) {
+		const struct assigned_dev *d = vm->devices[i];
+		uint8_t pin = pci_read(d->pdev->bdf, PCI_INTERRUPT_PIN, 1);
+
+		if (pin >= 1 && pin <= 4)
+			ap->prt[ap->nr_prt++] = (struct guest_acpi_prt){
+				.slot = d->guest_devfn >> 3, .pin = pin - 1,
+				.gsi = guest_intx_pin(d) };
+	}
 	ap->pci = true;
 	ap->ecam_base = ecam_base_for_guests();
 	ap->bus_end = 0;
@@ -521,10 +547,37 @@ bool assign_devices(struct vm *vm)
 	return true;
 }
 
+static void setup_intx(struct assigned_dev *d)
+{
+	uint16_t bdf = d->pdev->bdf;
+	uint8_t pin = pci_read(bdf, PCI_INTERRUPT_PIN, 1);
+	uint8_t line = pci_read(bdf, PCI_INTERRUPT_LINE, 1);
+	uint8_t v;
+	char b[8];
+
+	if (!pin || line == 0xff || iommu_irq_remapping())
+		return;
+	v = host_irq_alloc(d->vm, 0);
+	if (!v)
+		return;
+	d->intx_guest_pin = guest_intx_pin(d);
+	host_irq_set_intx(v, line, d->intx_guest_pin);
+	if (!host_ioapic_route_level(line, v, vm_apic_id(d->vm))) {
+		host_irq_free(v);
+		return;
+	}
+	d->intx_host_vector = v;
+	pr_info("vm %s: %s INT%c on host IOAPIC pin %u -> guest pin %u",
+		d->vm->name, pci_bdf_str(bdf, b), 'A' + pin - 1, line,
+		d->intx_guest_pin);
+}
+
 bool assign_finish(struct vm *vm)
 {
 	char why[128], b[8];
 
+	for (uint32_t i = 0; i < vm->nr_devices; i++)
+		setup_intx(vm->devices[i]);
 	if (!vm->nr_devices || !iommu_present())
 		return true;
 	if (iommu_domain_create(vm, why, sizeof(why))) {
@@ -558,6 +611,11 @@ void assign_release(struct vm *vm)
 		struct assigned_dev *d = vm->devices[i];
 
 		vec_unbind(&d->msi);
+		if (d->intx_host_vector) {
+			host_ioapic_mask(pci_read(d->pdev->bdf, PCI_INTERRUPT_LINE, 1), true);
+			host_irq_free(d->intx_host_vector);
+			d->intx_host_vector = 0;
+		}
 		for (unsigned k = 0; k < d->msix_nr; k++)
 			vec_unbind(&d->msix[k]);
 		pci_write(d->pdev->bdf, PCI_COMMAND, 2, 0); /* stop DMA first */

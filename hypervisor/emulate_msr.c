@@ -5,6 +5,7 @@
  * hardware does for an MSR it lacks), logged once per MSR.
  */
 #include <exits.h>
+#include <host_irq.h>
 #include <kvmclock.h>
 #include <log.h>
 #include <msr.h>
@@ -158,8 +159,13 @@ static bool write_msr(struct vcpu *v, uint32_t msr, uint64_t val)
 
 		if (vlapic_msr_write(&v->lapic, msr, val, rdtsc(), &ipi) != VLAPIC_OK)
 			return false;
-		if (level >= 0)
+		if (level >= 0) {
+			/* Forwarded INTx lines drop first, then Remote IRR clears. */
+			for (unsigned pin = 0; pin < VIOAPIC_PINS; pin++)
+				if ((v->vm->ioapic.redir[pin] & 0xff) == (unsigned)level)
+					host_irq_guest_eoi(v->vm, (uint8_t)pin);
 			vioapic_eoi(&v->vm->ioapic, (uint8_t)level);
+		}
 		return true;
 	}
 	if (msr >= MSR_X2APIC_FIRST && msr <= MSR_X2APIC_LAST) {

@@ -261,7 +261,7 @@ struct acpi_mcfg {
 	uint8_t reserved[8];
 } PACKED;
 struct mcfg_allocation {
-	uint64_t base; /* ECAM base: the address of bus 0, even if start_bus > 0 */
+	uint64_t base; /* ECAM base: bus 0's address, even if start_bus > 0 */
 	uint16_t segment;
 	uint8_t start_bus;
 	uint8_t end_bus;
@@ -629,9 +629,11 @@ bool guest_acpi_pci_ok(const struct guest_acpi_params *p)
 			return false;
 	if (w32 && p->mmio32_end >= FOUR_GIB)
 		return false;
-	if (w32 && overlap(p->mmio32_base, p->mmio32_end, p->ecam_base, ecam_end))
+	if (w32 && overlap(p->mmio32_base, p->mmio32_end, p->ecam_base,
+			   ecam_end))
 		return false;
-	if (w64 && overlap(p->mmio64_base, p->mmio64_end, p->ecam_base, ecam_end))
+	if (w64 && overlap(p->mmio64_base, p->mmio64_end, p->ecam_base,
+			   ecam_end))
 		return false;
 	if (w32 && w64 && overlap(p->mmio32_base, p->mmio32_end,
 				  p->mmio64_base, p->mmio64_end))

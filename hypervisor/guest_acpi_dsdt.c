@@ -366,7 +366,8 @@ static void pci0_prt(struct aml *a, const struct guest_acpi_params *p)
 		size_t inner = aml_open(a, AML_PACKAGE_OP);
 
 		aml_byte(a, PRT_ENTRY_FIELDS);
-		aml_integer(a, (uint32_t)p->prt[i].slot << 16 | PRT_ANY_FUNCTION);
+		aml_integer(a, (uint32_t)p->prt[i].slot << 16 |
+				       PRT_ANY_FUNCTION);
 		aml_integer(a, p->prt[i].pin);
 		aml_byte(a, AML_ZERO_OP);
 		aml_integer(a, p->prt[i].gsi);
@@ -504,7 +505,7 @@ static void dsdt_ecam(struct aml *a, const struct guest_acpi_params *p)
 	struct res r = { 0 };
 
 	aml_name_int(a, "_HID", PNP_MOTHERBOARD_RESOURCES);
-	if (p->ecam_base + len <= FOUR_GIB)
+	if (p->ecam_base < FOUR_GIB && len <= FOUR_GIB - p->ecam_base)
 		res_fixed_memory32(&r, (uint32_t)p->ecam_base, (uint32_t)len);
 	else
 		res_address(&r, 8, RES_TYPE_MEMORY, RES_GEN_CONSUMER,

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include <host_irq.h>
+#include <host_ioapic.h>
 #include <host_lapic.h>
 #include <log.h>
 #include <spinlock.h>
@@ -10,6 +11,9 @@
 struct irq_route {
 	struct vm *vm;
 	uint8_t guest_vector;
+	/* INTx: the host IOAPIC pin (masked while the guest handles it) and
+	 * the guest IOAPIC pin it drives; 0xff when this is an MSI. */
+	uint8_t host_pin, guest_pin;
 };
 
 static struct irq_route routes[256];
@@ -23,7 +27,7 @@ uint8_t host_irq_alloc(struct vm *vm, uint8_t guest_vector)
 	spin_lock(&lock);
 	for (unsigned v = HOST_IRQ_FIRST; v <= HOST_IRQ_LAST; v++) {
 		if (!routes[v].vm) {
-			routes[v] = (struct irq_route){ vm, guest_vector };
+			routes[v] = (struct irq_route){ vm, guest_vector, 0xff, 0xff };
 			found = (uint8_t)v;
 			break;
 		}
@@ -44,10 +48,32 @@ void host_irq_free(uint8_t host_vector)
 	spin_unlock(&lock);
 }
 
+void host_irq_set_intx(uint8_t host_vector, uint8_t host_pin, uint8_t guest_pin)
+{
+	routes[host_vector].host_pin = host_pin;
+	routes[host_vector].guest_pin = guest_pin;
+}
+
 void host_irq_received(uint8_t vector)
 {
+	/* A level-triggered line stays masked until the guest's EOI, or the
+	 * EOI below would make the IOAPIC deliver it again at once. */
+	if (routes[vector].host_pin != 0xff && routes[vector].vm)
+		host_ioapic_mask(routes[vector].host_pin, true);
 	__atomic_or_fetch(&pending[vector / 32], 1u << (vector % 32), __ATOMIC_SEQ_CST);
 	host_lapic_eoi();
+}
+
+void host_irq_guest_eoi(struct vm *vm, uint8_t guest_pin)
+{
+	for (unsigned v = HOST_IRQ_FIRST; v <= HOST_IRQ_LAST; v++) {
+		struct irq_route *r = &routes[v];
+
+		if (r->vm == vm && r->guest_pin == guest_pin) {
+			vioapic_set_pin(&vm->ioapic, guest_pin, false);
+			host_ioapic_mask(r->host_pin, false);
+		}
+	}
 }
 
 /* Without interrupt remapping a device can raise any vector by writing to
@@ -72,8 +98,10 @@ void host_irq_route_pending(void)
 			struct irq_route *r = &routes[v];
 
 			bits &= bits - 1;
+			if (r->vm && r->vm->state == VM_RUNNING && r->guest_pin != 0xff)
+				vioapic_set_pin(&r->vm->ioapic, r->guest_pin, true);
 			/* Edge semantics: an MSI is a message, never a level. */
-			if (r->vm && r->vm->state == VM_RUNNING && r->guest_vector >= 16)
+			else if (r->vm && r->vm->state == VM_RUNNING && r->guest_vector >= 16)
 				vlapic_set_irq(&r->vm->vcpus[0]->lapic, r->guest_vector, false);
 			else if (!r->vm)
 				log_stray(v);

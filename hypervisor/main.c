@@ -14,6 +14,7 @@
 #include <paging.h>
 #include <pci.h>
 #include <iommu.h>
+#include <host_ioapic.h>
 #include <percpu.h>
 #include <power.h>
 #include <serial.h>
@@ -130,6 +131,7 @@ void hv_main(const struct boot_info *bi)
 	backend_probe_and_select();
 	smp_init(bsp);
 	pci_init(bi->acpi_rsdp_phys);
+	host_ioapic_init(bi->acpi_rsdp_phys);
 	iommu_init(bi->acpi_rsdp_phys);
 	load_config();
 	create_vms();

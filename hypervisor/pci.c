@@ -334,6 +334,37 @@ static bool try_ahci_reset(const struct pci_device *d)
 	return !(*ghc & AHCI_GHC_HR);
 }
 
+/* Intel 8254x (e1000) NICs: CTRL.RST (bit 26 of CTRL at BAR0 + 0) resets
+ * the MAC, self-clearing (8254x SDM 13.4.1). Bochs' and QEMU's e1000
+ * (82540EM, 8086:100e) have neither FLR nor a PM capability. */
+#define E1000_CTRL 0x0
+#define E1000_CTRL_RST (1u << 26)
+
+static bool is_8254x(const struct pci_device *d)
+{
+	return d->vendor == 0x8086 && (d->device == 0x100e || d->device == 0x100f ||
+				       d->device == 0x1004 || d->device == 0x1026);
+}
+
+static bool try_e1000_reset(const struct pci_device *d)
+{
+	uint32_t bar0 = pci_read(d->bdf, PCI_BAR0, 4);
+	uint16_t cmd = pci_read(d->bdf, PCI_COMMAND, 2);
+	volatile uint32_t *ctrl;
+	uint64_t end;
+
+	if (!is_8254x(d) || (bar0 & 1) || !(bar0 & ~0xfu))
+		return false;
+	pci_write(d->bdf, PCI_COMMAND, 2, cmd | PCI_COMMAND_MEMORY);
+	ctrl = (volatile uint32_t *)((uint64_t)(bar0 & ~0xfu) + E1000_CTRL);
+	*ctrl |= E1000_CTRL_RST;
+	end = rdtsc() + tsc_hz / 10;
+	while ((*ctrl & E1000_CTRL_RST) && rdtsc() < end)
+		cpu_relax();
+	pci_write(d->bdf, PCI_COMMAND, 2, cmd);
+	return !(*ctrl & E1000_CTRL_RST);
+}
+
 /* Devices known to need no reset (documented in docs/device-assignment.md). */
 static bool reset_quirk(const struct pci_device *d)
 {
@@ -355,6 +386,8 @@ const char *pci_reset(struct pci_device *d, const char **method)
 		*method = "secondary bus reset";
 	else if (try_ahci_reset(d))
 		*method = "AHCI HBA reset (GHC.HR)";
+	else if (try_e1000_reset(d))
+		*method = "e1000 MAC reset (CTRL.RST)";
 	else if (reset_quirk(d))
 		*method = "none needed (quirk)";
 	else

@@ -53,7 +53,7 @@
 struct guest_acpi_prt {
 	uint8_t slot;
 	uint8_t pin;
-	uint32_t gsi; /* an IOAPIC input: level-triggered, active-low to Linux */
+	uint32_t gsi; /* an IOAPIC input; Linux makes it level, active-low */
 };
 
 struct guest_acpi_params {

@@ -18,6 +18,11 @@ struct vm;
 uint8_t host_irq_alloc(struct vm *vm, uint8_t guest_vector);
 void host_irq_set_guest_vector(uint8_t host_vector, uint8_t guest_vector);
 void host_irq_free(uint8_t host_vector);
+/* Makes the vector an INTx line: host IOAPIC pin -> guest IOAPIC pin. */
+void host_irq_set_intx(uint8_t host_vector, uint8_t host_pin, uint8_t guest_pin);
+/* The guest acknowledged (EOI) the interrupt of its IOAPIC pin: lower it
+ * and let the host line fire again if the device still asserts it. */
+void host_irq_guest_eoi(struct vm *vm, uint8_t guest_pin);
 /* Called with the vector of an interrupt corral took (IDT stub or a VMX
  * exit that acknowledged it): remember it and signal EOI. */
 void host_irq_received(uint8_t vector);

@@ -22,6 +22,7 @@
 #define VPCI_NR_BARS 6
 #define VPCI_CFG_SIZE 0x1000 /* PCIe extended configuration space */
 #define VPCI_CFG_LEGACY_SIZE 0x100
+#define VPCI_CAPS_START 0x40 /* capabilities: 0x40-0xff (PCI 3.0 §6.7) */
 
 /* Capability IDs (PCI Code and ID Assignment spec, PCI 3.0 §6.7). */
 #define VPCI_CAP_ID_PM 0x01
@@ -52,7 +53,7 @@ struct vpci_host_ops {
 	 */
 	void (*msi_changed)(void *ctx, bool enabled, uint64_t addr,
 			    uint32_t data, unsigned nvec);
-	/* MSI-X enable / function-mask bits changed in the guest's view. May be NULL. */
+	/* The guest's MSI-X Enable/Function Mask changed. May be NULL. */
 	void (*msix_control)(void *ctx, bool enabled, bool masked);
 };
 
@@ -65,7 +66,7 @@ struct vpci_bar {
 /* One capability the guest may see, in the device's chain order. */
 struct vpci_cap {
 	uint8_t off; /* offset in config space (same for host and guest) */
-	uint8_t len; /* bytes that belong to it; the rest of 0x40-0xff reads 0 */
+	uint8_t len; /* its bytes; the rest of 0x40-0xff reads 0 */
 	uint8_t id;
 	uint8_t next; /* the rewritten next pointer */
 };
@@ -74,7 +75,7 @@ struct vpci_cap {
 
 /* The guest's MSI registers (PCI 3.0 §6.8.1), all virtual. */
 struct vpci_msi {
-	uint16_t ctrl_ro; /* the device's read-only control bits: MMC, 64-bit, PVM */
+	uint16_t ctrl_ro; /* the device's read-only bits: MMC, 64-bit, PVM */
 	bool enabled;
 	uint8_t mme; /* log2 of the vectors enabled */
 	uint32_t addr_lo, addr_hi;
@@ -95,7 +96,7 @@ struct vpci_dev {
 
 	struct vpci_bar bar[VPCI_NR_BARS];
 	uint32_t bar_raw[VPCI_NR_BARS]; /* the host's register values */
-	uint32_t bar_shadow[VPCI_NR_BARS]; /* the guest's last write, per dword */
+	uint32_t bar_shadow[VPCI_NR_BARS]; /* the guest's writes, per dword */
 
 	uint16_t cmd_guest; /* the guest's command register, every bit */
 	uint16_t cmd_dev; /* what the device's command register holds */
@@ -108,7 +109,7 @@ struct vpci_dev {
 	uint8_t pm_off, msi_off, pcie_off, msix_off; /* 0: absent */
 	uint8_t pcie_ver;
 
-	uint16_t devctl_dev, devctl2_dev; /* PCIe Device Control (2) on the device */
+	uint16_t devctl_dev, devctl2_dev; /* PCIe Device Control (2) values */
 	struct vpci_msi msi;
 	struct vpci_msix msix;
 
@@ -137,7 +138,7 @@ void vpci_write(struct vpci_dev *d, uint16_t off, uint8_t size, uint32_t val);
 /* BAR i (0-5), or NULL if i is out of range. Check ->present. */
 const struct vpci_bar *vpci_bar(const struct vpci_dev *d, unsigned i);
 
-/* Where the MSI-X table and PBA live (BAR index + offset), if the device has MSI-X. */
+/* Where the MSI-X table and PBA live (BAR index + offset), if any. */
 bool vpci_msix_location(const struct vpci_dev *d, unsigned *bir,
 			uint32_t *table_off, unsigned *nr_entries,
 			unsigned *pba_bir, uint32_t *pba_off);
@@ -161,7 +162,39 @@ void vpci_set_intline(struct vpci_dev *d, uint8_t line);
  */
 void vpci_dev_restore(struct vpci_dev *d);
 
-/* The virtual host bridge at 00:00.0: a read-only type-0 header, class 06/00/00. */
+/* The virtual host bridge at 00:00.0: a read-only type 0 header, class
+ * 06/00/00. */
 uint32_t vpci_host_bridge_read(uint16_t off, uint8_t size);
+
+/* ---- internal, between vpci.c and vpci_caps.c ---- */
+
+static inline uint32_t vpci_dev_read(const struct vpci_dev *d, uint16_t off,
+				     uint8_t size)
+{
+	return d->ops->read(d->ctx, off, size);
+}
+
+static inline void vpci_dev_write(const struct vpci_dev *d, uint16_t off,
+				  uint8_t size, uint32_t val)
+{
+	d->ops->write(d->ctx, off, size, val);
+}
+
+/* old with the bytes that wmask selects taken from v. */
+static inline uint32_t vpci_merge(uint32_t old, uint32_t v, uint32_t wmask)
+{
+	return (old & ~wmask) | (v & wmask);
+}
+
+/* Walks the device's list from `ptr` (its 0x34); BARs must be sized. */
+void vpci_caps_init(struct vpci_dev *d, uint8_t ptr);
+/* The guest's view of the dword at dw (0x40-0xff). */
+uint32_t vpci_caps_read(const struct vpci_dev *d, uint16_t dw);
+/* A guest write of the wmask bytes of v to the dword at dw (0x40-0xff). */
+void vpci_caps_write(struct vpci_dev *d, uint16_t dw, uint32_t v,
+		     uint32_t wmask);
+/* After a reset: rewrite PCIe Device Control (2); replay MSI/MSI-X state. */
+void vpci_caps_restore(struct vpci_dev *d);
+void vpci_caps_replay(struct vpci_dev *d);
 
 #endif

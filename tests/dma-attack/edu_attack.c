@@ -7,7 +7,7 @@
  * the IOMMU fences an assigned device: a DMA to memory that is not the driver
  * VM's own must fault, and a write shaped like an MSI must not become an
  * interrupt. Run without an IOMMU it proves the opposite: the same writes
- * land (see tests/dma-attack/README.md).
+ * land (docs/device-assignment.md).
  *
  * The register facts it relies on (QEMU hw/misc/edu.c, BAR0, MMIO):
  *   0x00  identification, low byte 0xed
@@ -112,9 +112,9 @@ MODULE_PARM_DESC(timeout_ms, "how long one transfer may take");
 struct edu {
 	struct pci_dev *pdev;
 	void __iomem *regs;
-	void *staging;		/* coherent: what the device buffer is filled from */
+	void *staging; /* coherent: what the device buffer is filled from */
 	dma_addr_t staging_bus;
-	bool dead;		/* a transfer never finished: leave the engine be */
+	bool dead; /* a transfer never finished: leave the engine be */
 };
 
 static void fill_marker(void *buf)
@@ -153,7 +153,8 @@ static int edu_dma(struct edu *edu, u64 src, u64 dst, u64 cnt, u64 cmd)
 	if (readq(edu->regs + EDU_REG_DMA_SRC) != src ||
 	    readq(edu->regs + EDU_REG_DMA_DST) != dst ||
 	    readq(edu->regs + EDU_REG_DMA_CNT) != cnt) {
-		pr_notice("DMA-ATTACK error: the DMA registers did not take the values written\n");
+		pr_notice(
+			"DMA-ATTACK error: the DMA registers did not take the values written\n");
 		return -EIO;
 	}
 	/* The address writes reach the device before the start bit. */
@@ -229,12 +230,14 @@ static void run_selftest(struct edu *edu)
 	if (!ret)
 		ret = edu_store(edu, bus, EDU_BUF_SIZE);
 	if (ret)
-		pr_notice("DMA-SELFTEST FAIL bus=0x%llx transfer error %d\n", bus, ret);
+		pr_notice("DMA-SELFTEST FAIL bus=0x%llx transfer error %d\n",
+			  bus, ret);
 	else if (holds_marker((void *)page))
 		pr_notice("DMA-SELFTEST ok bus=0x%llx\n", bus);
 	else
-		pr_notice("DMA-SELFTEST FAIL bus=0x%llx the marker did not arrive (first bytes %*ph)\n",
-			  bus, 16, (void *)page);
+		pr_notice(
+			"DMA-SELFTEST FAIL bus=0x%llx the marker did not arrive (first bytes %*ph)\n",
+			bus, 16, (void *)page);
 	free_page(page);
 }
 
@@ -252,7 +255,8 @@ static void attack_one(struct edu *edu, u64 bus)
 
 	ret = edu_load_marker(edu);
 	if (ret) {
-		pr_notice("DMA-ATTACK target=0x%llx not-issued error %d\n", bus, ret);
+		pr_notice("DMA-ATTACK target=0x%llx not-issued error %d\n", bus,
+			  ret);
 		return;
 	}
 	pr_notice("DMA-ATTACK target=0x%llx issued\n", bus);
@@ -301,7 +305,8 @@ static void run_targets(struct edu *edu)
 		if (!*tok)
 			continue;
 		if (++n > MAX_TARGETS) {
-			pr_notice("DMA-ATTACK error: more than %d targets\n", MAX_TARGETS);
+			pr_notice("DMA-ATTACK error: more than %d targets\n",
+				  MAX_TARGETS);
 			break;
 		}
 		if (!strcmp(tok, SELF_TOKEN)) {
@@ -388,7 +393,7 @@ static void edu_remove(struct pci_dev *pdev)
 
 static const struct pci_device_id edu_ids[] = {
 	{ PCI_DEVICE(EDU_VENDOR_ID, EDU_DEVICE_ID) },
-	{ }
+	{},
 };
 MODULE_DEVICE_TABLE(pci, edu_ids);
 
@@ -400,5 +405,6 @@ static struct pci_driver edu_driver = {
 };
 module_pci_driver(edu_driver);
 
-MODULE_DESCRIPTION("corral test: DMA and MSI-spoof attacks from QEMU's edu device");
+MODULE_DESCRIPTION(
+	"corral test: DMA and MSI-spoof attacks from QEMU's edu device");
 MODULE_LICENSE("GPL");

@@ -74,7 +74,7 @@ static uint32_t f_read(void *ctx, uint16_t off, uint8_t size)
 	return get(f, off, size);
 }
 
-/* What a D3hot->D0 transition without No_Soft_Reset does (PCI PM 1.2 §5.4.1). */
+/* D3hot->D0 without No_Soft_Reset: an internal reset (PCI PM 1.2 §3.2.4). */
 static void fake_soft_reset(struct fake *f)
 {
 	for (unsigned i = 0; i < VPCI_NR_BARS; i++) {
@@ -116,9 +116,11 @@ static void f_write(void *ctx, uint16_t off, uint8_t size, uint32_t val)
 		CHECK_EQ(size, 4);
 		if (val == 0xffffffffu && (get(f, 0x04, 2) & 3))
 			f->sized_while_decoding = true;
-		put(f, off, 4, (val & f->bar_mask[i]) | (get(f, off, 4) & ~f->bar_mask[i]));
+		put(f, off, 4, (val & f->bar_mask[i]) |
+				       (get(f, off, 4) & ~f->bar_mask[i]));
 	} else if (off == 0x30) {
-		put(f, off, 4, (val & f->rom_mask) | (get(f, off, 4) & ~f->rom_mask));
+		put(f, off, 4, (val & f->rom_mask) |
+				       (get(f, off, 4) & ~f->rom_mask));
 	} else if (off == 0x06 && size == 2) {
 		put(f, off, 2, get(f, off, 2) & ~val);
 	} else if (f->pm_off && off == f->pm_off + 4 && size == 2) {
@@ -128,7 +130,8 @@ static void f_write(void *ctx, uint16_t off, uint8_t size, uint32_t val)
 	}
 }
 
-static void f_msi(void *ctx, bool en, uint64_t addr, uint32_t data, unsigned nvec)
+static void f_msi(void *ctx, bool en, uint64_t addr, uint32_t data,
+		  unsigned nvec)
 {
 	struct fake *f = ctx;
 
@@ -189,11 +192,12 @@ static void make_e1000e(struct fake *f)
 	put(f, 0x04, 2, E_CMD);
 	put(f, 0x06, 2, 0x2010); /* cap list + received master abort */
 	put(f, 0x08, 4, 0x02000003); /* class 02/00/00, revision 3 */
-	put(f, 0x0c, 4, 0x80800010); /* BIST capable, multi-function, CLS 0x10 */
+	put(f, 0x0c, 4, 0x80800010); /* BIST capable, multi-function, CLS 16 */
 	set_bar(f, 0, E_BAR0, 0xfffe0000u); /* 128 KiB */
-	set_bar(f, 1, (uint32_t)E_BAR1 | 0xc, 0xfff80000u); /* 512 KiB, 64-bit, prefetch */
+	/* 512 KiB, 64-bit, prefetchable */
+	set_bar(f, 1, (uint32_t)E_BAR1 | 0xc, 0xfff80000u);
 	set_bar(f, 2, (uint32_t)(E_BAR64 >> 32), 0xffffffffu);
-	set_bar(f, 3, E_IO | 1, 0x0000ffe0u); /* 32 ports, upper 16 bits wired 0 */
+	set_bar(f, 3, E_IO | 1, 0x0000ffe0u); /* 32 ports, bits 31:16 wired 0 */
 	set_bar(f, 4, E_BAR4, 0xffffc000u); /* 16 KiB: MSI-X */
 	put(f, 0x2c, 4, 0xa01f8086);
 	put(f, 0x30, 4, 0xf7c40000u);
@@ -241,7 +245,7 @@ static void make_nvme(struct fake *f)
 	put(f, 0x04, 2, 0x0002);
 	put(f, 0x06, 2, 0x0010);
 	put(f, 0x08, 4, 0x01080200);
-	set_bar(f, 0, N_BAR0 | 0x4, 0xffffc000u); /* 16 KiB, 64-bit, below 4 GiB */
+	set_bar(f, 0, N_BAR0 | 0x4, 0xffffc000u); /* 16 KiB, 64-bit, < 4 GiB */
 	set_bar(f, 1, 0, 0xffffffffu);
 	put(f, 0x2c, 4, 0xa801144d);
 	put(f, 0x34, 1, N_VNDR);
@@ -387,7 +391,7 @@ static void test_init_rejects(void)
 	CHECK_EQ(f->nlog, 0);
 
 	make_e1000e(f);
-	set_bar(f, 5, 0xf0000004u, 0xfff00000u); /* 64-bit BAR in the last slot */
+	set_bar(f, 5, 0xf0000004u, 0xfff00000u); /* 64-bit in the last slot */
 	CHECK_EQ(vpci_dev_init(&d, &ops, f), VPCI_EBAR);
 	CHECK_EQ(get(f, 0x04, 2), E_CMD); /* decoding restored on failure */
 	make_e1000e(f);
@@ -685,7 +689,7 @@ static void test_caps_e1000e(void)
 	CHECK_EQ(rd(E_MSI, 2), 0x05 | E_EXP << 8);
 	CHECK_EQ(rd(E_EXP, 2), 0x10 | E_MSIX << 8);
 	CHECK_EQ(rd(E_MSIX, 2), 0x11);
-	CHECK_EQ(rd(E_EXP + 1, 2), E_MSIX | 0x01 << 8); /* next + flags low byte */
+	CHECK_EQ(rd(E_EXP + 1, 2), E_MSIX | 0x01 << 8); /* next, flags */
 	/* The hidden vendor capability reads 0, every byte and width. */
 	for (uint16_t o = E_VNDR; o < E_VNDR + 0x10; o++)
 		CHECK_EQ(rd(o, 1), 0);
@@ -851,7 +855,7 @@ static void test_msi(void)
 	/* Changes while disabled: no call. */
 	wr(E_MSI + 4, 4, 0xfee00000);
 	CHECK_EQ(f->msi_calls, 4);
-	/* Not one MSI write reached the device, whose registers are untouched. */
+	/* No MSI write reached the device; its registers are untouched. */
 	CHECK(!wrote(f, E_MSI, 14));
 	CHECK_EQ(get(f, E_MSI + 4, 4), 0xdeadbeef);
 	CHECK_EQ(get(f, E_MSI + 2, 2), 0x0080);
@@ -967,7 +971,7 @@ static void test_pcie(void)
 	/* Initiate FLR alone: dropped, nothing written. */
 	wr(E_EXP + 8, 2, 0x2810 | 0x8000);
 	CHECK_EQ(f->nlog, 0);
-	/* MRRS 4096 + error reporting pass; FLR, MPS, phantom, no snoop do not. */
+	/* MRRS 4096, error reporting pass; FLR, MPS, phantom, no snoop not. */
 	wr(E_EXP + 8, 2, 0xd2ef);
 	CHECK_EQ(f->nlog, 1);
 	CHECK_EQ(f->log[0].size, 2);
@@ -1092,12 +1096,13 @@ static void test_host_bridge(void)
 	CHECK_EQ(vpci_host_bridge_read(0x02, 2), VPCI_HOST_BRIDGE_DEVICE);
 	CHECK_EQ(vpci_host_bridge_read(0x00, 4),
 		 VPCI_HOST_BRIDGE_VENDOR | VPCI_HOST_BRIDGE_DEVICE << 16);
-	CHECK(VPCI_HOST_BRIDGE_VENDOR != 0xffff && VPCI_HOST_BRIDGE_VENDOR != 0);
+	CHECK(VPCI_HOST_BRIDGE_VENDOR != 0xffff);
+	CHECK(VPCI_HOST_BRIDGE_VENDOR != 0);
 	CHECK_EQ(vpci_host_bridge_read(0x08, 4), 0x06000000);
 	CHECK_EQ(vpci_host_bridge_read(0x0b, 1), 0x06);
 	CHECK_EQ(vpci_host_bridge_read(0x0a, 1), 0x00);
 	CHECK_EQ(vpci_host_bridge_read(0x09, 1), 0x00);
-	CHECK_EQ(vpci_host_bridge_read(0x0e, 1), 0x00); /* type 0, one function */
+	CHECK_EQ(vpci_host_bridge_read(0x0e, 1), 0x00); /* type 0, single fn */
 	CHECK_EQ(vpci_host_bridge_read(0x06, 2) & 0x10, 0);
 	CHECK_EQ(vpci_host_bridge_read(0x34, 1), 0);
 	for (uint16_t o = 0x10; o < 0x28; o += 4)
@@ -1141,7 +1146,7 @@ static void check_log(const struct fake *f, uint16_t host_cmd,
 			CHECK_EQ(w->size, 2);
 			CHECK_EQ(w->val & ~0x751fu, host_devctl & ~0x751fu);
 		} else if (w->off >= 0x10 && w->off < 0x24) {
-			/* Only restores after a reset, with the host's values. */
+			/* Only restores after a reset. */
 			CHECK(f->resets > 0);
 		} else {
 			CHECK(0 && "write to a forbidden register");
@@ -1156,6 +1161,7 @@ static void test_fuzz(void)
 	static const uint8_t sizes[] = { 1, 2, 4, 1, 2, 4, 3, 8 };
 	struct fake *f = &F;
 	uint32_t bars[VPCI_NR_BARS];
+	unsigned writes = 0;
 
 	make_e1000e(f);
 	CHECK_EQ(init(f), VPCI_OK);
@@ -1165,7 +1171,8 @@ static void test_fuzz(void)
 		uint16_t off = (r & 1) ? (uint16_t)(rng() % 0x1004) :
 					  (uint16_t)(rng() % 0x100);
 		uint8_t size = sizes[rng() % sizeof(sizes)];
-		uint32_t val = (r & 6) == 0 ? 0xffffffffu : rng() ^ (rng() << 16);
+		uint32_t val = (r & 6) == 0 ? 0xffffffffu :
+					      rng() ^ (rng() << 16);
 
 		if (r & 8)
 			vpci_write(&D, off, size, val);
@@ -1173,10 +1180,12 @@ static void test_fuzz(void)
 			vpci_read(&D, off, size);
 		if (f->nlog > LOG_MAX - 64) {
 			check_log(f, E_CMD, 0x2810, 0);
+			writes += f->nlog;
 			f->nlog = 0;
 		}
 	}
 	check_log(f, E_CMD, 0x2810, 0);
+	writes += f->nlog;
 	rd(0, 4); /* a pending restore happens here */
 	CHECK(memcmp(bars, &f->cfg[0x10], sizeof(bars)) == 0);
 	CHECK_EQ(get(f, 0x30, 4), 0xf7c40000u);
@@ -1191,7 +1200,8 @@ static void test_fuzz(void)
 		wr(0x10 + 4 * i, 4, 0);
 	CHECK_EQ(rd(0x10, 4), E_BAR0);
 	CHECK_EQ(rd(0x18, 4), 4);
-	printf("fuzz: %u device resets survived\n", f->resets);
+	printf("fuzz: 200000 accesses, %u device writes, %u device resets\n",
+	       writes, f->resets);
 }
 
 int main(void)

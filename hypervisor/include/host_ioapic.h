@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: MIT */
+/* The host I/O APIC, for forwarding an assigned device's INTx line. */
+#ifndef CORRAL_HOST_IOAPIC_H
+#define CORRAL_HOST_IOAPIC_H
+#include <stdbool.h>
+#include <stdint.h>
+
+void host_ioapic_init(uint64_t rsdp);
+/* Level-triggered, active-low (a PCI INTx line, PCI 3.0 2.2.6), physical
+ * destination `dest`; starts unmasked. false if the pin does not exist. */
+bool host_ioapic_route_level(unsigned pin, uint8_t vector, uint32_t dest);
+void host_ioapic_mask(unsigned pin, bool masked);
+
+#endif
