@@ -136,6 +136,15 @@ static void dma_test_setup(struct vm *vm, char *bootargs, size_t n)
 	dma_test_target[0] = boot_info->hv_phys_base;
 	dma_test_target[1] = vm_first_created && vm_first_created != vm ?
 		(uint64_t)vm_first_created->ram + 0x100000 : 0;
+	/* Inside the attacker's own guest-physical RAM range the address is a
+	 * legal DMA target for it: no test of the fence then. */
+	for (int i = 0; i < 2; i++) {
+		if (dma_test_target[i] && dma_test_target[i] < vm->ram_size) {
+			pr_warn("dma-test: target 0x%llx lies inside vm %s's own RAM range; left out",
+				(unsigned long long)dma_test_target[i], vm->name);
+			dma_test_target[i] = 0;
+		}
+	}
 	snprintf(bootargs + len, n - len, " corral.dma_attack=0x%llx,0x%llx",
 		 (unsigned long long)dma_test_target[0],
 		 (unsigned long long)dma_test_target[1]);
