@@ -447,6 +447,17 @@ static void parse_test_dma_targets(struct parser *p, struct vm_config *vm,
 	vm->test_dma_targets = true;
 }
 
+/* The physical CPU the VM's vCPU runs on (checked against the CPUs found
+ * at boot by the hypervisor, not here). */
+static void parse_cpus(struct parser *p, struct vm_config *vm,
+		       const struct prop_value *pv)
+{
+	uint32_t cpu;
+
+	if (prop_u32(p, vm, pv, 0, CONFIG_MAX_CPU, 1, &cpu))
+		vm->cpu = (int32_t)cpu;
+}
+
 typedef void (*prop_fn)(struct parser *p, struct vm_config *vm,
 			const struct prop_value *pv);
 
@@ -469,7 +480,7 @@ static const struct prop_rule vm_rules[] = {
 	{ "dma-isolation", parse_dma_isolation, false },
 	{ "test-dma-targets", parse_test_dma_targets, false },
 	/* Read by later parts of the system, not by this parser. */
-	{ "cpus", NULL, false },
+	{ "cpus", parse_cpus, false },
 	{ "affinity", NULL, false },
 	/* dtc adds these when another node references this one (&label). */
 	{ "phandle", NULL, false },
@@ -616,6 +627,7 @@ static void parse_vm(struct parser *p, int node, struct vm_config *vm)
 	vm->valid = true;
 	vm->vm_class = VM_CLASS_CLIENT;
 	vm->vcpus = CONFIG_VCPUS_DEFAULT;
+	vm->cpu = -1;
 	vm->restart = RESTART_NEVER;
 	vm_node_path(p, node, vm->node, sizeof(vm->node));
 

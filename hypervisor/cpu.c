@@ -8,6 +8,7 @@
 #include <page_alloc.h>
 #include <msr.h>
 #include <x86.h>
+#include <fpu.h>
 #include <log.h>
 #include <string.h>
 
@@ -85,5 +86,6 @@ void cpu_init(struct percpu *pc)
 	if (cpuid(0x80000001u).edx & CPUID_EDX_NX)
 		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | X86_EFER_NXE);
 	idt_init();
+	fpu_cpu_init();
 	pc->online = true;
 }

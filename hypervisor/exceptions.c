@@ -103,6 +103,7 @@ void idt_init(void)
 	for (int v = HOST_IRQ_FIRST; v <= HOST_IRQ_LAST; v++)
 		idt_set(v, host_irq_stub_table[v - HOST_IRQ_FIRST], 0);
 	idt_set(HOST_TIMER_VECTOR, (uint64_t)host_timer_stub, 0);
+	idt_set(HOST_KICK_VECTOR, (uint64_t)host_timer_stub, 0); /* EOI is all */
 	idt_set(HOST_SPURIOUS_VECTOR, (uint64_t)host_spurious_stub, 0);
 	asm volatile("lidt %0" ::"m"(idtr));
 }

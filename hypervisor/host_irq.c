@@ -56,6 +56,10 @@ void host_irq_set_intx(uint8_t host_vector, uint8_t host_pin, uint8_t guest_pin)
 
 void host_irq_received(uint8_t vector)
 {
+	if (vector == HOST_TIMER_VECTOR || vector == HOST_KICK_VECTOR) {
+		host_lapic_eoi(); /* they only had to make the guest exit */
+		return;
+	}
 	/* A level-triggered line stays masked until the guest's EOI, or the
 	 * EOI below would make the IOAPIC deliver it again at once. */
 	if (routes[vector].host_pin != 0xff && routes[vector].vm)

@@ -46,6 +46,22 @@ void host_lapic_eoi(void)
 	lapic_write(REG_EOI, 0);
 }
 
+#define REG_ICR_LO 0x300
+#define REG_ICR_HI 0x310
+#define ICR_BUSY (1u << 12)
+
+void host_lapic_send_ipi(uint32_t apic_id, uint8_t vector)
+{
+	if (x2apic()) {
+		wrmsr(0x830, ((uint64_t)apic_id << 32) | vector);
+		return;
+	}
+	lapic_write(REG_ICR_HI, apic_id << 24);
+	lapic_write(REG_ICR_LO, vector);
+	for (int i = 0; i < 100000 && (lapic_read(REG_ICR_LO) & ICR_BUSY); i++)
+		cpu_relax();
+}
+
 void host_lapic_init(void)
 {
 	uint64_t t0;

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <page_alloc.h>
 #include <paging.h>
+#include <pcpu.h>
 #include <pci.h>
 #include <iommu.h>
 #include <host_ioapic.h>
@@ -82,28 +83,39 @@ static void load_config(void)
 			config.nr_vms, valid);
 }
 
+/* `cpus = <n>` pins a VM; the others are spread round-robin. */
+static bool place(struct vm *vm, uint32_t *next)
+{
+	int32_t want = vm->cfg->cpu;
+
+	if (want >= (int32_t)nr_cpus) {
+		pr_err("vm %s (%s): property \"cpus\": CPU %d does not exist (%u found); this VM does not start",
+		       vm->name, vm->cfg->node, want, nr_cpus);
+		return false;
+	}
+	vm->pcpu = want >= 0 ? (uint32_t)want : (*next)++ % nr_cpus;
+	if (pcpu_add_vm(vm)) {
+		pr_err("vm %s: too many VMs on cpu %u; this VM does not start",
+		       vm->name, vm->pcpu);
+		return false;
+	}
+	return true;
+}
+
 static void create_vms(void)
 {
+	uint32_t next = 0;
+
 	for (uint32_t i = 0; i < config.nr_vms; i++) {
 		struct vm *vm;
 
 		if (!config.vms[i].valid)
 			continue;
 		vm = vm_create(i, &config.vms[i]);
-		if (!vm)
-			continue;
-		vm->pcpu = nr_vms % nr_cpus;
-		vms[nr_vms++] = vm;
+		if (vm && place(vm, &next))
+			vms[nr_vms++] = vm;
 	}
-}
-
-/* Every pCPU runs the VMs assigned to it, one after another, until the
- * scheduler (issue 5) multiplexes them. */
-void run_assigned_vms(uint32_t cpu)
-{
-	for (uint32_t i = 0; i < nr_vms; i++)
-		if (vms[i]->pcpu == cpu)
-			vm_start_vcpus(vms[i]);
+	pcpu_set_vm_list(vms, nr_vms);
 }
 
 static void wait_for_all_vms(void)
@@ -135,8 +147,8 @@ void hv_main(const struct boot_info *bi)
 	iommu_init(bi->acpi_rsdp_phys);
 	load_config();
 	create_vms();
-	smp_release_aps(run_assigned_vms);
-	run_assigned_vms(0);
+	smp_release_aps(pcpu_loop);
+	pcpu_loop(0);
 	wait_for_all_vms();
 	pr_info("all VMs stopped, powering off");
 	machine_power_off();

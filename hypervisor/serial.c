@@ -44,3 +44,13 @@ void serial_write(const char *s, size_t n)
 		serial_putc(s[i]);
 	}
 }
+
+#define UART_LSR_DR 0x01
+#define UART_RBR 0
+
+int serial_getc(void)
+{
+	if (!(inb(COM1 + UART_LSR) & UART_LSR_DR))
+		return -1;
+	return inb(COM1 + UART_RBR);
+}

@@ -7,6 +7,7 @@
  */
 #include <acpi.h>
 #include <boot.h>
+#include <host_lapic.h>
 #include <log.h>
 #include <msr.h>
 #include <page_alloc.h>
@@ -88,6 +89,7 @@ static void enable_backend(struct percpu *pc)
 
 	if (backend()->cpu_enable(pc, why, sizeof(why)))
 		panic("cpu %u: cannot enable %s: %s", pc->cpu_id, upper, why);
+	host_lapic_init(); /* slices, idle wake-ups and IPIs between pCPUs */
 	pr_info("cpu %u: %s on", pc->cpu_id, upper);
 }
 

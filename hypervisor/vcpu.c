@@ -9,6 +9,7 @@
 #include <host_irq.h>
 #include <iommu.h>
 #include <log.h>
+#include <percpu.h>
 #include <vm.h>
 #include <x86.h>
 
@@ -69,7 +70,9 @@ static void deliver_interrupts(struct vcpu *v)
 	}
 }
 
-static void handle_hlt(struct vcpu *v, const struct vcpu_exit *e)
+/* HLT: the vCPU has nothing to do until an interrupt or its timer. Returns
+ * true when it must block (the scheduler then runs something else). */
+static bool handle_hlt(struct vcpu *v, const struct vcpu_exit *e)
 {
 	struct vcpu_mode m;
 
@@ -78,23 +81,10 @@ static void handle_hlt(struct vcpu *v, const struct vcpu_exit *e)
 	if (!(m.rflags & X86_RFLAGS_IF)) {
 		/* Nothing can wake it: Linux's halt/poweroff without ACPI. */
 		vm_stop(v->vm, VM_STOP_POWEROFF, "halted with interrupts disabled");
-		return;
+		return false;
 	}
-	for (;;) {
-		uint64_t now = rdtsc();
-		uint64_t deadline = vlapic_next_deadline(&v->lapic);
-
-		host_irq_poll(); /* device interrupts wake a halted vCPU */
-		vlapic_timer_update(&v->lapic, now);
-		if (vlapic_pending(&v->lapic) >= 0)
-			return;
-		if (!deadline && !v->vm->nr_devices) {
-			vm_stop(v->vm, VM_STOP_CRASH,
-				"halted with no interrupt source armed (hung)");
-			return;
-		}
-		cpu_relax();
-	}
+	vlapic_timer_update(&v->lapic, rdtsc());
+	return vlapic_pending(&v->lapic) < 0;
 }
 
 static void handle_exit(struct vcpu *v, const struct vcpu_exit *e)
@@ -115,7 +105,7 @@ static void handle_exit(struct vcpu *v, const struct vcpu_exit *e)
 		handle_io(v, e);
 		return;
 	case EXIT_HLT:
-		handle_hlt(v, e);
+		v->halted = handle_hlt(v, e);
 		return;
 	case EXIT_NPF:
 		handle_npf(v, e);
@@ -132,16 +122,34 @@ static void handle_exit(struct vcpu *v, const struct vcpu_exit *e)
 	}
 }
 
-void vcpu_run_loop(struct vcpu *v)
+static uint64_t min_deadline(uint64_t a, uint64_t b)
+{
+	if (!a)
+		return b;
+	if (!b)
+		return a;
+	return a < b ? a : b;
+}
+
+enum vcpu_run_result vcpu_run_slice(struct vcpu *v, uint64_t slice_end)
 {
 	struct vcpu_exit e;
 
+	v->halted = false;
+	backend()->vcpu_load(v);
+	fpu_switch(&this_cpu()->fpu_owner, &v->fpu);
 	while (v->vm->state == VM_RUNNING) {
 		deliver_interrupts(v);
-		backend()->set_deadline(v, vlapic_next_deadline(&v->lapic));
+		backend()->set_deadline(v, min_deadline(vlapic_next_deadline(&v->lapic),
+							 slice_end));
 		backend()->vcpu_run(v, &e);
 		handle_exit(v, &e);
 		if (v->vm->nr_devices)
 			iommu_poll_faults();
+		if (v->halted)
+			return VCPU_BLOCKED;
+		if (rdtsc() >= slice_end)
+			return VCPU_PREEMPTED;
 	}
+	return VCPU_STOPPED;
 }

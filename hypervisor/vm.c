@@ -11,6 +11,7 @@
 #include <guest_acpi.h>
 #include <linux_boot.h>
 #include <log.h>
+#include <percpu.h>
 #include <page_alloc.h>
 #include <string.h>
 #include <timekeeping.h>
@@ -203,6 +204,13 @@ static bool load_linux(struct vm *vm, const struct boot_module *kernel,
 		return false;
 	}
 	snprintf(bootargs, sizeof(bootargs), "%s", cfg->bootargs);
+	if (vm->restarts) {
+		size_t len = strlen(bootargs);
+
+		/* The guest may want to know (tests stage their work on it). */
+		snprintf(bootargs + len, sizeof(bootargs) - len, " corral.restart=%u",
+			 vm->restarts);
+	}
 	if (cfg->test_dma_targets)
 		dma_test_setup(vm, bootargs, sizeof(bootargs));
 	if (linux_build_cmdline(cmdline, sizeof(cmdline), bootargs, cfg->name,
@@ -266,21 +274,44 @@ static void init_devices(struct vm *vm)
 	vpm_init(&vm->pm, tsc_hz, rdtsc(), wall_now());
 }
 
+/* Everything a (re)start needs, in order: the map, the platform devices, the
+ * assigned devices and Linux (load_linux), the second-stage tables and the
+ * DMA domain. A restart runs it again on the same RAM, after a scrub. */
+static bool vm_build(struct vm *vm)
+{
+	const struct vm_config *cfg = vm->cfg;
+	const struct boot_module *kernel = boot_module_find(cfg->kernel);
+	const struct boot_module *initrd = cfg->initrd[0] ?
+		boot_module_find(cfg->initrd) : NULL;
+	char why[128];
+
+	gpa_map_init(&vm->map);
+	vm->nr_mmio = 0;
+	vm->nr_devices = 0;
+	vm->conf1_addr = 0;
+	init_devices(vm);
+	why[0] = '\0';
+	if (!load_linux(vm, kernel, initrd) ||
+	    backend()->vm_init(vm, why, sizeof(why)) || !assign_finish(vm)) {
+		if (why[0])
+			vm_error(cfg, "%s", why);
+		assign_release(vm);
+		return false;
+	}
+	return true;
+}
+
 struct vm *vm_create(uint32_t id, const struct vm_config *cfg)
 {
-	const struct boot_module *kernel, *initrd = NULL;
 	struct vm *vm;
-	char why[128];
 
 	if (cfg->vcpus > VM_MAX_VCPUS) {
 		vm_error(cfg, "property \"vcpus\": %u vCPUs requested, corral runs %u per VM so far",
 			 cfg->vcpus, VM_MAX_VCPUS);
 		return NULL;
 	}
-	kernel = need_module(cfg, cfg->kernel, "kernel");
-	if (cfg->initrd[0])
-		initrd = need_module(cfg, cfg->initrd, "initrd");
-	if (!kernel || (cfg->initrd[0] && !initrd))
+	if (!need_module(cfg, cfg->kernel, "kernel") ||
+	    (cfg->initrd[0] && !need_module(cfg, cfg->initrd, "initrd")))
 		return NULL;
 	vm = page_alloc(sizeof(*vm), PAGE_SIZE, ALLOC_ANYWHERE);
 	if (!vm) {
@@ -300,47 +331,94 @@ struct vm *vm_create(uint32_t id, const struct vm_config *cfg)
 		page_free(vm, sizeof(*vm));
 		return NULL;
 	}
-	gpa_map_init(&vm->map);
-	init_devices(vm);
-	why[0] = '\0';
-	if (!load_linux(vm, kernel, initrd) ||
-	    backend()->vm_init(vm, why, sizeof(why)) || !assign_finish(vm)) {
-		if (why[0])
-			vm_error(cfg, "%s", why);
+	if (!vm_build(vm)) {
+		page_free(vm->ram, vm->ram_size);
+		page_free(vm, sizeof(*vm));
+		return NULL;
+	}
+	vm->vcpus[0] = page_alloc(sizeof(struct vcpu), PAGE_SIZE, ALLOC_ANYWHERE);
+	if (!vm->vcpus[0]) {
+		vm_error(cfg, "out of memory for its vCPU");
 		assign_release(vm);
 		page_free(vm->ram, vm->ram_size);
 		page_free(vm, sizeof(*vm));
 		return NULL;
 	}
+	vm->vcpus[0]->vm = vm;
+	vlapic_init(&vm->vcpus[0]->lapic, 0, true);
 	if (!vm_first_created)
 		vm_first_created = vm;
 	vm->state = VM_CREATED;
 	return vm;
 }
 
-/* Runs on the pCPU that owns the VM: the VMCS/VMCB lives there. */
-int vm_start_vcpus(struct vm *vm)
+/* Runs on the VM's pCPU (the VMCS/VMCB lives there): arms the vCPU for its
+ * first instruction. */
+bool vm_start(struct vm *vm)
 {
-	struct vcpu *v = page_alloc(sizeof(*v), PAGE_SIZE, ALLOC_ANYWHERE);
+	struct vcpu *v = vm->vcpus[0];
 	char why[128];
 
-	if (!v) {
-		vm_error(vm->cfg, "out of memory for its vCPU");
-		return -1;
-	}
-	v->vm = vm;
-	v->id = 0;
+	if (v->arch)
+		backend()->vcpu_destroy(v);
+	memset(v->gpr, 0, sizeof(v->gpr));
+	if (this_cpu()->fpu_owner == &v->fpu)
+		this_cpu()->fpu_owner = NULL; /* a fresh start, nothing to keep */
+	fpu_area_init(&v->fpu);
 	vlapic_init(&v->lapic, 0, true);
-	vm->vcpus[0] = v;
+	v->kvmclock_gpa = 0;
 	if (backend()->vcpu_init(v, &vm->boot, why, sizeof(why))) {
 		vm_error(vm->cfg, "%s", why);
-		return -1;
+		vm_stop(vm, VM_STOP_ERROR, "%s", why);
+		return false;
 	}
 	vm->start_tsc = rdtsc();
+	vm->stop_reason = VM_STOP_NONE;
+	vm->stop_detail[0] = '\0';
 	vm_dma_test_report(vm, true);
 	vm->state = VM_RUNNING;
-	pr_info("vm %s: starting on cpu %u", vm->name, vm->pcpu);
-	vcpu_run_loop(v);
+	pr_info("vm %s: starting on cpu %u%s", vm->name, vm->pcpu,
+		vm->restarts ? " (restarted)" : "");
+	return true;
+}
+
+static bool policy_restarts(const struct vm *vm)
+{
+	enum restart_policy p = vm->cfg->restart;
+
+	switch (vm->stop_reason) {
+	case VM_STOP_POWEROFF:
+		return p == RESTART_ALWAYS;
+	case VM_STOP_REBOOT:
+	case VM_STOP_CRASH:
+		return p == RESTART_ON_CRASH || p == RESTART_ALWAYS;
+	default:
+		return false; /* corral could not go on: it would fail again */
+	}
+}
+
+/* More than CRASH_LOOP_RESTARTS restarts within CRASH_LOOP_SECONDS: stop. */
+#define CRASH_LOOP_RESTARTS 5
+#define CRASH_LOOP_SECONDS 60
+
+static bool crash_loop(struct vm *vm)
+{
+	uint64_t now = rdtsc();
+	uint64_t oldest = vm->restart_tsc[vm->restarts % CRASH_LOOP_RESTARTS];
+
+	vm->restart_tsc[vm->restarts % CRASH_LOOP_RESTARTS] = now;
+	return vm->restarts >= CRASH_LOOP_RESTARTS &&
+	       now - oldest < tsc_hz * CRASH_LOOP_SECONDS;
+}
+
+/* The vCPU stopped: report, release the devices, and either rebuild the VM
+ * from the pristine kernel and initrd on scrubbed memory, or retire it.
+ * Returns true if it runs again. */
+bool vm_stopped(struct vm *vm)
+{
+	struct vcpu *v = vm->vcpus[0];
+	bool again;
+
 	vuart_flush(&vm->uart);
 	assign_release(vm);
 	iommu_poll_faults();
@@ -348,6 +426,23 @@ int vm_start_vcpus(struct vm *vm)
 	pr_info("vm %s: %s (%s) after %llu exits", vm->name,
 		vm_stop_reason_name(vm->stop_reason), vm->stop_detail,
 		(unsigned long long)v->exits);
+	again = policy_restarts(vm);
+	if (again && crash_loop(vm)) {
+		pr_err("vm %s: %u restarts within %u s: giving up (crash loop)",
+		       vm->name, CRASH_LOOP_RESTARTS, CRASH_LOOP_SECONDS);
+		again = false;
+	}
+	/* Nothing of the old guest survives into the next one or the pool. */
+	memset(vm->ram, 0, vm->ram_size);
+	if (again) {
+		vm->restarts++;
+		pr_info("vm %s: restarting (restart %u, policy %s)", vm->name,
+			vm->restarts, config_restart_name(vm->cfg->restart));
+		if (vm_build(vm) && vm_start(vm))
+			return true;
+		pr_err("vm %s: the restart failed; it stays stopped", vm->name);
+	}
+	page_free(vm->ram, vm->ram_size);
 	__atomic_store_n(&vm->finished, true, __ATOMIC_RELEASE);
-	return 0;
+	return false;
 }

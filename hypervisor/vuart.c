@@ -14,10 +14,16 @@
 #define LCR_DLAB 0x80
 #define IER_RDA 0x01
 #define IER_THRE 0x02
+#define IER_RLS 0x04
 #define IIR_NO_INT 0x01
 #define IIR_THRE 0x02
+#define IIR_RDA 0x04
+#define IIR_RLS 0x06
 #define IIR_FIFO_ENABLED 0xc0
 #define FCR_ENABLE 0x01
+#define FCR_CLEAR_RX 0x02
+#define LSR_DR 0x01
+#define LSR_OE 0x02
 #define LSR_THRE 0x20
 #define LSR_TEMT 0x40
 #define MCR_DTR 0x01
@@ -68,13 +74,86 @@ void vuart_feed(struct vuart *u, const char *s, size_t n)
 		transmit(u, (uint8_t)s[i]);
 }
 
+/* With FIFOs off the 16550A holds one received byte, as a 16450 does. */
+static size_t rx_capacity(const struct vuart *u)
+{
+	return u->fifo_enabled ? VUART_RX_FIFO : 1;
+}
+
+size_t vuart_rx_room(const struct vuart *u)
+{
+	if (u->mcr & MCR_LOOP)
+		return 0;
+	return rx_capacity(u) - u->rx_count;
+}
+
+/* The receiver got a byte, from the line or, in loopback, from THR. A full
+ * FIFO keeps what it holds: the new byte is the one lost. */
+static bool rx_put(struct vuart *u, uint8_t byte)
+{
+	if (u->rx_count >= rx_capacity(u)) {
+		u->overrun = true;
+		return false;
+	}
+	u->rx[(u->rx_head + u->rx_count) % VUART_RX_FIFO] = byte;
+	u->rx_count++;
+	return true;
+}
+
+static uint8_t rx_pop(struct vuart *u)
+{
+	uint8_t byte;
+
+	if (!u->rx_count)
+		return 0;
+	byte = u->rx[u->rx_head];
+	u->rx_head = (u->rx_head + 1) % VUART_RX_FIFO;
+	u->rx_count--;
+	return byte;
+}
+
+static void rx_clear(struct vuart *u)
+{
+	u->rx_head = 0;
+	u->rx_count = 0;
+}
+
+bool vuart_rx_push(struct vuart *u, uint8_t byte)
+{
+	/* Loopback disconnects the receiver from the line. */
+	if (u->mcr & MCR_LOOP)
+		return false;
+	return rx_put(u, byte);
+}
+
+/* The highest-priority pending interrupt, as the data sheet orders them:
+ * line status, received data, transmitter empty. The trigger level is
+ * ignored: any waiting byte is "data available" at once, which only makes
+ * the guest see input sooner (Linux treats it like the FIFO timeout). */
 static uint8_t iir(const struct vuart *u)
 {
 	uint8_t fifo = u->fifo_enabled ? IIR_FIFO_ENABLED : 0;
 
+	if ((u->ier & IER_RLS) && u->overrun)
+		return IIR_RLS | fifo;
+	if ((u->ier & IER_RDA) && u->rx_count)
+		return IIR_RDA | fifo;
 	if ((u->ier & IER_THRE) && u->thre_pending)
 		return IIR_THRE | fifo;
 	return IIR_NO_INT | fifo;
+}
+
+/* Reading LSR reports and clears the overrun error. */
+static uint8_t line_status(struct vuart *u)
+{
+	uint8_t v = LSR_THRE | LSR_TEMT;
+
+	if (u->rx_count)
+		v |= LSR_DR;
+	if (u->overrun)
+		v |= LSR_OE;
+	u->overrun = false;
+	return v;
 }
 
 bool vuart_irq_level(const struct vuart *u)
@@ -99,7 +178,7 @@ uint8_t vuart_read(struct vuart *u, uint16_t off)
 
 	switch (off) {
 	case REG_RBR_THR:
-		return (u->lcr & LCR_DLAB) ? u->dll : 0;
+		return (u->lcr & LCR_DLAB) ? u->dll : rx_pop(u);
 	case REG_IER:
 		return (u->lcr & LCR_DLAB) ? u->dlm : u->ier;
 	case REG_IIR_FCR:
@@ -112,13 +191,24 @@ uint8_t vuart_read(struct vuart *u, uint16_t off)
 	case REG_MCR:
 		return u->mcr;
 	case REG_LSR:
-		return LSR_THRE | LSR_TEMT;
+		return line_status(u);
 	case REG_MSR:
 		return modem_status(u);
 	case REG_SCR:
 		return u->scr;
 	}
 	return 0xff;
+}
+
+/* Switching the FIFOs on or off empties them (data sheet, FCR bit 0), which
+ * also keeps the 1-byte mode from holding more than one byte. */
+static void fifo_control(struct vuart *u, uint8_t val)
+{
+	bool enable = val & FCR_ENABLE;
+
+	if (enable != u->fifo_enabled || (val & FCR_CLEAR_RX))
+		rx_clear(u);
+	u->fifo_enabled = enable;
 }
 
 void vuart_write(struct vuart *u, uint16_t off, uint8_t val)
@@ -128,7 +218,9 @@ void vuart_write(struct vuart *u, uint16_t off, uint8_t val)
 		if (u->lcr & LCR_DLAB) {
 			u->dll = val;
 		} else {
-			if (!(u->mcr & MCR_LOOP))
+			if (u->mcr & MCR_LOOP)
+				rx_put(u, val);
+			else
 				transmit(u, val);
 			u->thre_pending = true; /* the byte left at once */
 		}
@@ -144,7 +236,7 @@ void vuart_write(struct vuart *u, uint16_t off, uint8_t val)
 		}
 		break;
 	case REG_IIR_FCR:
-		u->fifo_enabled = val & FCR_ENABLE;
+		fifo_control(u, val);
 		break;
 	case REG_LCR:
 		u->lcr = val;

@@ -66,6 +66,5 @@ int svm_cpu_enable(struct percpu *pc, char *why, size_t n)
 	/* FS/GS/TR and the syscall MSRs are not switched by VMRUN; keep ours. */
 	asm volatile("vmsave %%rax" ::"a"((uint64_t)s->host_vmcb) : "memory");
 	pc->backend_data = s;
-	host_lapic_init();
 	return 0;
 }

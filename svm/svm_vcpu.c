@@ -318,6 +318,11 @@ static void decode_exit(struct vcpu *v, uint64_t code, struct vcpu_exit *e)
 			 (unsigned long long)vmcb_of(v)->save.rip);
 }
 
+/* Everything per-vCPU lives in the VMCB or is switched by VMLOAD/VMSAVE. */
+static void svm_vcpu_load(struct vcpu *v)
+{
+}
+
 static void svm_vcpu_run(struct vcpu *v, struct vcpu_exit *e)
 {
 	struct svm_vcpu *x = v->arch;
@@ -346,6 +351,7 @@ const struct vcpu_backend svm_backend = {
 	.vm_destroy = svm_vm_destroy,
 	.vcpu_init = svm_vcpu_init,
 	.vcpu_destroy = svm_vcpu_destroy,
+	.vcpu_load = svm_vcpu_load,
 	.vcpu_run = svm_vcpu_run,
 	.get_mode = svm_get_mode,
 	.skip_insn = svm_skip_insn,

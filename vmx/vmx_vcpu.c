@@ -24,11 +24,19 @@ struct vmx_vm {
 	uint8_t *io_bitmap; /* A and B, contiguous */
 };
 
+/* MSRs the guest reaches directly (msr_passthrough) that no VMCS field
+ * holds: switched by vmx_vcpu_load when vCPUs share a pCPU. */
+static const uint32_t switched_msrs[] = {
+	MSR_KERNEL_GS_BASE, MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SFMASK,
+};
+#define NR_SWITCHED_MSRS (sizeof(switched_msrs) / sizeof(switched_msrs[0]))
+
 struct vmx_vcpu {
 	void *vmcs;
 	bool launched;
 	bool invept_done;
 	uint64_t cr0_mask, cr4_mask;
+	uint64_t msrs[NR_SWITCHED_MSRS];
 };
 
 int vmx_enter(struct vcpu *v, int launched);
@@ -52,7 +60,7 @@ void vmx_exit_entry(void);
  * whose guest values either live in the VMCS or are unused by corral. */
 static const uint32_t msr_passthrough[] = {
 	MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, MSR_STAR, MSR_LSTAR,
-	MSR_CSTAR, MSR_SFMASK, MSR_TSC_AUX, MSR_IA32_SYSENTER_CS,
+	MSR_CSTAR, MSR_SFMASK, MSR_IA32_SYSENTER_CS,
 	MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP, MSR_IA32_PAT,
 };
 
@@ -230,6 +238,32 @@ static void write_controls(struct vcpu *v, const struct vcpu_boot_state *s)
 	vmwrite(VMCS_PREEMPTION_TIMER, ~0u);
 }
 
+/* Keeps the previous vCPU's syscall MSRs and installs v's. */
+static void switch_msrs(struct percpu *pc, struct vcpu *v)
+{
+	struct vmx_vcpu *x = v->arch;
+
+	if (pc->current && pc->current != v) {
+		struct vmx_vcpu *old = pc->current->arch;
+
+		for (size_t i = 0; i < NR_SWITCHED_MSRS; i++)
+			old->msrs[i] = rdmsr(switched_msrs[i]);
+	}
+	for (size_t i = 0; i < NR_SWITCHED_MSRS; i++)
+		wrmsr(switched_msrs[i], x->msrs[i]);
+	pc->current = v;
+}
+
+static void vmx_vcpu_load(struct vcpu *v)
+{
+	struct percpu *pc = this_cpu();
+
+	if (pc->current == v)
+		return;
+	vmptrld((uint64_t)((struct vmx_vcpu *)v->arch)->vmcs);
+	switch_msrs(pc, v);
+}
+
 static int vmx_vcpu_init(struct vcpu *v, const struct vcpu_boot_state *s,
 			 char *why, size_t n)
 {
@@ -244,6 +278,7 @@ static int vmx_vcpu_init(struct vcpu *v, const struct vcpu_boot_state *s,
 		return -1;
 	}
 	v->arch = x;
+	switch_msrs(this_cpu(), v); /* the VMCS just loaded is v's */
 	write_controls(v, s);
 	write_host_state();
 	write_guest_state(x, s);
@@ -258,7 +293,11 @@ static void vmx_vcpu_destroy(struct vcpu *v)
 
 	if (x && x->vmcs)
 		vmclear((uint64_t)x->vmcs);
+	if (this_cpu()->current == v)
+		this_cpu()->current = NULL;
 }
+
+
 
 /* ---- state accessors ----------------------------------------------------- */
 
@@ -588,6 +627,7 @@ const struct vcpu_backend vmx_backend = {
 	.vm_destroy = vmx_vm_destroy,
 	.vcpu_init = vmx_vcpu_init,
 	.vcpu_destroy = vmx_vcpu_destroy,
+	.vcpu_load = vmx_vcpu_load,
 	.vcpu_run = vmx_vcpu_run,
 	.get_mode = vmx_get_mode,
 	.skip_insn = vmx_skip_insn,

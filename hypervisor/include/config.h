@@ -18,6 +18,7 @@
 #define CONFIG_BOOTARGS_MAX 1024
 #define CONFIG_NODE_MAX 64
 #define CONFIG_MAX_PCI 8
+#define CONFIG_MAX_CPU 63
 #define CONFIG_BDF_MAX 16 /* "0000:00:02.0" */
 
 /* The root node must carry this in its compatible list. */
@@ -52,6 +53,7 @@ struct vm_config {
 	char pci[CONFIG_MAX_PCI][CONFIG_BDF_MAX]; /* pci-devices, syntax-checked */
 	bool dma_isolation_none; /* dma-isolation = "none": no IOMMU required */
 	bool test_dma_targets;	 /* test-dma-targets: see docs/device-assignment.md */
+	int32_t cpu;		 /* cpus = <n>: the pCPU it runs on, -1 = any */
 	bool valid; /* false: an error was reported; this VM must not start */
 };
 

@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <stdbool.h>
 
+struct fpu_area;
+
 #define MAX_CPUS 64
 #define CPU_STACK_SIZE (64 * 1024)
 
@@ -26,7 +28,8 @@ struct percpu {
 	uint64_t gdt[8];
 	struct tss64 tss;
 	void *backend_data; /* e.g. the VMXON region */
-	struct vcpu *current;
+	struct vcpu *current; /* whose VMCS is loaded (VT-x) */
+	struct fpu_area *fpu_owner; /* whose x87/SSE state is in the registers */
 	volatile bool online;
 };
 

@@ -7,5 +7,7 @@
 void serial_init(void);
 /* Writes raw bytes; callers hold the console lock (see log.c). */
 void serial_write(const char *s, size_t n);
+/* A received byte, or -1 when none is waiting (polled; no interrupts). */
+int serial_getc(void);
 
 #endif

@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <vcpu_backend.h>
 #include <vlapic.h>
+#include <sched.h>
+#include <fpu.h>
 
 /* General-purpose registers in x86 encoding order (rax=0 ... r15=15).
  * The backends' entry code saves and restores them; rsp is synced from the
@@ -23,10 +25,19 @@ struct vcpu {
 	struct vlapic lapic;
 	uint64_t kvmclock_gpa; /* 0: the guest registered no clock */
 	uint64_t exits;
+	bool halted;
+	struct fpu_area fpu;
+	struct sched_entity se;
 };
 
-/* Runs the vCPU until its VM stops. */
-void vcpu_run_loop(struct vcpu *v);
+enum vcpu_run_result {
+	VCPU_PREEMPTED,	/* its slice ended */
+	VCPU_BLOCKED,	/* HLT with nothing pending: wait for an interrupt/timer */
+	VCPU_STOPPED,	/* the VM stopped */
+};
+
+/* Runs the vCPU until slice_end (a TSC value), a HLT or the VM's stop. */
+enum vcpu_run_result vcpu_run_slice(struct vcpu *v, uint64_t slice_end);
 const struct vcpu_backend *backend(void);
 void backend_select(const struct vcpu_backend *b);
 

@@ -77,6 +77,10 @@ struct vcpu_backend {
 	int (*vcpu_init)(struct vcpu *v, const struct vcpu_boot_state *s,
 			 char *why, size_t n);
 	void (*vcpu_destroy)(struct vcpu *v);
+	/* Makes `v` the vCPU this pCPU works on (VT-x: VMPTRLD its VMCS and
+	 * switch the syscall MSRs the VMCS does not hold). Called before any
+	 * other per-vCPU operation after another vCPU ran here. */
+	void (*vcpu_load)(struct vcpu *v);
 	/* Enters the guest; returns at the next exit the core must see. */
 	void (*vcpu_run)(struct vcpu *v, struct vcpu_exit *e);
 	void (*get_mode)(struct vcpu *v, struct vcpu_mode *m);

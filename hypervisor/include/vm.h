@@ -10,6 +10,7 @@
 #include <vpm.h>
 #include <vcpu_backend.h>
 #include <mmio.h>
+#include <spinlock.h>
 
 #define VM_MAX_VCPUS 1 /* multi-vCPU VMs come with the scheduler */
 #define VM_MAX_DEVICES 8
@@ -34,7 +35,9 @@ struct vm {
 	const char *name;
 	volatile enum vm_state state;
 	enum vm_stop_reason stop_reason;
-	volatile bool finished; /* stopped, cleaned up and reported */
+	volatile bool finished; /* stopped for good, cleaned up and reported */
+	uint32_t restarts;
+	uint64_t restart_tsc[5];
 	char stop_detail[160];
 
 	uint8_t *ram; /* host pointer of GPA 0 (identity mapped) */
@@ -44,6 +47,9 @@ struct vm {
 	void *arch;
 
 	struct vuart uart;
+	struct spinlock uart_lock; /* console input arrives from CPU 0 */
+	volatile bool uart_rx_pending;
+	uint32_t uart_overruns;
 	struct vioapic ioapic;
 	struct vpm pm;
 	uint64_t start_tsc;
@@ -75,7 +81,10 @@ void vm_stop(struct vm *vm, enum vm_stop_reason why, const char *fmt, ...)
 /* Host pointer for [gpa, gpa+len) if it lies inside the VM's RAM, else NULL. */
 void *vm_gpa_to_host(struct vm *vm, uint64_t gpa, uint64_t len);
 const char *vm_stop_reason_name(enum vm_stop_reason r);
-/* Creates the vCPUs on the calling pCPU and runs them until the VM stops. */
-int vm_start_vcpus(struct vm *vm);
+/* On the VM's pCPU: (re)initialises its vCPU for the VM's first instruction. */
+bool vm_start(struct vm *vm);
+/* On the VM's pCPU, after its vCPU stopped: reports, applies the restart
+ * policy; true if the VM was rebuilt and runs again. */
+bool vm_stopped(struct vm *vm);
 
 #endif

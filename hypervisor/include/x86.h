@@ -129,6 +129,8 @@ static inline uint64_t read_rflags(void)
 /* CR0 / CR4 / EFER / RFLAGS bits (SDM Vol. 3A 2.5, 2.2.1). */
 #define X86_CR0_PE (1ull << 0)
 #define X86_CR0_MP (1ull << 1)
+#define X86_CR0_EM (1ull << 2)
+#define X86_CR0_TS (1ull << 3)
 #define X86_CR0_ET (1ull << 4)
 #define X86_CR0_NE (1ull << 5)
 #define X86_CR0_WP (1ull << 16)

@@ -6,7 +6,10 @@
  * vuart_feed shares the buffer), the registers (DLAB divisor latch, scratch,
  * LSR, FIFO bits in IIR), the THRE interrupt exactly as Linux's 8250 driver
  * probes it, the IRQ line gated by MCR.OUT2, and the loopback modem-status
- * mapping that 8250 autoconfig checks (MCR 0x1A -> MSR 0x90).
+ * mapping that 8250 autoconfig checks (MCR 0x1A -> MSR 0x90). And receive:
+ * the 16-byte FIFO (1 byte with FIFOs off) in order, LSR.DR and the overrun
+ * error, RBR under DLAB, the received-data and line-status interrupts and
+ * their priority over THRE, FCR clearing, and loopback into the receiver.
  */
 #include <vuart.h>
 #include <string.h>
@@ -216,7 +219,7 @@ static void test_thre_interrupt(void)
 	/* ...but is remembered: enabling THRI reports it. */
 	vuart_write(&u, IER, 0x02);
 	CHECK_EQ(vuart_read(&u, IIR), 0x02);
-	/* Only the RX-data enable: no interrupt, nothing is ever received. */
+	/* Only the RX-data enable: no interrupt while nothing is received. */
 	vuart_write(&u, IER, 0x01);
 	out_str(&u, "C");
 	CHECK_EQ(vuart_read(&u, IIR), 0x01);
@@ -299,6 +302,240 @@ static void test_fifo_bits(void)
 	CHECK_EQ(vuart_read(&u, IIR), 0x01);
 }
 
+static void push_str(struct vuart *u, const char *s)
+{
+	while (*s)
+		CHECK(vuart_rx_push(u, (uint8_t)*s++));
+}
+
+static void test_rx_basic(void)
+{
+	struct vuart u;
+
+	setup(&u);
+	CHECK_EQ(vuart_read(&u, LSR), 0x60);
+	CHECK_EQ(vuart_rx_room(&u), 1);	/* FIFOs off after reset */
+	CHECK(vuart_rx_push(&u, 'x'));
+	CHECK_EQ(vuart_rx_room(&u), 0);
+	CHECK_EQ(vuart_read(&u, LSR), 0x61);	/* DR */
+	CHECK_EQ(vuart_read(&u, LSR), 0x61);	/* reading LSR keeps DR */
+	CHECK_EQ(vuart_read(&u, THR), 'x');
+	CHECK_EQ(vuart_read(&u, LSR), 0x60);
+	CHECK_EQ(vuart_read(&u, THR), 0);	/* empty again */
+	/* Received bytes never reach the console. */
+	vuart_flush(&u);
+	CHECK_EQ(nlines, 0);
+
+	/* FIFO on: 16 bytes, read back in order. */
+	vuart_write(&u, FCR, 0x07);
+	CHECK_EQ(vuart_rx_room(&u), VUART_RX_FIFO);
+	push_str(&u, "hello");
+	CHECK_EQ(vuart_rx_room(&u), VUART_RX_FIFO - 5);
+	CHECK_EQ(vuart_read(&u, THR), 'h');
+	CHECK_EQ(vuart_read(&u, THR), 'e');
+	/* The ring wraps: push past the end of the array. */
+	push_str(&u, "0123456789abc");
+	CHECK_EQ(vuart_rx_room(&u), 0);
+	{
+		const char *want = "llo0123456789abc";
+		int i = 0;
+
+		while (vuart_read(&u, LSR) & 0x01) {
+			CHECK_EQ(vuart_read(&u, THR), (uint8_t)want[i]);
+			i++;
+		}
+		CHECK_EQ(i, 16);
+	}
+	CHECK_EQ(vuart_read(&u, LSR), 0x60);
+}
+
+static void test_rx_overrun(void)
+{
+	struct vuart u;
+
+	/* FIFO on: the 17th byte is refused and flagged. */
+	setup(&u);
+	vuart_write(&u, FCR, 0x01);
+	for (int i = 0; i < VUART_RX_FIFO; i++)
+		CHECK(vuart_rx_push(&u, (uint8_t)('a' + i)));
+	CHECK(!vuart_rx_push(&u, 'Z'));
+	CHECK_EQ(vuart_read(&u, LSR), 0x63);	/* DR | OE */
+	CHECK_EQ(vuart_read(&u, LSR), 0x61);	/* OE cleared by the read */
+	for (int i = 0; i < VUART_RX_FIFO; i++)
+		CHECK_EQ(vuart_read(&u, THR), 'a' + i);	/* 'Z' was lost */
+	CHECK_EQ(vuart_read(&u, LSR), 0x60);
+
+	/* FIFO off: one byte holds, the second overruns. */
+	setup(&u);
+	CHECK(vuart_rx_push(&u, '1'));
+	CHECK(!vuart_rx_push(&u, '2'));
+	CHECK_EQ(vuart_read(&u, LSR), 0x63);
+	CHECK_EQ(vuart_read(&u, THR), '1');
+	CHECK_EQ(vuart_read(&u, LSR), 0x60);
+	CHECK(vuart_rx_push(&u, '3'));
+	CHECK_EQ(vuart_read(&u, THR), '3');
+}
+
+static void test_rx_dlab(void)
+{
+	struct vuart u;
+
+	setup(&u);
+	vuart_write(&u, LCR, 0x83);
+	vuart_write(&u, THR, 0x01);	/* DLL */
+	CHECK(vuart_rx_push(&u, 'q'));
+	/* With DLAB set, offset 0 is DLL: the byte stays in the FIFO. */
+	CHECK_EQ(vuart_read(&u, THR), 0x01);
+	CHECK_EQ(vuart_read(&u, LSR), 0x61);
+	vuart_write(&u, LCR, 0x03);
+	CHECK_EQ(vuart_read(&u, THR), 'q');
+	CHECK_EQ(vuart_read(&u, LSR), 0x60);
+}
+
+static void test_rx_interrupt(void)
+{
+	struct vuart u;
+
+	setup(&u);
+	vuart_write(&u, MCR, 0x0b);
+	vuart_write(&u, FCR, 0x07);
+	/* Data waiting but RDA disabled: no interrupt. */
+	CHECK(vuart_rx_push(&u, 'a'));
+	CHECK(!vuart_irq_level(&u));
+	CHECK_EQ(vuart_read(&u, IIR), 0xc1);
+	/* Enabling RDA (and RLS, as Linux's start_rx does) raises it. */
+	vuart_write(&u, IER, 0x05);
+	CHECK(vuart_irq_level(&u));
+	CHECK_EQ(vuart_read(&u, IIR), 0xc4);
+	/* Reading IIR does not acknowledge RDA; draining the FIFO does. */
+	CHECK_EQ(vuart_read(&u, IIR), 0xc4);
+	CHECK_EQ(vuart_read(&u, THR), 'a');
+	CHECK(!vuart_irq_level(&u));
+	CHECK_EQ(vuart_read(&u, IIR), 0xc1);
+	/* It stays up until the last byte is read. */
+	push_str(&u, "bc");
+	CHECK(vuart_irq_level(&u));
+	CHECK_EQ(vuart_read(&u, THR), 'b');
+	CHECK(vuart_irq_level(&u));
+	CHECK_EQ(vuart_read(&u, THR), 'c');
+	CHECK(!vuart_irq_level(&u));
+
+	/* RDA has priority over THRE, which stays pending behind it. */
+	vuart_write(&u, IER, 0x07);	/* RDA, THRE, RLS: THRE raised */
+	CHECK(vuart_rx_push(&u, 'd'));
+	CHECK_EQ(vuart_read(&u, IIR), 0xc4);
+	CHECK_EQ(vuart_read(&u, IIR), 0xc4);	/* THRE not acknowledged */
+	CHECK_EQ(vuart_read(&u, THR), 'd');
+	CHECK(vuart_irq_level(&u));
+	CHECK_EQ(vuart_read(&u, IIR), 0xc2);	/* now THRE, acknowledged */
+	CHECK_EQ(vuart_read(&u, IIR), 0xc1);
+	CHECK(!vuart_irq_level(&u));
+
+	/* Gated by OUT2 like THRE. */
+	CHECK(vuart_rx_push(&u, 'e'));
+	vuart_write(&u, MCR, 0x03);
+	CHECK(!vuart_irq_level(&u));
+	CHECK_EQ(vuart_read(&u, IIR), 0xc4);
+	vuart_write(&u, MCR, 0x0b);
+	CHECK(vuart_irq_level(&u));
+	CHECK_EQ(vuart_read(&u, THR), 'e');
+	CHECK(!vuart_irq_level(&u));
+}
+
+static void test_rx_line_status_interrupt(void)
+{
+	struct vuart u;
+
+	setup(&u);
+	vuart_write(&u, MCR, 0x0b);
+	vuart_write(&u, IER, 0x07);
+	CHECK_EQ(vuart_read(&u, IIR), 0x02);	/* acknowledge THRE */
+	/* FIFOs off: the second byte overruns. */
+	CHECK(vuart_rx_push(&u, 'x'));
+	CHECK(!vuart_rx_push(&u, 'y'));
+	/* Line status outranks received data; reading LSR clears it. */
+	CHECK(vuart_irq_level(&u));
+	CHECK_EQ(vuart_read(&u, IIR), 0x06);
+	CHECK_EQ(vuart_read(&u, LSR), 0x63);
+	CHECK_EQ(vuart_read(&u, IIR), 0x04);
+	CHECK_EQ(vuart_read(&u, THR), 'x');
+	CHECK_EQ(vuart_read(&u, IIR), 0x01);
+	CHECK(!vuart_irq_level(&u));
+	/* Without IER.RLS an overrun shows only in LSR. */
+	vuart_write(&u, IER, 0x01);
+	CHECK(vuart_rx_push(&u, 'x'));
+	CHECK(!vuart_rx_push(&u, 'y'));
+	CHECK_EQ(vuart_read(&u, IIR), 0x04);
+	CHECK_EQ(vuart_read(&u, LSR), 0x63);
+}
+
+static void test_rx_fifo_control(void)
+{
+	struct vuart u;
+
+	setup(&u);
+	vuart_write(&u, FCR, 0x01);
+	push_str(&u, "abc");
+	/* FCR bit 1 empties the receive FIFO; the FIFO stays enabled. */
+	vuart_write(&u, FCR, 0x03);
+	CHECK_EQ(vuart_read(&u, LSR), 0x60);
+	CHECK_EQ(vuart_read(&u, IIR), 0xc1);
+	CHECK_EQ(vuart_rx_room(&u), VUART_RX_FIFO);
+	/* Bit 2 (transmit FIFO) alone leaves received data alone. */
+	push_str(&u, "de");
+	vuart_write(&u, FCR, 0x05);
+	CHECK_EQ(vuart_read(&u, THR), 'd');
+	/* Turning the FIFOs off empties them: one byte fits again. */
+	vuart_write(&u, FCR, 0x00);
+	CHECK_EQ(vuart_read(&u, LSR), 0x60);
+	CHECK_EQ(vuart_rx_room(&u), 1);
+	CHECK(vuart_rx_push(&u, 'f'));
+	/* ...and so does turning them on. */
+	vuart_write(&u, FCR, 0x01);
+	CHECK_EQ(vuart_read(&u, LSR), 0x60);
+	/* Linux's serial8250_clear_fifos sequence ends with no data. */
+	push_str(&u, "gh");
+	vuart_write(&u, FCR, 0x01);
+	vuart_write(&u, FCR, 0x07);
+	vuart_write(&u, FCR, 0x00);
+	CHECK_EQ(vuart_read(&u, LSR), 0x60);
+	CHECK_EQ(vuart_read(&u, THR), 0);
+}
+
+static void test_rx_loopback(void)
+{
+	struct vuart u;
+
+	setup(&u);
+	vuart_write(&u, FCR, 0x07);
+	vuart_write(&u, MCR, 0x1b);	/* loopback, OUT2 */
+	vuart_write(&u, IER, 0x01);
+	/* The line is disconnected: pushed bytes are refused, not overrun. */
+	CHECK_EQ(vuart_rx_room(&u), 0);
+	CHECK(!vuart_rx_push(&u, 'w'));
+	CHECK_EQ(vuart_read(&u, LSR), 0x60);
+	/* THR writes come back through the receiver, interrupt and all. */
+	out_str(&u, "ok\n");
+	CHECK_EQ(vuart_read(&u, LSR), 0x61);
+	CHECK(vuart_irq_level(&u));	/* gated by the OUT2 bit alone */
+	CHECK_EQ(vuart_read(&u, IIR), 0xc4);
+	CHECK_EQ(vuart_read(&u, THR), 'o');
+	CHECK_EQ(vuart_read(&u, THR), 'k');
+	CHECK_EQ(vuart_read(&u, THR), '\n');
+	CHECK_EQ(vuart_read(&u, LSR), 0x60);
+	/* Overrun applies to looped bytes too. */
+	for (int i = 0; i < VUART_RX_FIFO + 1; i++)
+		vuart_write(&u, THR, (uint8_t)i);
+	CHECK_EQ(vuart_read(&u, LSR), 0x63);
+	vuart_write(&u, FCR, 0x03);
+	/* Out of loopback: nothing looped reached the console, input works. */
+	vuart_write(&u, MCR, 0x0b);
+	CHECK(vuart_rx_push(&u, 'z'));
+	CHECK_EQ(vuart_read(&u, THR), 'z');
+	vuart_flush(&u);
+	CHECK_EQ(nlines, 0);
+}
+
 int main(void)
 {
 	test_lines();
@@ -309,5 +546,12 @@ int main(void)
 	test_irq_gated_by_out2();
 	test_loopback_msr();
 	test_fifo_bits();
+	test_rx_basic();
+	test_rx_overrun();
+	test_rx_dlab();
+	test_rx_interrupt();
+	test_rx_line_status_interrupt();
+	test_rx_fifo_control();
+	test_rx_loopback();
 	return test_summary();
 }
