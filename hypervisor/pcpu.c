@@ -165,6 +165,22 @@ static void wake_vcpus(struct sched_rq *rq, uint32_t cpu)
 	}
 }
 
+bool pcpu_other_work(const struct vm *current)
+{
+	for (uint32_t i = 0; i < nr_all_vms; i++) {
+		struct vm *vm = all_vms[i];
+		struct vcpu *v = vm->vcpus[0];
+
+		if (vm == current || vm->pcpu != current->pcpu || vm->finished)
+			continue;
+		if (vm->uart_rx_pending)
+			return true;
+		if (v->se.state == SCHED_BLOCKED && vlapic_pending(&v->lapic) >= 0)
+			return true;
+	}
+	return false;
+}
+
 static bool any_left(uint32_t cpu)
 {
 	for (uint32_t i = 0; i < nr_all_vms; i++)
@@ -190,7 +206,7 @@ static void run_one(struct sched_rq *rq, struct sched_entity *e)
 {
 	struct vcpu *v = e->owner;
 	struct vm *vm = v->vm;
-	uint64_t start = rdtsc();
+	uint64_t start = rdtsc(), end, wake;
 	enum vcpu_run_result r;
 
 	if (vm->state == VM_CREATED && !vm_start(vm)) {
@@ -198,7 +214,12 @@ static void run_one(struct sched_rq *rq, struct sched_entity *e)
 		vm_stopped(vm);
 		return;
 	}
-	r = vcpu_run_slice(v, sched_slice_end(rq, e, start));
+	/* A sleeper's timer cuts the slice short: timers fire on time. */
+	end = sched_slice_end(rq, e, start);
+	wake = sched_next_wake(rq);
+	if (wake && wake > start && wake < end)
+		end = wake;
+	r = vcpu_run_slice(v, end);
 	sched_ran(rq, e, rdtsc() - start);
 	if (r == VCPU_BLOCKED)
 		sched_block(rq, e, vlapic_next_deadline(&v->lapic));

@@ -9,6 +9,7 @@
 #include <host_irq.h>
 #include <iommu.h>
 #include <log.h>
+#include <pcpu.h>
 #include <percpu.h>
 #include <vm.h>
 #include <x86.h>
@@ -148,7 +149,7 @@ enum vcpu_run_result vcpu_run_slice(struct vcpu *v, uint64_t slice_end)
 			iommu_poll_faults();
 		if (v->halted)
 			return VCPU_BLOCKED;
-		if (rdtsc() >= slice_end)
+		if (rdtsc() >= slice_end || pcpu_other_work(v->vm))
 			return VCPU_PREEMPTED;
 	}
 	return VCPU_STOPPED;

@@ -97,6 +97,8 @@ static int svm_vcpu_init(struct vcpu *v, const struct vcpu_boot_state *s,
 
 static void svm_vcpu_destroy(struct vcpu *v)
 {
+	if (this_cpu()->current == v)
+		this_cpu()->current = NULL;
 }
 
 /* ---- state accessors ----------------------------------------------------- */
@@ -318,9 +320,19 @@ static void decode_exit(struct vcpu *v, uint64_t code, struct vcpu_exit *e)
 			 (unsigned long long)vmcb_of(v)->save.rip);
 }
 
-/* Everything per-vCPU lives in the VMCB or is switched by VMLOAD/VMSAVE. */
+/* Everything per-vCPU lives in the VMCB or is switched by VMLOAD/VMSAVE.
+ * The TLB is flushed when another vCPU ran here last: ASIDs should make
+ * that unnecessary, but QEMU's TCG ignores them, and two VMs booting the
+ * same kernel use the same guest CR3 values (15.16.1). */
 static void svm_vcpu_load(struct vcpu *v)
 {
+	struct percpu *pc = this_cpu();
+	struct svm_vcpu *x = v->arch;
+
+	if (pc->current == v)
+		return;
+	x->flushed = false;
+	pc->current = v;
 }
 
 static void svm_vcpu_run(struct vcpu *v, struct vcpu_exit *e)

@@ -15,5 +15,8 @@ void pcpu_loop(uint32_t cpu);
  * input for one of its VMs. */
 void pcpu_kick(uint32_t cpu);
 void pcpu_set_vm_list(struct vm **vms, uint32_t nr);
+/* Another VM on current's pCPU has become runnable (an interrupt or input
+ * arrived for it): end current's slice early. */
+bool pcpu_other_work(const struct vm *current);
 
 #endif
