@@ -80,6 +80,11 @@ bool vmx_probe(char *why, size_t n)
 	log_caps(&caps);
 	if (vmx_compute_controls(&caps, &vmx_ctl, why, n))
 		return false;
+	if (!vmx_ctl.ept_2m) {
+		/* ept/ept_format.c emits 2 MiB leaves wherever alignment allows. */
+		snprintf(why, n, "the CPU lacks the required EPT feature: 2 MiB pages (IA32_VMX_EPT_VPID_CAP bit 16)");
+		return false;
+	}
 	if (!vmx_ctl.preemption_timer) {
 		snprintf(why, n, "the CPU lacks the required VMX control: VMX preemption timer (pin-based bit 6)");
 		return false;
