@@ -22,6 +22,8 @@ static void log_port_once(struct vm *vm, uint16_t port, bool in, uint8_t size)
 	if (vm->io_logged[port / 8] & (1u << (port % 8)))
 		return;
 	vm->io_logged[port / 8] |= 1u << (port % 8);
+	if (!vm_log_budget(vm))
+		return;
 	pr_info("vm %s: %s of unemulated port 0x%x (%u bytes): %s", vm->name,
 		in ? "read" : "write", port, size,
 		in ? "reads as all ones" : "ignored");

@@ -21,22 +21,20 @@
 #define KVM_MSR_ENABLE 1ull
 #define NSEC_PER_SEC 1000000000ull
 
-struct msr_log {
-	uint32_t nr;
-	uint32_t msr[64];
-};
-
-static struct msr_log logged; /* shared by all VMs: it only limits noise */
-
+/* Which MSRs this VM was told about; a hostile guest probing thousands
+ * spends its VM's log budget (vm_log_budget) and then goes unlogged. */
 static void log_msr_once(struct vm *vm, uint32_t msr, bool write)
 {
-	for (uint32_t i = 0; i < logged.nr; i++)
-		if (logged.msr[i] == msr)
+	for (uint32_t i = 0; i < vm->nr_msr_logged; i++)
+		if (vm->msr_logged[i] == msr)
 			return;
-	if (logged.nr < sizeof(logged.msr) / sizeof(logged.msr[0]))
-		logged.msr[logged.nr++] = msr;
-	pr_info("vm %s: %s of MSR 0x%x: #GP injected (logged once)", vm->name,
-		write ? "write" : "read", msr);
+	if (vm->nr_msr_logged < VM_MSR_LOG_SLOTS)
+		vm->msr_logged[vm->nr_msr_logged++] = msr;
+	else
+		return;
+	if (vm_log_budget(vm))
+		pr_info("vm %s: %s of MSR 0x%x: #GP injected (logged once)", vm->name,
+			write ? "write" : "read", msr);
 }
 
 static void set_result(struct vcpu *v, uint64_t val)

@@ -57,6 +57,18 @@ const char *vm_stop_reason_name(enum vm_stop_reason r)
 	}
 }
 
+bool vm_log_budget(struct vm *vm)
+{
+	if (vm->log_lines < VM_LOG_BUDGET) {
+		vm->log_lines++;
+		return true;
+	}
+	if (vm->log_lines++ == VM_LOG_BUDGET)
+		pr_info("vm %s: further unemulated port and MSR accesses are not logged",
+			vm->name);
+	return false;
+}
+
 void vm_stop(struct vm *vm, enum vm_stop_reason why, const char *fmt, ...)
 {
 	va_list ap;
@@ -373,6 +385,10 @@ bool vm_start(struct vm *vm)
 		return false;
 	}
 	vm->start_tsc = rdtsc();
+	v->exits = 0;
+	vm->log_lines = 0;
+	vm->nr_msr_logged = 0;
+	memset(vm->io_logged, 0, sizeof(vm->io_logged));
 	vm->stop_reason = VM_STOP_NONE;
 	vm->stop_detail[0] = '\0';
 	vm_dma_test_report(vm, true);

@@ -14,6 +14,8 @@
 
 #define VM_MAX_VCPUS 1 /* multi-vCPU VMs come with the scheduler */
 #define VM_MAX_DEVICES 8
+#define VM_MSR_LOG_SLOTS 64
+#define VM_LOG_BUDGET 64 /* unemulated-access lines per VM run */
 
 struct assigned_dev;
 
@@ -60,6 +62,9 @@ struct vm {
 	struct vcpu_boot_state boot;
 
 	uint8_t io_logged[65536 / 8];
+	uint32_t msr_logged[VM_MSR_LOG_SLOTS];
+	uint32_t nr_msr_logged;
+	uint32_t log_lines; /* "logged once" lines printed for this VM */
 
 	struct mmio_region mmio[VM_MAX_MMIO];
 	uint32_t nr_mmio;
@@ -81,6 +86,9 @@ void vm_stop(struct vm *vm, enum vm_stop_reason why, const char *fmt, ...)
 /* Host pointer for [gpa, gpa+len) if it lies inside the VM's RAM, else NULL. */
 void *vm_gpa_to_host(struct vm *vm, uint64_t gpa, uint64_t len);
 const char *vm_stop_reason_name(enum vm_stop_reason r);
+/* May this VM log one more "unemulated access" line? After VM_LOG_BUDGET
+ * of them it says once that it stops, so a guest cannot flood the console. */
+bool vm_log_budget(struct vm *vm);
 /* On the VM's pCPU: (re)initialises its vCPU for the VM's first instruction. */
 bool vm_start(struct vm *vm);
 /* On the VM's pCPU, after its vCPU stopped: reports, applies the restart
