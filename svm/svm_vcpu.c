@@ -9,6 +9,7 @@
 #include "svm.h"
 #include "vmcb.h"
 #include "vmcb_setup.h"
+#include <bitmap.h>
 #include <format.h>
 #include <guest_mem.h>
 #include <host_lapic.h>
@@ -65,8 +66,7 @@ static void svm_allow_io(struct vm *vm, uint16_t port, uint32_t count)
 	struct svm_vm *a = vm->arch;
 
 	/* One bit per port (15.10.1). */
-	for (uint32_t p = port; p < (uint32_t)port + count && p < 0x10000; p++)
-		a->iopm[p / 8] &= ~(1u << (p % 8));
+	bitmap_clear_range(a->iopm, port, count, 0x10000);
 }
 
 static void svm_vm_destroy(struct vm *vm)

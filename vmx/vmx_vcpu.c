@@ -6,6 +6,7 @@
 #include "vmx.h"
 #include "vmcs_fields.h"
 #include "vmx_ops.h"
+#include <bitmap.h>
 #include <format.h>
 #include <host_irq.h>
 #include <log.h>
@@ -104,8 +105,7 @@ static void vmx_allow_io(struct vm *vm, uint16_t port, uint32_t count)
 	struct vmx_vm *a = vm->arch;
 
 	/* Bitmap A covers ports 0-0x7fff, B the rest, one bit each (24.6.4). */
-	for (uint32_t p = port; p < (uint32_t)port + count && p < 0x10000; p++)
-		a->io_bitmap[p / 8] &= ~(1u << (p % 8));
+	bitmap_clear_range(a->io_bitmap, port, count, 0x10000);
 }
 
 static void vmx_vm_destroy(struct vm *vm)

@@ -6,29 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "test.h"
+#define FAKE_PT_PAGES 4096
+#include "fake_pt_alloc.h"
 
-#define MAX_PAGES 4096
-static uint8_t pool[MAX_PAGES][4096] __attribute__((aligned(4096)));
-static unsigned used, limit = MAX_PAGES;
 
-/* "Physical" addresses are offsets into the pool plus a fake base. */
-#define FAKE_BASE 0x10000000ull
-
-static void *alloc_page(void *ctx, uint64_t *phys)
-{
-	if (used >= limit)
-		return NULL;
-	memset(pool[used], 0, 4096);
-	*phys = FAKE_BASE + (uint64_t)used * 4096;
-	return pool[used++];
-}
-
-static void *phys_to_virt(void *ctx, uint64_t phys)
-{
-	return pool[(phys - FAKE_BASE) / 4096];
-}
-
-static const struct pt_alloc alloc = { alloc_page, phys_to_virt, NULL };
 
 static void test_ram_2m_pages(void)
 {
@@ -99,7 +80,7 @@ static void test_out_of_memory(void)
 	gpa_map_init(&m);
 	gpa_map_add(&m, 0, 0x40000000, 0x200000, GPA_RWX, GPA_MEM_WB);
 	CHECK_EQ(pt_build(&m, &ept_format, &alloc), 0);
-	limit = MAX_PAGES;
+	limit = FAKE_PT_PAGES;
 }
 
 int main(void)

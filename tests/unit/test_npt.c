@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "test.h"
+#define FAKE_PT_PAGES 1024
+#include "fake_pt_alloc.h"
 
 #define P (1ull << 0)
 #define RW (1ull << 1)
@@ -21,33 +23,7 @@
 #define NX (1ull << 63)
 #define ADDR 0x000ffffffffff000ull
 
-#define MAX_PAGES 1024
-static uint8_t pool[MAX_PAGES][4096] __attribute__((aligned(4096)));
-static unsigned used, limit = MAX_PAGES;
 
-/* "Physical" addresses are offsets into the pool plus a fake base. */
-#define FAKE_BASE 0x10000000ull
-
-static void *alloc_page(void *ctx, uint64_t *phys)
-{
-	if (used >= limit)
-		return NULL;
-	memset(pool[used], 0, 4096);
-	*phys = FAKE_BASE + (uint64_t)used * 4096;
-	return pool[used++];
-}
-
-static void *phys_to_virt(void *ctx, uint64_t phys)
-{
-	if (phys < FAKE_BASE || phys >= FAKE_BASE + (uint64_t)used * 4096) {
-		fprintf(stderr, "table address 0x%llx outside the pool\n",
-			(unsigned long long)phys);
-		abort();
-	}
-	return pool[(phys - FAKE_BASE) / 4096];
-}
-
-static const struct pt_alloc alloc = { alloc_page, phys_to_virt, NULL };
 
 /*
  * A long-mode walk of gpa: fills e[4..1] with the entry read at each level
@@ -317,7 +293,7 @@ static void test_out_of_memory(void)
 	used = 0;
 	limit = 4;
 	CHECK(pt_build(&m, &npt_format, &alloc) != 0);
-	limit = MAX_PAGES;
+	limit = FAKE_PT_PAGES;
 }
 
 int main(void)

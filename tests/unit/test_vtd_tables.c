@@ -10,31 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include "test.h"
+#define FAKE_PT_PAGES 1024
+#include "fake_pt_alloc.h"
 
-#define MAX_PAGES 1024
-static uint8_t pool[MAX_PAGES][4096] __attribute__((aligned(4096)));
-static unsigned used, limit = MAX_PAGES;
 
-#define FAKE_BASE 0x10000000ull
 #define DEVFN(d, f) ((uint8_t)((d) << 3 | (f)))
 #define GiB (1ull << 30)
 #define MiB (1ull << 20)
-
-static void *alloc_page(void *ctx, uint64_t *phys)
-{
-	if (used >= limit)
-		return NULL;
-	memset(pool[used], 0, 4096);
-	*phys = FAKE_BASE + (uint64_t)used * 4096;
-	return pool[used++];
-}
-
-static void *phys_to_virt(void *ctx, uint64_t phys)
-{
-	return pool[(phys - FAKE_BASE) / 4096];
-}
-
-static const struct pt_alloc alloc = { alloc_page, phys_to_virt, NULL };
 
 static uint64_t rd64(const void *page, size_t off)
 {
@@ -155,7 +137,7 @@ static void test_root_context(void)
 	used = 0;
 	CHECK_EQ(vtd_root_init(&rt, &alloc), -1);
 	CHECK(rt.virt == NULL);
-	limit = MAX_PAGES;
+	limit = FAKE_PT_PAGES;
 }
 
 static void test_sl_entries(void)
