@@ -357,7 +357,9 @@ bool assign_conf1(struct vm *vm, uint16_t port, uint8_t size, bool in, uint32_t 
 	}
 	if (port < CONF1_DATA || port >= CONF1_DATA + 4)
 		return false;
-	if (!(a & CONF1_ENABLE) || ((a >> 16) & 0xff) != 0) {
+	/* A VM without devices has no PCI at all: every read finds nothing
+	 * (PCI 3.0 6.1). Only bus 0 exists otherwise. */
+	if (!vm->nr_devices || !(a & CONF1_ENABLE) || ((a >> 16) & 0xff) != 0) {
 		if (in)
 			*val = 0xffffffff;
 		return true;

@@ -12,10 +12,6 @@
 #include <x86.h>
 
 #define PORT_POST 0x80
-#define PCI_CONF1_ADDR 0xcf8
-#define PCI_CONF1_DATA 0xcfc
-
-static uint32_t pci_conf1_addr;
 
 static void log_port_once(struct vm *vm, uint16_t port, bool in, uint8_t size)
 {
@@ -27,23 +23,6 @@ static void log_port_once(struct vm *vm, uint16_t port, bool in, uint8_t size)
 	pr_info("vm %s: %s of unemulated port 0x%x (%u bytes): %s", vm->name,
 		in ? "read" : "write", port, size,
 		in ? "reads as all ones" : "ignored");
-}
-
-static bool pci_conf1(uint16_t port, uint8_t size, bool in, uint32_t *val)
-{
-	if (port == PCI_CONF1_ADDR && size == 4) {
-		if (in)
-			*val = pci_conf1_addr;
-		else
-			pci_conf1_addr = *val;
-		return true;
-	}
-	if (port >= PCI_CONF1_DATA && port < PCI_CONF1_DATA + 4) {
-		if (in)
-			*val = 0xffffffff; /* no device (PCI 3.0 6.1) */
-		return true;
-	}
-	return false;
 }
 
 static bool dispatch(struct vm *vm, uint16_t port, uint8_t size, bool in,
@@ -61,8 +40,7 @@ static bool dispatch(struct vm *vm, uint16_t port, uint8_t size, bool in,
 	}
 	if (vpm_io(&vm->pm, port, size, in, val, rdtsc()))
 		return true;
-	if (vm->nr_devices ? assign_conf1(vm, port, size, in, val) :
-			     pci_conf1(port, size, in, val))
+	if (assign_conf1(vm, port, size, in, val))
 		return true;
 	if (port == PORT_POST && !in)
 		return true; /* Linux's I/O delay: write-only, silent */
