@@ -11,7 +11,7 @@
  *     HOSTILE-STAGE 0
  *     HOSTILE-MSR writes=<n> failed=<m>       random WRMSRs via /dev/cpu/0/msr
  *     HOSTILE-PORTS writes=<n>                random OUTBs after iopl(3)
- *     HOSTILE-HYPERCALLS n=<n> eperm=<m> ud=<u> other=<o>
+ *     HOSTILE-HYPERCALLS n=<n> eperm=<m> ud=<u> other=<o> insn=<i>
  *                                             VMCALL/VMMCALL from CPL 3
  *     HOSTILE-DEVMEM writing 0x<addr>         a store outside the VM's RAM
  *                                             through /dev/mem: corral stops
@@ -322,8 +322,6 @@ static int port_storm(void)
 
 /* --- stage 0: hypercalls from user space -------------------------------- */
 
-static volatile sig_atomic_t ud_seen;
-
 /* Without a hypervisor (or with the other vendor's instruction) VMCALL and
  * VMMCALL raise #UD: step over the 3-byte instruction and mark RAX. */
 static void on_sigill(int sig, siginfo_t *si, void *ctx)
@@ -334,7 +332,6 @@ static void on_sigill(int sig, siginfo_t *si, void *ctx)
 	(void)si;
 	uc->uc_mcontext.gregs[REG_RIP] += HC_INSN_LEN;
 	uc->uc_mcontext.gregs[REG_RAX] = (greg_t)UD_MARK;
-	ud_seen = 1;
 }
 
 /* The plain encodings, no prefixes (docs/hypercalls.md). */
