@@ -110,33 +110,50 @@ static uint8_t guest_intx_pin(const struct assigned_dev *d)
 
 static uint32_t vm_apic_id(struct vm *vm)
 {
-	return cpus[vm->pcpu]->apic_id;
+	return cpus[vm->vcpus[0]->pcpu]->apic_id;
 }
 
-/* Points `v` at guest vector `gv`: a host vector, and with an IOMMU a
- * remapping entry that only this device may use. Returns the message the
- * device must send. */
-static bool vec_bind(struct assigned_dev *d, struct vec *v, uint8_t gv,
-		     uint32_t *lo, uint32_t *hi, uint32_t *data)
+/* Compatibility-format MSI address (SDM 3A 10.11.1): destination id in
+ * bits 19:12, destination mode (1 = logical) in bit 2. */
+#define MSI_ADDR_DEST_SHIFT 12
+#define MSI_ADDR_LOGICAL (1u << 2)
+
+/* The host APIC id of the pCPU that runs the vCPU the guest aimed its MSI
+ * at, so that the interrupt needs no second hop. */
+static uint32_t msi_host_apic_id(struct vm *vm, uint8_t dest, bool logical)
 {
+	for (uint32_t i = 0; i < vm->nr_vcpus; i++)
+		if (vlapic_match_dest8(&vm->vcpus[i]->lapic, dest, logical))
+			return cpus[vm->vcpus[i]->pcpu]->apic_id;
+	return vm_apic_id(vm);
+}
+
+/* Points `v` at guest vector `gv` for the destination in the guest's MSI
+ * address: a host vector, and with an IOMMU a remapping entry that only
+ * this device may use. Returns the message the device must send. */
+static bool vec_bind(struct assigned_dev *d, struct vec *v, uint8_t gv,
+		     uint64_t guest_addr, uint32_t *lo, uint32_t *hi, uint32_t *data)
+{
+	uint8_t dest = (uint8_t)(guest_addr >> MSI_ADDR_DEST_SHIFT);
+	bool logical = guest_addr & MSI_ADDR_LOGICAL;
+	uint32_t host_dest = msi_host_apic_id(d->vm, dest, logical);
+
 	if (!v->host && !(v->host = host_irq_alloc(d->vm, gv)))
 		return false;
-	host_irq_set_guest_vector(v->host, gv);
+	host_irq_set_guest_msi(v->host, gv, dest, logical);
 	if (iommu_irq_remapping()) {
 		if (!v->ir) {
-			if (iommu_irte_alloc(d->pdev->bdf, v->host, vm_apic_id(d->vm),
-					     &v->irte))
+			if (iommu_irte_alloc(d->pdev->bdf, v->host, host_dest, &v->irte))
 				return false;
 			v->ir = true;
 		} else {
-			iommu_irte_update(v->irte, d->pdev->bdf, v->host,
-					  vm_apic_id(d->vm));
+			iommu_irte_update(v->irte, d->pdev->bdf, v->host, host_dest);
 		}
 		iommu_msi_message(v->irte, lo, hi, data);
 		return true;
 	}
 	/* No remapping (dma-isolation = "none"): a direct compatibility MSI. */
-	*lo = 0xfee00000u | (vm_apic_id(d->vm) << 12);
+	*lo = 0xfee00000u | (host_dest << MSI_ADDR_DEST_SHIFT);
 	*hi = 0;
 	*data = v->host;
 	return true;
@@ -163,7 +180,7 @@ static void msi_changed(void *ctx, bool enabled, uint64_t addr, uint32_t data,
 
 	pci_write(bdf, cap + 2, 2, ctrl & ~(MSI_CTRL_ENABLE | MSI_CTRL_MME_MASK));
 	if (!enabled || !msi_guest_vector(addr, data, &gv) ||
-	    !vec_bind(d, &d->msi, gv, &lo, &hi, &md)) {
+	    !vec_bind(d, &d->msi, gv, addr, &lo, &hi, &md)) {
 		vec_unbind(&d->msi);
 		return;
 	}
@@ -187,14 +204,15 @@ static void msix_sync(struct assigned_dev *d, unsigned i)
 	volatile uint32_t *r = msix_real(d, i);
 	bool live = d->msix_enabled && !d->msix_masked &&
 		    !(g[3] & MSIX_VECTOR_CTRL_MASKED);
+	uint64_t addr = ((uint64_t)g[1] << 32) | g[0];
 	uint32_t lo, hi, data;
 	uint8_t gv;
 
 	r[3] = MSIX_VECTOR_CTRL_MASKED;
 	if (!live)
 		return;
-	if (!msi_guest_vector(((uint64_t)g[1] << 32) | g[0], g[2], &gv) ||
-	    !vec_bind(d, &d->msix[i], gv, &lo, &hi, &data))
+	if (!msi_guest_vector(addr, g[2], &gv) ||
+	    !vec_bind(d, &d->msix[i], gv, addr, &lo, &hi, &data))
 		return;
 	r[0] = lo;
 	r[1] = hi;

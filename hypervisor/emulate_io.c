@@ -29,13 +29,11 @@ static bool dispatch(struct vm *vm, uint16_t port, uint8_t size, bool in,
 		     uint32_t *val)
 {
 	if (port >= VUART_BASE && port < VUART_BASE + 8) {
-		spin_lock(&vm->uart_lock);
 		if (in)
 			*val = vuart_read(&vm->uart, port - VUART_BASE);
 		else
 			vuart_write(&vm->uart, port - VUART_BASE, (uint8_t)*val);
 		vm_update_uart_irq(vm);
-		spin_unlock(&vm->uart_lock);
 		return true;
 	}
 	if (vpm_io(&vm->pm, port, size, in, val, rdtsc()))

@@ -11,6 +11,7 @@
 #include <msr.h>
 #include <string.h>
 #include <timekeeping.h>
+#include <vcpu_irq.h>
 #include <vm.h>
 #include <x86.h>
 
@@ -120,18 +121,6 @@ static bool kvm_wall_clock(struct vcpu *v, uint64_t gpa)
 	return true;
 }
 
-static void route_ipi(struct vcpu *v, uint64_t icr)
-{
-	/* Single-vCPU VMs: the only target is the sender itself, which the
-	 * LAPIC model already handled; multi-vCPU routing comes with SMP VMs. */
-	static bool warned;
-
-	if (!warned)
-		pr_info("vm %s: IPI 0x%llx to another vCPU ignored (VMs have one vCPU)",
-			v->vm->name, (unsigned long long)icr);
-	warned = true;
-}
-
 #define X2APIC_EOI 0x80b
 
 /* The vector an EOI completes, if it was level-triggered (so the IOAPIC's
@@ -159,10 +148,12 @@ static bool write_msr(struct vcpu *v, uint32_t msr, uint64_t val)
 			return false;
 		if (level >= 0) {
 			/* Forwarded INTx lines drop first, then Remote IRR clears. */
+			spin_lock(&v->vm->lock);
 			for (unsigned pin = 0; pin < VIOAPIC_PINS; pin++)
 				if ((v->vm->ioapic.redir[pin] & 0xff) == (unsigned)level)
 					host_irq_guest_eoi(v->vm, (uint8_t)pin);
 			vioapic_eoi(&v->vm->ioapic, (uint8_t)level);
+			spin_unlock(&v->vm->lock);
 		}
 		return true;
 	}
@@ -171,7 +162,7 @@ static bool write_msr(struct vcpu *v, uint32_t msr, uint64_t val)
 		case VLAPIC_OK:
 			return true;
 		case VLAPIC_IPI:
-			route_ipi(v, ipi);
+			vcpu_send_ipi(v, ipi);
 			return true;
 		case VLAPIC_GP:
 			return false;

@@ -223,7 +223,15 @@ struct madt_x2apic_nmi { /* §5.2.12.13, type 10 */
 	uint8_t lint;
 	uint8_t reserved[3];
 } PACKED;
+struct madt_mp_wakeup { /* §5.2.12.19, type 16 */
+	uint8_t type, length;
+	uint16_t mailbox_version;
+	uint32_t reserved;
+	uint64_t mailbox;
+} __attribute__((packed));
+
 _Static_assert(sizeof(struct madt_lapic) == 8, "");
+_Static_assert(sizeof(struct madt_mp_wakeup) == 16, "");
 _Static_assert(sizeof(struct madt_ioapic) == 12, "");
 _Static_assert(sizeof(struct madt_iso) == 10, "");
 _Static_assert(sizeof(struct madt_lapic_nmi) == 6, "");
@@ -236,6 +244,7 @@ _Static_assert(sizeof(struct madt_x2apic_nmi) == 12, "");
 #define MADT_TYPE_LAPIC_NMI 4
 #define MADT_TYPE_X2APIC 9
 #define MADT_TYPE_X2APIC_NMI 10
+#define MADT_TYPE_MP_WAKEUP 16
 #define MADT_LAPIC_ENABLED (1u << 0)
 #define MADT_ISA_BUS 0
 #define MADT_ALL_PROCESSORS 0xFF
@@ -430,7 +439,7 @@ static size_t build_fadt(struct builder *b, size_t facs, size_t dsdt)
 	return off;
 }
 
-static size_t madt_size(uint32_t nr_vcpus)
+static size_t madt_size(uint32_t nr_vcpus, bool mp_wakeup)
 {
 	size_t xapic = nr_vcpus < XAPIC_MAX_ENTRIES ? nr_vcpus : XAPIC_MAX_ENTRIES;
 	size_t x2apic = nr_vcpus - xapic;
@@ -442,6 +451,8 @@ static size_t madt_size(uint32_t nr_vcpus)
 	len += sizeof(struct madt_lapic_nmi);
 	if (x2apic)
 		len += sizeof(struct madt_x2apic_nmi);
+	if (mp_wakeup)
+		len += sizeof(struct madt_mp_wakeup);
 	return len;
 }
 
@@ -501,7 +512,7 @@ static void madt_nmis(struct builder *b, size_t *pos, uint32_t nr_vcpus)
 
 static size_t build_madt(struct builder *b, const struct guest_acpi_params *p)
 {
-	size_t len = madt_size(p->nr_vcpus);
+	size_t len = madt_size(p->nr_vcpus, p->mp_wakeup_mailbox != 0);
 	struct acpi_madt m = { 0 };
 	struct madt_ioapic io = {
 		.type = MADT_TYPE_IOAPIC, .length = sizeof(io),
@@ -527,6 +538,13 @@ static size_t build_madt(struct builder *b, const struct guest_acpi_params *p)
 	madt_iso(b, &pos, GACPI_SCI_IRQ, GACPI_SCI_IRQ,
 		 MPS_INTI_LEVEL | MPS_INTI_ACTIVE_HIGH);
 	madt_nmis(b, &pos, p->nr_vcpus);
+	if (p->mp_wakeup_mailbox) {
+		struct madt_mp_wakeup w = {
+			.type = MADT_TYPE_MP_WAKEUP, .length = sizeof(w),
+			.mailbox = p->mp_wakeup_mailbox,
+		};
+		madt_put(b, &pos, &w, sizeof(w));
+	}
 	seal_table(b, off);
 	return off;
 }

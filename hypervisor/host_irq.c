@@ -5,12 +5,15 @@
 #include <log.h>
 #include <spinlock.h>
 #include <vcpu.h>
+#include <vcpu_irq.h>
 #include <vm.h>
 #include <x86.h>
 
 struct irq_route {
 	struct vm *vm;
 	uint8_t guest_vector;
+	uint8_t guest_dest; /* an MSI's destination, as the guest set it */
+	bool guest_logical;
 	/* INTx: the host IOAPIC pin (masked while the guest handles it) and
 	 * the guest IOAPIC pin it drives; 0xff when this is an MSI. */
 	uint8_t host_pin, guest_pin;
@@ -27,7 +30,10 @@ uint8_t host_irq_alloc(struct vm *vm, uint8_t guest_vector)
 	spin_lock(&lock);
 	for (unsigned v = HOST_IRQ_FIRST; v <= HOST_IRQ_LAST; v++) {
 		if (!routes[v].vm) {
-			routes[v] = (struct irq_route){ vm, guest_vector, 0xff, 0xff };
+			routes[v] = (struct irq_route){ .vm = vm,
+							.guest_vector = guest_vector,
+							.host_pin = 0xff,
+							.guest_pin = 0xff };
 			found = (uint8_t)v;
 			break;
 		}
@@ -36,9 +42,12 @@ uint8_t host_irq_alloc(struct vm *vm, uint8_t guest_vector)
 	return found;
 }
 
-void host_irq_set_guest_vector(uint8_t host_vector, uint8_t guest_vector)
+void host_irq_set_guest_msi(uint8_t host_vector, uint8_t guest_vector,
+			    uint8_t dest, bool logical)
 {
 	routes[host_vector].guest_vector = guest_vector;
+	routes[host_vector].guest_dest = dest;
+	routes[host_vector].guest_logical = logical;
 }
 
 void host_irq_free(uint8_t host_vector)
@@ -102,13 +111,19 @@ void host_irq_route_pending(void)
 			struct irq_route *r = &routes[v];
 
 			bits &= bits - 1;
-			if (r->vm && r->vm->state == VM_RUNNING && r->guest_pin != 0xff)
-				vioapic_set_pin(&r->vm->ioapic, r->guest_pin, true);
-			/* Edge semantics: an MSI is a message, never a level. */
-			else if (r->vm && r->vm->state == VM_RUNNING && r->guest_vector >= 16)
-				vlapic_set_irq(&r->vm->vcpus[0]->lapic, r->guest_vector, false);
-			else if (!r->vm)
+			if (!r->vm) {
 				log_stray(v);
+			} else if (r->vm->state != VM_RUNNING) {
+				continue;
+			} else if (r->guest_pin != 0xff) {
+				spin_lock(&r->vm->lock);
+				vioapic_set_pin(&r->vm->ioapic, r->guest_pin, true);
+				spin_unlock(&r->vm->lock);
+			} else if (r->guest_vector >= 16) {
+				/* Edge: an MSI is a message, never a level. */
+				vm_deliver_msg(r->vm, r->guest_dest, r->guest_logical,
+					       r->guest_vector, false, false);
+			}
 		}
 	}
 }

@@ -247,7 +247,7 @@ static void plan_e820(struct linux_layout *l)
 {
 	e820_add(l, 0, LB_EBDA_GPA, E820_RAM);
 	e820_add(l, LB_EBDA_GPA, LB_LOW_MEM_END - LB_EBDA_GPA, E820_RESERVED);
-	e820_add(l, LB_ACPI_GPA, LB_ACPI_SIZE, E820_RESERVED);
+	e820_add(l, LB_FIRMWARE_GPA, LB_FIRMWARE_SIZE, E820_RESERVED);
 	e820_add(l, LB_HIGH_MEM_GPA, l->low_ram_end - LB_HIGH_MEM_GPA,
 		 E820_RAM);
 	if (l->high_ram_size)
@@ -388,6 +388,16 @@ static void write_page_tables(uint8_t *ram, uint64_t pml4_gpa)
 							   PTE_P | PTE_RW |
 							   PTE_PS);
 	}
+}
+
+_Static_assert(LB_AP_PML4_GPA + (2 + LB_NR_PDS) * PAGE_SIZE <= LB_AP_BOOT_END &&
+	       LB_AP_GDT_GPA >= LB_ACPI_GPA + LB_ACPI_SIZE,
+	       "the secondary vCPUs' boot tables overlap their neighbours");
+
+void linux_write_ap_boot(uint8_t *ram)
+{
+	write_gdt(ram + LB_AP_GDT_GPA);
+	write_page_tables(ram, LB_AP_PML4_GPA);
 }
 
 void linux_load(uint8_t *ram, const struct linux_layout *l,

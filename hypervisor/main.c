@@ -83,7 +83,8 @@ static void load_config(void)
 			config.nr_vms, valid);
 }
 
-/* `cpus = <n>` pins a VM; the others are spread round-robin. */
+/* `cpus = <n>` pins all of a VM's vCPUs to pCPU n; the other vCPUs are
+ * spread round-robin, so a VM's vCPUs land on different pCPUs. */
 static bool place(struct vm *vm, uint32_t *next)
 {
 	int32_t want = vm->cfg->cpu;
@@ -93,10 +94,11 @@ static bool place(struct vm *vm, uint32_t *next)
 		       vm->name, vm->cfg->node, want, nr_cpus);
 		return false;
 	}
-	vm->pcpu = want >= 0 ? (uint32_t)want : (*next)++ % nr_cpus;
+	for (uint32_t i = 0; i < vm->nr_vcpus; i++)
+		vm->vcpus[i]->pcpu = want >= 0 ? (uint32_t)want : (*next)++ % nr_cpus;
 	if (pcpu_add_vm(vm)) {
-		pr_err("vm %s: too many VMs on cpu %u; this VM does not start",
-		       vm->name, vm->pcpu);
+		pr_err("vm %s: too many vCPUs on one pCPU; this VM does not start",
+		       vm->name);
 		return false;
 	}
 	return true;
@@ -116,6 +118,8 @@ static void create_vms(void)
 			vms[nr_vms++] = vm;
 	}
 	pcpu_set_vm_list(vms, nr_vms);
+	for (uint32_t i = 0; i < nr_vms; i++)
+		vm_start(vms[i]);
 }
 
 static void wait_for_all_vms(void)

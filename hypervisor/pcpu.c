@@ -19,6 +19,7 @@
 #include <spinlock.h>
 #include <timekeeping.h>
 #include <vcpu.h>
+#include <vcpu_irq.h>
 #include <vm.h>
 #include <x86.h>
 
@@ -45,13 +46,25 @@ static struct sched_rq *rq_of(uint32_t cpu)
 	return &rqs[cpu];
 }
 
+/* Each vCPU takes its slot on its pCPU's queue now, stopped: it becomes
+ * runnable when it starts (service_vcpu). */
 int pcpu_add_vm(struct vm *vm)
 {
-	struct vcpu *v = vm->vcpus[0];
+	for (uint32_t i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *v = vm->vcpus[i];
+		struct sched_rq *rq = rq_of(v->pcpu);
 
-	v->se.cls = vm->cfg->vm_class == VM_CLASS_DRIVER ? SCHED_DRIVER : SCHED_CLIENT;
-	v->se.owner = v;
-	return sched_add(rq_of(vm->pcpu), &v->se, rdtsc());
+		v->se.cls = vm->cfg->vm_class == VM_CLASS_DRIVER ? SCHED_DRIVER :
+								   SCHED_CLIENT;
+		v->se.owner = v;
+		if (sched_add(rq, &v->se, rdtsc())) {
+			while (i--)
+				sched_remove(rq_of(vm->vcpus[i]->pcpu), &vm->vcpus[i]->se);
+			return -1;
+		}
+		sched_stop(rq, &v->se);
+	}
+	return 0;
 }
 
 void pcpu_kick(uint32_t cpu)
@@ -70,8 +83,11 @@ static const char *state_name(const struct vm *vm)
 	if (vm->finished)
 		return "stopped";
 	if (vm->state != VM_RUNNING)
-		return "starting";
-	return vm->vcpus[0]->se.state == SCHED_BLOCKED ? "idle (halted)" : "running";
+		return "stopping";
+	for (uint32_t i = 0; i < vm->nr_vcpus; i++)
+		if (vm->vcpus[i]->se.state == SCHED_RUNNABLE)
+			return "running";
+	return "idle (halted)";
 }
 
 static void list_vms(void)
@@ -79,8 +95,9 @@ static void list_vms(void)
 	pr_info("console: %u VM(s); input goes to [%s]; Ctrl-A h for help",
 		nr_all_vms, nr_all_vms ? all_vms[focus]->name : "-");
 	for (uint32_t i = 0; i < nr_all_vms; i++)
-		pr_info("console:  %c%u %-16s cpu %u  %s, %u restart(s)",
-			i == focus ? '*' : ' ', i, all_vms[i]->name, all_vms[i]->pcpu,
+		pr_info("console:  %c%u %-16s cpu %u  %u vCPU(s), %s, %u restart(s)",
+			i == focus ? '*' : ' ', i, all_vms[i]->name,
+			all_vms[i]->vcpus[0]->pcpu, all_vms[i]->nr_vcpus,
 			state_name(all_vms[i]), all_vms[i]->restarts);
 }
 
@@ -88,12 +105,12 @@ static void forward(uint8_t byte)
 {
 	struct vm *vm = all_vms[focus];
 
-	spin_lock(&vm->uart_lock);
+	spin_lock(&vm->lock);
 	if (!vuart_rx_push(&vm->uart, byte))
 		vm->uart_overruns++;
 	vm->uart_rx_pending = true;
-	spin_unlock(&vm->uart_lock);
-	pcpu_kick(vm->pcpu);
+	spin_unlock(&vm->lock);
+	pcpu_kick(vm->vcpus[0]->pcpu);
 }
 
 static void console_action(enum console_action a, unsigned arg)
@@ -134,57 +151,111 @@ static void poll_console(void)
 
 	if (!nr_all_vms)
 		return;
-	while ((c = serial_getc()) >= 0)
-		console_action(console_input_feed(&console, (uint8_t)c, &arg), arg);
+	/* The feed sets arg: call it before reading arg (C leaves the order
+	 * in which a call's arguments are evaluated open). */
+	while ((c = serial_getc()) >= 0) {
+		enum console_action a = console_input_feed(&console, (uint8_t)c, &arg);
+
+		console_action(a, arg);
+	}
 }
 
 /* ---- the loop --------------------------------------------------------------- */
 
-/* Interrupts that arrived for this pCPU's VMs (devices, console input)
- * make their blocked vCPUs runnable again. */
-static void wake_vcpus(struct sched_rq *rq, uint32_t cpu)
+/* The pCPU of a VM's vCPU 0 raises its UART interrupt for console input. */
+static void uart_input(struct vm *vm)
 {
-	host_irq_route_pending();
-	for (uint32_t i = 0; i < nr_all_vms; i++) {
-		struct vm *vm = all_vms[i];
-		struct vcpu *v = vm->vcpus[0];
-
-		if (vm->pcpu != cpu || vm->finished)
-			continue;
-		if (vm->uart_rx_pending) {
-			spin_lock(&vm->uart_lock);
-			vm->uart_rx_pending = false;
-			vm_update_uart_irq(vm);
-			spin_unlock(&vm->uart_lock);
-		}
-		if (v->se.state == SCHED_BLOCKED) {
-			vlapic_timer_update(&v->lapic, rdtsc());
-			if (vlapic_pending(&v->lapic) >= 0)
-				sched_wake(rq, &v->se);
-		}
-	}
+	spin_lock(&vm->lock);
+	vm->uart_rx_pending = false;
+	vm_update_uart_irq(vm);
+	spin_unlock(&vm->lock);
 }
 
-bool pcpu_other_work(const struct vm *current)
+/* The VM stopped: this vCPU is out of the guest for good in this run. The
+ * last of its VM's vCPUs to get here reports and maybe restarts it. */
+static void ack_stop(struct sched_rq *rq, struct vcpu *v)
 {
-	for (uint32_t i = 0; i < nr_all_vms; i++) {
-		struct vm *vm = all_vms[i];
-		struct vcpu *v = vm->vcpus[0];
+	struct vm *vm = v->vm;
 
-		if (vm == current || vm->pcpu != current->pcpu || vm->finished)
-			continue;
-		if (vm->uart_rx_pending)
-			return true;
-		if (v->se.state == SCHED_BLOCKED && vlapic_pending(&v->lapic) >= 0)
-			return true;
+	sched_stop(rq, &v->se);
+	v->power = VCPU_OFF;
+	v->acked_epoch = vm->epoch;
+	if (__atomic_add_fetch(&vm->stop_acks, 1, __ATOMIC_SEQ_CST) == vm->nr_vcpus)
+		vm_stopped(vm);
+}
+
+/* What this pCPU must do for one of its vCPUs before it picks who runs:
+ * take a stop, start it, wake it for an interrupt. */
+static void service_vcpu(struct sched_rq *rq, struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+
+	if (vm->finished)
+		return;
+	if (__atomic_load_n(&vm->state, __ATOMIC_SEQ_CST) == VM_STOPPED) {
+		if (v->acked_epoch != vm->epoch)
+			ack_stop(rq, v);
+		return;
 	}
-	return false;
+	if (v->power == VCPU_START) {
+		if (vcpu_start(v))
+			sched_add(rq, &v->se, rdtsc());
+		return;
+	}
+	if (v->id == 0 && vm->uart_rx_pending)
+		uart_input(vm);
+	if (v->se.state == SCHED_BLOCKED && !v->parked && vcpu_irq_pending(v))
+		sched_wake(rq, &v->se);
+}
+
+#define for_each_vcpu_on(cpu, vm, v)                                       \
+	for (uint32_t _i = 0; _i < nr_all_vms; _i++)                         \
+		for (uint32_t _j = 0; (vm = all_vms[_i]) && _j < vm->nr_vcpus; _j++) \
+			if ((v = vm->vcpus[_j])->pcpu == (cpu))
+
+static void service_vcpus(struct sched_rq *rq, uint32_t cpu)
+{
+	struct vm *vm;
+	struct vcpu *v;
+
+	host_irq_route_pending();
+	for_each_vcpu_on(cpu, vm, v)
+		service_vcpu(rq, v);
+}
+
+/* Would service_vcpu() have something to do for `v`? */
+static bool needs_service(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+
+	if (vm->finished)
+		return false;
+	if (vm->state == VM_STOPPED)
+		return v->acked_epoch != vm->epoch;
+	if (v->power == VCPU_START || (v->id == 0 && vm->uart_rx_pending))
+		return true;
+	return v->se.state == SCHED_BLOCKED && !v->parked && vcpu_irq_pending(v);
+}
+
+bool pcpu_other_work(const struct vcpu *current)
+{
+	struct vm *vm;
+	struct vcpu *v;
+
+	for_each_vcpu_on(current->pcpu, vm, v)
+		if (v != current && needs_service(v))
+			return true;
+	/* Console input for the current VM itself. */
+	return current->id == 0 && current->vm->uart_rx_pending;
 }
 
 static bool any_left(uint32_t cpu)
 {
-	for (uint32_t i = 0; i < nr_all_vms; i++)
-		if (all_vms[i]->pcpu == cpu && !all_vms[i]->finished)
+	struct vm *vm;
+	struct vcpu *v;
+
+	for_each_vcpu_on(cpu, vm, v)
+		if (!vm->finished)
 			return true;
 	return false;
 }
@@ -205,15 +276,9 @@ static void idle(struct sched_rq *rq, uint32_t cpu)
 static void run_one(struct sched_rq *rq, struct sched_entity *e)
 {
 	struct vcpu *v = e->owner;
-	struct vm *vm = v->vm;
 	uint64_t start = rdtsc(), end, wake;
 	enum vcpu_run_result r;
 
-	if (vm->state == VM_CREATED && !vm_start(vm)) {
-		sched_stop(rq, e);
-		vm_stopped(vm);
-		return;
-	}
 	/* A sleeper's timer cuts the slice short: timers fire on time. */
 	end = sched_slice_end(rq, e, start);
 	wake = sched_next_wake(rq);
@@ -222,9 +287,8 @@ static void run_one(struct sched_rq *rq, struct sched_entity *e)
 	r = vcpu_run_slice(v, end);
 	sched_ran(rq, e, rdtsc() - start);
 	if (r == VCPU_BLOCKED)
-		sched_block(rq, e, vlapic_next_deadline(&v->lapic));
-	else if (r == VCPU_STOPPED && !vm_stopped(vm))
-		sched_stop(rq, e);
+		sched_block(rq, e, v->parked ? 0 : vlapic_next_deadline(&v->lapic));
+	/* VCPU_STOPPED: service_vcpu() acknowledges the stop next. */
 }
 
 void pcpu_loop(uint32_t cpu)
@@ -238,7 +302,7 @@ void pcpu_loop(uint32_t cpu)
 
 		if (cpu == 0)
 			poll_console();
-		wake_vcpus(rq, cpu);
+		service_vcpus(rq, cpu);
 		e = sched_pick(rq, rdtsc());
 		if (e)
 			run_one(rq, e);

@@ -11,6 +11,9 @@
 #include <log.h>
 #include <pcpu.h>
 #include <percpu.h>
+#include <string.h>
+#include <timekeeping.h>
+#include <vcpu_irq.h>
 #include <vm.h>
 #include <x86.h>
 
@@ -56,12 +59,11 @@ static void deliver_interrupts(struct vcpu *v)
 	int vec;
 
 	host_irq_route_pending();
-	vlapic_timer_update(&v->lapic, rdtsc());
-	vec = vlapic_pending(&v->lapic);
-	if (vec < 0) {
+	if (!vcpu_irq_pending(v)) {
 		b->request_irq_window(v, false);
 		return;
 	}
+	vec = vlapic_pending(&v->lapic);
 	if (b->irq_injectable(v)) {
 		vlapic_accept(&v->lapic, (uint8_t)vec);
 		b->inject_irq(v, (uint8_t)vec);
@@ -80,12 +82,16 @@ static bool handle_hlt(struct vcpu *v, const struct vcpu_exit *e)
 	backend()->skip_insn(v, e->insn_len ? e->insn_len : 1);
 	backend()->get_mode(v, &m);
 	if (!(m.rflags & X86_RFLAGS_IF)) {
-		/* Nothing can wake it: Linux's halt/poweroff without ACPI. */
-		vm_stop(v->vm, VM_STOP_POWEROFF, "halted with interrupts disabled");
-		return false;
+		/* No interrupt can wake it (corral models no NMI): Linux's
+		 * stopped CPUs and its halt without ACPI. Parked, it never
+		 * runs again in this run of the VM. */
+		if (!v->parked) {
+			v->parked = true;
+			vm_vcpu_parked(v);
+		}
+		return true;
 	}
-	vlapic_timer_update(&v->lapic, rdtsc());
-	return vlapic_pending(&v->lapic) < 0;
+	return !vcpu_irq_pending(v);
 }
 
 static void handle_exit(struct vcpu *v, const struct vcpu_exit *e)
@@ -103,16 +109,22 @@ static void handle_exit(struct vcpu *v, const struct vcpu_exit *e)
 		handle_wrmsr(v, e);
 		return;
 	case EXIT_IO:
+		spin_lock(&v->vm->lock);
 		handle_io(v, e);
+		spin_unlock(&v->vm->lock);
 		return;
 	case EXIT_HLT:
 		v->halted = handle_hlt(v, e);
 		return;
 	case EXIT_NPF:
+		spin_lock(&v->vm->lock);
 		handle_npf(v, e);
+		spin_unlock(&v->vm->lock);
 		return;
 	case EXIT_HYPERCALL:
+		spin_lock(&v->vm->lock);
 		handle_hypercall(v, e);
+		spin_unlock(&v->vm->lock);
 		return;
 	case EXIT_SHUTDOWN:
 		vm_stop(v->vm, VM_STOP_CRASH, "triple fault (shutdown)");
@@ -132,6 +144,37 @@ static uint64_t min_deadline(uint64_t a, uint64_t b)
 	return a < b ? a : b;
 }
 
+bool vcpu_start(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	char why[128];
+
+	if (v->arch)
+		backend()->vcpu_destroy(v);
+	memset(v->gpr, 0, sizeof(v->gpr));
+	if (this_cpu()->fpu_owner == &v->fpu)
+		this_cpu()->fpu_owner = NULL; /* a fresh start, nothing to keep */
+	fpu_area_init(&v->fpu);
+	vlapic_init(&v->lapic, v->id, v->id == 0);
+	for (unsigned w = 0; w < 8; w++) {
+		__atomic_store_n(&v->posted_edge[w], 0, __ATOMIC_SEQ_CST);
+		__atomic_store_n(&v->posted_level[w], 0, __ATOMIC_SEQ_CST);
+	}
+	v->kvmclock_gpa = 0;
+	v->halted = false;
+	v->parked = false;
+	if (backend()->vcpu_init(v, &v->start, why, sizeof(why))) {
+		pr_err("vm %s: vCPU %u: %s", vm->name, v->id, why);
+		vm_stop(vm, VM_STOP_ERROR, "vCPU %u: %s", v->id, why);
+		return false;
+	}
+	v->power = VCPU_ON;
+	if (v->id)
+		pr_info("vm %s: vCPU %u started at 0x%llx on cpu %u", vm->name, v->id,
+			(unsigned long long)v->start.rip, v->pcpu);
+	return true;
+}
+
 enum vcpu_run_result vcpu_run_slice(struct vcpu *v, uint64_t slice_end)
 {
 	struct vcpu_exit e;
@@ -149,7 +192,7 @@ enum vcpu_run_result vcpu_run_slice(struct vcpu *v, uint64_t slice_end)
 			iommu_poll_faults();
 		if (v->halted)
 			return VCPU_BLOCKED;
-		if (rdtsc() >= slice_end || pcpu_other_work(v->vm))
+		if (rdtsc() >= slice_end || pcpu_other_work(v))
 			return VCPU_PREEMPTED;
 	}
 	return VCPU_STOPPED;

@@ -318,3 +318,48 @@ enum vlapic_result vlapic_msr_write(struct vlapic *l, uint32_t msr,
 		return write_lvt(l, msr - X2APIC_LVT_TIMER, val, now);
 	return VLAPIC_GP;
 }
+
+struct lapic_icr lapic_icr_decode(uint64_t icr)
+{
+	return (struct lapic_icr){
+		.vector = icr & LAPIC_VECTOR_MASK,
+		.delivery = (icr >> LAPIC_ICR_DELIVERY_SHIFT) & 7,
+		.shorthand = (icr >> LAPIC_ICR_SHORTHAND_SHIFT) & 3,
+		.logical = icr & (1u << 11),
+		.dest = (uint32_t)(icr >> 32),
+	};
+}
+
+bool vlapic_match_dest(const struct vlapic *l, uint32_t dest, bool logical)
+{
+	if (dest == LAPIC_BROADCAST)
+		return true;
+	if (!logical)
+		return dest == l->id;
+	return (dest >> 16) == (l->id >> 4) &&
+	       (dest & 0xffff & (1u << (l->id & 0xf)));
+}
+
+bool vlapic_match_dest8(const struct vlapic *l, uint8_t dest, bool logical)
+{
+	if (dest == 0xff)
+		return true;
+	if (!logical)
+		return dest == l->id;
+	return l->id < 8 && (dest & (1u << l->id));
+}
+
+bool vlapic_icr_targets(const struct lapic_icr *icr, const struct vlapic *self,
+			const struct vlapic *l)
+{
+	switch (icr->shorthand) {
+	case LAPIC_ICR_SHORTHAND_SELF:
+		return l == self;
+	case LAPIC_SHORTHAND_ALL:
+		return true;
+	case LAPIC_SHORTHAND_OTHERS:
+		return l != self;
+	default:
+		return vlapic_match_dest(l, icr->dest, icr->logical);
+	}
+}

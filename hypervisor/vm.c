@@ -15,7 +15,9 @@
 #include <page_alloc.h>
 #include <string.h>
 #include <timekeeping.h>
+#include <pcpu.h>
 #include <vcpu.h>
+#include <vcpu_irq.h>
 #include <vm.h>
 #include <x86.h>
 
@@ -36,9 +38,12 @@ static void ioapic_deliver(void *ctx, const struct vioapic_msg *m)
 {
 	struct vm *vm = ctx;
 
-	/* One vCPU per VM for now: every destination is vCPU 0. */
-	if (m->delivery_mode == 0 || m->delivery_mode == 1)
-		vlapic_set_irq(&vm->vcpus[0]->lapic, m->vector, m->level);
+	/* Fixed and lowest priority; SMI, NMI, INIT and ExtINT entries are
+	 * not something Linux programs. */
+	if (m->delivery_mode == LAPIC_DELIVERY_FIXED ||
+	    m->delivery_mode == LAPIC_DELIVERY_LOWEST)
+		vm_deliver_msg(vm, (uint8_t)m->dest, m->logical, m->vector, m->level,
+			       m->delivery_mode == LAPIC_DELIVERY_LOWEST);
 }
 
 void vm_update_uart_irq(struct vm *vm)
@@ -73,13 +78,36 @@ void vm_stop(struct vm *vm, enum vm_stop_reason why, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (vm->state == VM_STOPPED)
+	spin_lock(&vm->stop_lock);
+	if (vm->state == VM_STOPPED) {
+		spin_unlock(&vm->stop_lock); /* the first reason stands */
 		return;
+	}
 	va_start(ap, fmt);
 	vsnprintf(vm->stop_detail, sizeof(vm->stop_detail), fmt, ap);
 	va_end(ap);
 	vm->stop_reason = why;
-	vm->state = VM_STOPPED;
+	__atomic_store_n(&vm->state, VM_STOPPED, __ATOMIC_SEQ_CST);
+	spin_unlock(&vm->stop_lock);
+	/* Its vCPUs elsewhere leave the guest and acknowledge (pcpu.c). */
+	for (uint32_t i = 0; i < vm->nr_vcpus; i++)
+		vcpu_kick(vm->vcpus[i]);
+}
+
+void vm_vcpu_parked(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	for (uint32_t i = 0; i < vm->nr_vcpus; i++) {
+		const struct vcpu *w = vm->vcpus[i];
+
+		if (!w->parked && w->power != VCPU_OFF)
+			return;
+	}
+	vm_stop(vm, VM_STOP_POWEROFF, vm->nr_vcpus > 1 ?
+		"every vCPU halted with interrupts disabled" :
+		"halted with interrupts disabled");
 }
 
 void *vm_gpa_to_host(struct vm *vm, uint64_t gpa, uint64_t len)
@@ -114,8 +142,21 @@ static const struct boot_module *need_module(const struct vm_config *cfg,
 
 static bool map_ram(struct vm *vm, const struct linux_layout *l, uint64_t hpa)
 {
-	const char *why = gpa_map_add(&vm->map, 0, hpa, l->low_ram_end, GPA_RWX,
-				      GPA_MEM_WB);
+	const char *why;
+
+	if (vm->nr_vcpus > 1) {
+		/* The MP wakeup mailbox is a hole: corral emulates it. */
+		uint64_t after = LB_MP_MAILBOX_GPA + LB_MP_MAILBOX_SIZE;
+
+		why = gpa_map_add(&vm->map, 0, hpa, LB_MP_MAILBOX_GPA, GPA_RWX,
+				  GPA_MEM_WB);
+		if (!why)
+			why = gpa_map_add(&vm->map, after, hpa + after,
+					  l->low_ram_end - after, GPA_RWX, GPA_MEM_WB);
+	} else {
+		why = gpa_map_add(&vm->map, 0, hpa, l->low_ram_end, GPA_RWX,
+				  GPA_MEM_WB);
+	}
 
 	if (!why && l->high_ram_size)
 		why = gpa_map_add(&vm->map, LB_HIGH_RAM_GPA, hpa + l->low_ram_end,
@@ -189,8 +230,11 @@ void vm_dma_test_report(struct vm *vm, bool at_start)
 
 static bool build_acpi(struct vm *vm, uint64_t *rsdp)
 {
-	struct guest_acpi_params ap = { .base_gpa = LB_ACPI_GPA, .nr_vcpus = 1,
-					.ioapic_id = 1 };
+	struct guest_acpi_params ap = {
+		.base_gpa = LB_ACPI_GPA, .nr_vcpus = vm->nr_vcpus,
+		.ioapic_id = (uint8_t)vm->nr_vcpus, /* after the LAPIC ids */
+		.mp_wakeup_mailbox = vm->nr_vcpus > 1 ? LB_MP_MAILBOX_GPA : 0,
+	};
 
 	vm_pci_acpi_params(vm, &ap);
 	if (!guest_acpi_build(vm->ram + LB_ACPI_GPA, LB_ACPI_SIZE, &ap, rsdp)) {
@@ -241,6 +285,7 @@ static bool load_linux(struct vm *vm, const struct boot_module *kernel,
 		return false;
 	linux_load(vm->ram, &l, &bz, (void *)kernel->phys,
 		   initrd ? (void *)initrd->phys : NULL, cmdline, rsdp);
+	linux_write_ap_boot(vm->ram);
 	vm->boot = (struct vcpu_boot_state){
 		.rip = l.entry_gpa,
 		.rsp = GUEST_STACK_GPA,
@@ -255,6 +300,13 @@ static bool load_linux(struct vm *vm, const struct boot_module *kernel,
 		.cs = LB_BOOT_CS,
 		.ds = LB_BOOT_DS,
 	};
+	/* ACPI 6.4 §5.2.12.19: a woken processor is in 64-bit mode with
+	 * identity-mapped paging; rip is the vector the OS gives. */
+	vm->ap_boot = vm->boot;
+	vm->ap_boot.rsp = 0;
+	vm->ap_boot.rsi = 0;
+	vm->ap_boot.cr3 = LB_AP_PML4_GPA;
+	vm->ap_boot.gdt_base = LB_AP_GDT_GPA;
 	pr_info("vm %s: kernel %s (boot protocol %u.%02u) at 0x%llx, initrd %llu KiB at 0x%llx, %llu MiB RAM at 0x%llx",
 		cfg->name, cfg->kernel, bz.protocol >> 8, bz.protocol & 0xff,
 		(unsigned long long)l.kernel_gpa,
@@ -275,14 +327,58 @@ static void ioapic_mmio_write(void *ctx, uint64_t off, uint8_t size, uint64_t va
 	vioapic_write(ctx, off & ~3ull, (uint32_t)val);
 }
 
+static uint64_t mailbox_mmio_read(void *ctx, uint64_t off, uint8_t size)
+{
+	struct vm *vm = ctx;
+
+	return mp_mailbox_read(&vm->mailbox, off, size);
+}
+
+/* The guest asks for a secondary vCPU (under vm->lock, so one at a time). */
+static void wake_ap(struct vm *vm, const struct mp_wakeup_request *req)
+{
+	struct vcpu *v = req->apic_id < vm->nr_vcpus ? vm->vcpus[req->apic_id] : NULL;
+
+	if (!v || v->id == 0) {
+		pr_warn("vm %s: MP wakeup of APIC id %u: no such secondary vCPU",
+			vm->name, req->apic_id);
+		return;
+	}
+	if (v->power != VCPU_OFF && !v->parked) {
+		pr_warn("vm %s: MP wakeup of vCPU %u, which is running: ignored",
+			vm->name, v->id);
+		return;
+	}
+	v->start = vm->ap_boot;
+	v->start.rip = req->vector;
+	__atomic_store_n(&v->power, VCPU_START, __ATOMIC_SEQ_CST);
+	vcpu_kick(v);
+}
+
+static void mailbox_mmio_write(void *ctx, uint64_t off, uint8_t size, uint64_t val)
+{
+	struct vm *vm = ctx;
+	struct mp_wakeup_request req;
+
+	if (!mp_mailbox_write(&vm->mailbox, off, size, val, &req))
+		return;
+	wake_ap(vm, &req);
+	mp_mailbox_ack(&vm->mailbox);
+}
+
 static void init_devices(struct vm *vm)
 {
 	struct mmio_region ioapic = { VIOAPIC_BASE, VIOAPIC_SIZE, ioapic_mmio_read,
 				      ioapic_mmio_write, &vm->ioapic };
+	struct mmio_region mailbox = { LB_MP_MAILBOX_GPA, LB_MP_MAILBOX_SIZE,
+				       mailbox_mmio_read, mailbox_mmio_write, vm };
 
 	vuart_init(&vm->uart, console_emit, vm);
-	vioapic_init(&vm->ioapic, 1, ioapic_deliver, vm);
+	vioapic_init(&vm->ioapic, (uint8_t)vm->nr_vcpus, ioapic_deliver, vm);
 	vm_add_mmio(vm, &ioapic);
+	mp_mailbox_init(&vm->mailbox);
+	if (vm->nr_vcpus > 1)
+		vm_add_mmio(vm, &mailbox);
 	vpm_init(&vm->pm, tsc_hz, rdtsc(), wall_now());
 }
 
@@ -313,13 +409,44 @@ static bool vm_build(struct vm *vm)
 	return true;
 }
 
+static void vm_free(struct vm *vm)
+{
+	for (uint32_t i = 0; i < vm->nr_vcpus; i++)
+		if (vm->vcpus[i])
+			page_free(vm->vcpus[i], sizeof(struct vcpu));
+	if (vm->ram)
+		page_free(vm->ram, vm->ram_size);
+	page_free(vm, sizeof(*vm));
+}
+
+static bool alloc_vcpus(struct vm *vm)
+{
+	for (uint32_t i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *v = page_alloc(sizeof(*v), PAGE_SIZE, ALLOC_ANYWHERE);
+
+		if (!v)
+			return false;
+		memset(v, 0, sizeof(*v));
+		v->vm = vm;
+		v->id = i;
+		vlapic_init(&v->lapic, i, i == 0);
+		vm->vcpus[i] = v;
+	}
+	return true;
+}
+
 struct vm *vm_create(uint32_t id, const struct vm_config *cfg)
 {
 	struct vm *vm;
 
 	if (cfg->vcpus > VM_MAX_VCPUS) {
-		vm_error(cfg, "property \"vcpus\": %u vCPUs requested, corral runs %u per VM so far",
+		vm_error(cfg, "property \"vcpus\": %u vCPUs requested, corral runs at most %u per VM",
 			 cfg->vcpus, VM_MAX_VCPUS);
+		return NULL;
+	}
+	if (cfg->vcpus > 1 && !backend()->unpaged_guest()) {
+		vm_error(cfg, "property \"vcpus\": secondary vCPUs start through 32-bit mode without paging, which this CPU's %s lacks (VT-x: unrestricted guest)",
+			 backend()->name);
 		return NULL;
 	}
 	if (!need_module(cfg, cfg->kernel, "kernel") ||
@@ -330,72 +457,66 @@ struct vm *vm_create(uint32_t id, const struct vm_config *cfg)
 		vm_error(cfg, "out of memory");
 		return NULL;
 	}
+	memset(vm, 0, sizeof(*vm));
 	vm->id = id;
 	vm->cfg = cfg;
 	vm->name = cfg->name;
-	vm->nr_vcpus = 1;
+	vm->nr_vcpus = cfg->vcpus ? cfg->vcpus : 1;
 	vm->ram_size = (uint64_t)cfg->memory_mib << 20;
+	if (!alloc_vcpus(vm)) {
+		vm_error(cfg, "out of memory for its vCPUs");
+		vm_free(vm);
+		return NULL;
+	}
 	vm->ram = page_alloc(vm->ram_size, SZ_2M, ALLOC_ANYWHERE);
 	if (!vm->ram) {
 		vm_error(cfg, "property \"memory-mib\": cannot allocate %u MiB (%llu MiB free)",
 			 cfg->memory_mib,
 			 (unsigned long long)(page_alloc_free_bytes() >> 20));
-		page_free(vm, sizeof(*vm));
+		vm_free(vm);
 		return NULL;
 	}
 	if (!vm_build(vm)) {
-		page_free(vm->ram, vm->ram_size);
-		page_free(vm, sizeof(*vm));
+		vm_free(vm);
 		return NULL;
 	}
-	vm->vcpus[0] = page_alloc(sizeof(struct vcpu), PAGE_SIZE, ALLOC_ANYWHERE);
-	if (!vm->vcpus[0]) {
-		vm_error(cfg, "out of memory for its vCPU");
-		assign_release(vm);
-		page_free(vm->ram, vm->ram_size);
-		page_free(vm, sizeof(*vm));
-		return NULL;
-	}
-	vm->vcpus[0]->vm = vm;
-	vlapic_init(&vm->vcpus[0]->lapic, 0, true);
 	if (!vm_first_created)
 		vm_first_created = vm;
 	vm->state = VM_CREATED;
 	return vm;
 }
 
-/* Runs on the VM's pCPU (the VMCS/VMCB lives there): arms the vCPU for its
- * first instruction. */
-bool vm_start(struct vm *vm)
+void vm_start(struct vm *vm)
 {
-	struct vcpu *v = vm->vcpus[0];
-	char why[128];
+	struct vcpu *bsp = vm->vcpus[0];
 
-	if (v->arch)
-		backend()->vcpu_destroy(v);
-	memset(v->gpr, 0, sizeof(v->gpr));
-	if (this_cpu()->fpu_owner == &v->fpu)
-		this_cpu()->fpu_owner = NULL; /* a fresh start, nothing to keep */
-	fpu_area_init(&v->fpu);
-	vlapic_init(&v->lapic, 0, true);
-	v->kvmclock_gpa = 0;
-	if (backend()->vcpu_init(v, &vm->boot, why, sizeof(why))) {
-		vm_error(vm->cfg, "%s", why);
-		vm_stop(vm, VM_STOP_ERROR, "%s", why);
-		return false;
-	}
 	vm->start_tsc = rdtsc();
-	v->exits = 0;
 	vm->log_lines = 0;
 	vm->nr_msr_logged = 0;
+	vm->ipi_logged = 0;
 	memset(vm->io_logged, 0, sizeof(vm->io_logged));
 	vm->stop_reason = VM_STOP_NONE;
 	vm->stop_detail[0] = '\0';
+	vm->stop_acks = 0;
+	for (uint32_t i = 0; i < vm->nr_vcpus; i++) {
+		vm->vcpus[i]->power = VCPU_OFF;
+		vm->vcpus[i]->parked = false;
+		vm->vcpus[i]->exits = 0;
+	}
 	vm_dma_test_report(vm, true);
-	vm->state = VM_RUNNING;
-	pr_info("vm %s: starting on cpu %u%s", vm->name, vm->pcpu,
-		vm->restarts ? " (restarted)" : "");
-	return true;
+	/* Running before the epoch moves on: no pCPU may take the stop of
+	 * the last run for one of this run (pcpu.c). */
+	__atomic_store_n(&vm->state, VM_RUNNING, __ATOMIC_SEQ_CST);
+	__atomic_add_fetch(&vm->epoch, 1, __ATOMIC_SEQ_CST);
+	if (vm->nr_vcpus > 1)
+		pr_info("vm %s: starting, %u vCPUs, vCPU 0 on cpu %u%s", vm->name,
+			vm->nr_vcpus, bsp->pcpu, vm->restarts ? " (restarted)" : "");
+	else
+		pr_info("vm %s: starting on cpu %u%s", vm->name, bsp->pcpu,
+			vm->restarts ? " (restarted)" : "");
+	bsp->start = vm->boot;
+	__atomic_store_n(&bsp->power, VCPU_START, __ATOMIC_SEQ_CST);
+	vcpu_kick(bsp);
 }
 
 static bool policy_restarts(const struct vm *vm)
@@ -432,16 +553,18 @@ static bool crash_loop(struct vm *vm)
  * Returns true if it runs again. */
 bool vm_stopped(struct vm *vm)
 {
-	struct vcpu *v = vm->vcpus[0];
+	uint64_t exits = 0;
 	bool again;
 
+	for (uint32_t i = 0; i < vm->nr_vcpus; i++)
+		exits += vm->vcpus[i]->exits;
 	vuart_flush(&vm->uart);
 	assign_release(vm);
 	iommu_poll_faults();
 	vm_dma_test_report(vm, false);
 	pr_info("vm %s: %s (%s) after %llu exits", vm->name,
 		vm_stop_reason_name(vm->stop_reason), vm->stop_detail,
-		(unsigned long long)v->exits);
+		(unsigned long long)exits);
 	again = policy_restarts(vm);
 	if (again && crash_loop(vm)) {
 		pr_err("vm %s: %u restarts within %u s: giving up (crash loop)",
@@ -454,8 +577,10 @@ bool vm_stopped(struct vm *vm)
 		vm->restarts++;
 		pr_info("vm %s: restarting (restart %u, policy %s)", vm->name,
 			vm->restarts, config_restart_name(vm->cfg->restart));
-		if (vm_build(vm) && vm_start(vm))
+		if (vm_build(vm)) {
+			vm_start(vm);
 			return true;
+		}
 		pr_err("vm %s: the restart failed; it stays stopped", vm->name);
 	}
 	page_free(vm->ram, vm->ram_size);

@@ -139,7 +139,7 @@ static bool svm_set_efer(struct vcpu *v, uint64_t efer)
 	if (efer & ~allowed)
 		return false;
 	efer = (efer & ~X86_EFER_LMA) | (g->efer & X86_EFER_LMA);
-	if ((efer ^ g->efer) & X86_EFER_LME)
+	if (((efer ^ g->efer) & X86_EFER_LME) && (g->cr0 & X86_CR0_PG))
 		return false;
 	g->efer = efer | X86_EFER_SVME;
 	return true;
@@ -320,6 +320,12 @@ static void decode_exit(struct vcpu *v, uint64_t code, struct vcpu_exit *e)
 			 (unsigned long long)vmcb_of(v)->save.rip);
 }
 
+/* With nested paging the guest's own paging may be off (APM 15.25.3). */
+static bool svm_unpaged_guest(void)
+{
+	return true;
+}
+
 /* Everything per-vCPU lives in the VMCB or is switched by VMLOAD/VMSAVE.
  * The TLB is flushed when another vCPU ran here last: ASIDs should make
  * that unnecessary, but QEMU's TCG ignores them, and two VMs booting the
@@ -373,5 +379,6 @@ const struct vcpu_backend svm_backend = {
 	.request_irq_window = svm_request_irq_window,
 	.inject_exception = svm_inject_exception,
 	.set_deadline = svm_set_deadline,
+	.unpaged_guest = svm_unpaged_guest,
 	.allow_io = svm_allow_io,
 };

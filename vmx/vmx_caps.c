@@ -40,6 +40,8 @@ static const struct ctl_bit proc2_bits[] = {
 	{ PROC2_ENABLE_RDTSCP, false, "RDTSCP" },
 	{ PROC2_ENABLE_VPID, false, "VPID" },
 	{ PROC2_ENABLE_INVPCID, false, "INVPCID" },
+	/* Secondary vCPUs start through unpaged 32-bit mode (vmx_vcpu.c). */
+	{ PROC2_UNRESTRICTED_GUEST, false, "unrestricted guest" },
 };
 
 static const struct ctl_bit exit_bits[] = {
@@ -142,6 +144,7 @@ int vmx_compute_controls(const struct vmx_cap_msrs *c, struct vmx_controls *o,
 	if ((o->proc2 & PROC2_ENABLE_VPID) && !(c->ept_vpid & VPID_CAP_INVVPID))
 		o->proc2 &= ~PROC2_ENABLE_VPID; /* no way to flush: don't use it */
 	o->vpid = o->proc2 & PROC2_ENABLE_VPID;
+	o->unrestricted = o->proc2 & PROC2_UNRESTRICTED_GUEST;
 	o->entry &= ~ENTRY_IA32E_MODE_GUEST; /* set per guest from EFER.LMA */
 	return 0;
 }

@@ -27,6 +27,7 @@ struct vmx_controls {
 	bool vpid;
 	bool invpcid;
 	bool rdtscp;
+	bool unrestricted; /* CR0.PE/PG may be 0 in the guest (SDM 3C 26.3.1.1) */
 	bool ept_wb, ept_2m;
 };
 

@@ -57,4 +57,18 @@ static inline void invept(uint64_t type, uint64_t eptp)
 	asm volatile("invept %0, %1" ::"m"(d), "r"(type) : "cc", "memory");
 }
 
+/* INVVPID (SDM 3C 30.3): descriptor = VPID in bits 15:0, then an address. */
+struct invvpid_desc {
+	uint64_t vpid, addr;
+};
+
+#define INVVPID_SINGLE_CONTEXT 1
+
+static inline void invvpid(uint64_t type, uint16_t vpid)
+{
+	struct invvpid_desc d = { vpid, 0 };
+
+	asm volatile("invvpid %0, %1" ::"m"(d), "r"(type) : "cc", "memory");
+}
+
 #endif

@@ -51,7 +51,9 @@ void vmx_exit_entry(void);
 #define AR_TSS64_BUSY 0x008b
 #define PAT_DEFAULT 0x0007040600070406ull
 #define DR7_DEFAULT 0x400
-/* Guest CR bits corral owns: writes that change them exit (SDM 3C 25.3). */
+/* Guest CR bits corral owns: writes that change them exit (SDM 3C 25.3).
+ * PG stays corral's even with unrestricted guest: turning it on or off
+ * switches EFER.LMA and the "IA-32e mode guest" entry control together. */
 #define CR0_HOST_OWNED (X86_CR0_PE | X86_CR0_NE | X86_CR0_PG)
 #define CR4_HOST_OWNED (X86_CR4_VMXE | X86_CR4_SMXE | X86_CR4_OSXSAVE)
 
@@ -157,6 +159,22 @@ static void write_segment(uint32_t sel_f, uint32_t base_f, uint32_t limit_f,
 	vmwrite(ar_f, ar);
 }
 
+/* The CR0 the guest runs with: its own value plus the bits VMX operation
+ * fixes to 1, except PE and PG under unrestricted guest (SDM 3C 26.3.1.1). */
+static uint64_t real_cr0(uint64_t val)
+{
+	uint64_t fixed0 = vmx_cr0_fixed0;
+
+	if (vmx_ctl.unrestricted)
+		fixed0 &= ~(uint64_t)(X86_CR0_PE | X86_CR0_PG);
+	return vmx_fix_cr(val, fixed0, vmx_cr0_fixed1);
+}
+
+static uint16_t vpid_of(const struct vcpu *v)
+{
+	return (uint16_t)(1 + v->vm->id * VM_MAX_VCPUS + v->id);
+}
+
 static void write_guest_state(struct vmx_vcpu *x, const struct vcpu_boot_state *s)
 {
 	uint16_t ds = s->ds;
@@ -189,7 +207,7 @@ static void write_guest_state(struct vmx_vcpu *x, const struct vcpu_boot_state *
 	vmwrite(VMCS_CR4_MASK, x->cr4_mask);
 	vmwrite(VMCS_CR0_SHADOW, s->cr0);
 	vmwrite(VMCS_CR4_SHADOW, s->cr4);
-	vmwrite(VMCS_GUEST_CR0, vmx_fix_cr(s->cr0, vmx_cr0_fixed0, vmx_cr0_fixed1));
+	vmwrite(VMCS_GUEST_CR0, real_cr0(s->cr0));
 	vmwrite(VMCS_GUEST_CR3, s->cr3);
 	vmwrite(VMCS_GUEST_CR4, vmx_fix_cr(s->cr4, vmx_cr4_fixed0, vmx_cr4_fixed1));
 	vmwrite(VMCS_GUEST_IA32_EFER, s->efer);
@@ -234,7 +252,7 @@ static void write_controls(struct vcpu *v, const struct vcpu_boot_state *s)
 	vmwrite(VMCS_IO_BITMAP_B, (uint64_t)a->io_bitmap + PAGE_SIZE);
 	vmwrite(VMCS_EPT_POINTER, a->eptp);
 	if (vmx_ctl.vpid)
-		vmwrite(VMCS_VPID, 1 + v->vm->id * VM_MAX_VCPUS + v->id);
+		vmwrite(VMCS_VPID, vpid_of(v));
 	vmwrite(VMCS_PREEMPTION_TIMER, ~0u);
 }
 
@@ -341,7 +359,7 @@ static bool vmx_set_efer(struct vcpu *v, uint64_t efer)
 		return false;
 	/* LMA is the CPU's to set; LME may not change while paging is on. */
 	efer = (efer & ~X86_EFER_LMA) | (old & X86_EFER_LMA);
-	if ((efer ^ old) & X86_EFER_LME)
+	if (((efer ^ old) & X86_EFER_LME) && (vmread(VMCS_GUEST_CR0) & X86_CR0_PG))
 		return false;
 	vmwrite(VMCS_GUEST_IA32_EFER, efer);
 	return true;
@@ -386,6 +404,11 @@ static void vmx_inject_exception(struct vcpu *v, uint8_t vector, bool has_error,
 	vmwrite(VMCS_ENTRY_INTR_INFO, info);
 }
 
+static bool vmx_unpaged_guest(void)
+{
+	return vmx_ctl.unrestricted;
+}
+
 static void vmx_set_deadline(struct vcpu *v, uint64_t tsc)
 {
 	uint64_t now = rdtsc(), ticks;
@@ -421,14 +444,47 @@ static uint64_t *cr_gpr(struct vcpu *v, uint64_t qual)
 	return &v->gpr[(qual >> 8) & 0xf];
 }
 
+/*
+ * Paging turned on or off: with EFER.LME that enters or leaves IA-32e mode
+ * (SDM 3A 9.8.5), which VMX keeps in EFER.LMA and the "IA-32e mode guest"
+ * entry control (SDM 3C 26.2.4). Returns false for #GP.
+ */
+static bool switch_paging(struct vcpu *v, bool on)
+{
+	uint64_t efer = vmread(VMCS_GUEST_IA32_EFER);
+	uint32_t entry = vmread(VMCS_ENTRY_CONTROLS);
+
+	if (on && (efer & X86_EFER_LME)) {
+		if (!(vmread(VMCS_GUEST_CR4) & X86_CR4_PAE))
+			return false;
+		efer |= X86_EFER_LMA;
+		entry |= ENTRY_IA32E_MODE_GUEST;
+	} else if (!on) {
+		efer &= ~X86_EFER_LMA;
+		entry &= ~ENTRY_IA32E_MODE_GUEST;
+	}
+	vmwrite(VMCS_GUEST_IA32_EFER, efer);
+	vmwrite(VMCS_ENTRY_CONTROLS, entry);
+	/* The guest's linear translations change meaning: drop them. */
+	if (vmx_ctl.vpid)
+		invvpid(INVVPID_SINGLE_CONTEXT, vpid_of(v));
+	return true;
+}
+
 static bool guest_write_cr0(struct vcpu *v, uint64_t val)
 {
 	struct vmx_vcpu *x = v->arch;
+	uint64_t old = vmread(VMCS_GUEST_CR0);
 
-	if (!(val & X86_CR0_PG) || !(val & X86_CR0_PE))
+	if (!vmx_ctl.unrestricted && (!(val & X86_CR0_PG) || !(val & X86_CR0_PE)))
 		return false; /* leaving paged mode needs unrestricted guest */
+	if (((val & X86_CR0_PG) && !(val & X86_CR0_PE)) ||
+	    (((val ^ old) & X86_CR0_PG) && !switch_paging(v, val & X86_CR0_PG))) {
+		vmx_inject_exception(v, X86_EXC_GP, true, 0);
+		return true;
+	}
 	vmwrite(VMCS_CR0_SHADOW, val & x->cr0_mask);
-	vmwrite(VMCS_GUEST_CR0, vmx_fix_cr(val, vmx_cr0_fixed0, vmx_cr0_fixed1));
+	vmwrite(VMCS_GUEST_CR0, real_cr0(val));
 	return true;
 }
 
@@ -637,5 +693,6 @@ const struct vcpu_backend vmx_backend = {
 	.request_irq_window = vmx_request_irq_window,
 	.inject_exception = vmx_inject_exception,
 	.set_deadline = vmx_set_deadline,
+	.unpaged_guest = vmx_unpaged_guest,
 	.allow_io = vmx_allow_io,
 };

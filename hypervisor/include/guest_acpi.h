@@ -60,6 +60,10 @@ struct guest_acpi_params {
 	uint64_t base_gpa; /* where the buffer sits in guest-physical space (0xE0000) */
 	uint32_t nr_vcpus; /* LAPIC/x2APIC ids 0..nr_vcpus-1 */
 	uint8_t ioapic_id; /* distinct from the LAPIC ids */
+	/* Not 0: the MADT's Multiprocessor Wakeup entry (ACPI 6.4 §5.2.12.19)
+	 * names this 4 KiB-aligned mailbox; the OS starts the other
+	 * processors through it (docs/smp-guests.md). */
+	uint64_t mp_wakeup_mailbox;
 
 	/*
 	 * PCI (all zero: no PCI, and the tables are exactly as without

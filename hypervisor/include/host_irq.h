@@ -16,7 +16,9 @@ struct vm;
 
 /* A free host vector routed to (vm, guest_vector); 0 when none is left. */
 uint8_t host_irq_alloc(struct vm *vm, uint8_t guest_vector);
-void host_irq_set_guest_vector(uint8_t host_vector, uint8_t guest_vector);
+/* An MSI: the guest's vector and 8-bit destination (physical or logical). */
+void host_irq_set_guest_msi(uint8_t host_vector, uint8_t guest_vector,
+			    uint8_t dest, bool logical);
 void host_irq_free(uint8_t host_vector);
 /* Makes the vector an INTx line: host IOAPIC pin -> guest IOAPIC pin. */
 void host_irq_set_intx(uint8_t host_vector, uint8_t host_pin, uint8_t guest_pin);

@@ -40,8 +40,26 @@
 #define LB_NR_PDS 4 /* one per GiB: 0..4 GiB */
 #define LB_CMDLINE_GPA 0x20000
 #define LB_CMDLINE_MAX 0x10000 /* bytes for the command line and its NUL */
-#define LB_ACPI_GPA 0xE0000 /* guest ACPI tables live in [0xE0000, 0x100000) */
-#define LB_ACPI_SIZE 0x20000
+/* [0xE0000, 0x100000) is reserved in the e820 map: corral's "firmware".
+ * The DMI scan reads 0xF0000-0xFFFFF with string instructions, so that
+ * part stays plain (zeroed) RAM; nothing there is emulated. */
+#define LB_FIRMWARE_GPA 0xE0000
+#define LB_FIRMWARE_SIZE 0x20000
+#define LB_ACPI_GPA 0xE0000 /* guest ACPI tables: [0xE0000, 0xE8000) */
+#define LB_ACPI_SIZE 0x8000
+/* Secondary vCPUs start in 64-bit mode (ACPI 6.4 §5.2.12.19) with this GDT
+ * and identity map (PML4, PDPT and 4 PDs, as for the boot CPU), which stay
+ * valid because the range is reserved; docs/smp-guests.md. */
+#define LB_AP_GDT_GPA 0xE8000
+#define LB_AP_PML4_GPA 0xE9000 /* to 0xEEFFF */
+#define LB_AP_BOOT_END 0xEF000
+/* The MP wakeup mailbox: a hole in the RAM map that corral emulates. It
+ * sits in the VGA hole (no e820 entry; the guest has no VGA), which is the
+ * one legacy range Linux's early scans skip: the iBFT scan compares every
+ * 16 bytes of [0x80000, 0x100000) except it, with instructions that MMIO
+ * emulation need not know. */
+#define LB_MP_MAILBOX_GPA 0xBF000
+#define LB_MP_MAILBOX_SIZE 0x1000
 
 #define LB_BOOT_CS 0x10
 #define LB_BOOT_DS 0x18
@@ -122,6 +140,8 @@ int linux_build_cmdline(char *out, size_t out_size, const char *bootargs,
  * l->initrd_size is 0), the command line, the zero page, the GDT and the
  * identity page tables. rsdp_gpa goes to boot_params.acpi_rsdp_addr.
  */
+/* Writes the GDT and identity map secondary vCPUs start with. */
+void linux_write_ap_boot(uint8_t *ram);
 void linux_load(uint8_t *ram, const struct linux_layout *l,
 		const struct bzimage_info *bz, const void *image,
 		const void *initrd, const char *cmdline, uint64_t rsdp_gpa);

@@ -2,11 +2,13 @@
 /* What each physical CPU does once VMs exist: schedule their vCPUs. */
 #ifndef CORRAL_PCPU_H
 #define CORRAL_PCPU_H
+#include <stdbool.h>
 #include <stdint.h>
 
 struct vm;
+struct vcpu;
 
-/* Puts the VM's vCPU on its pCPU's run queue (before the pCPUs start). */
+/* Puts the VM's vCPUs on their pCPUs' run queues (before the pCPUs start). */
 int pcpu_add_vm(struct vm *vm);
 /* The scheduler loop of this pCPU; returns when none of its VMs will run
  * again. */
@@ -15,8 +17,9 @@ void pcpu_loop(uint32_t cpu);
  * input for one of its VMs. */
 void pcpu_kick(uint32_t cpu);
 void pcpu_set_vm_list(struct vm **vms, uint32_t nr);
-/* Another VM on current's pCPU has become runnable (an interrupt or input
- * arrived for it): end current's slice early. */
-bool pcpu_other_work(const struct vm *current);
+/* Something on current's pCPU wants the hypervisor's attention: another
+ * vCPU became runnable (an interrupt, a wake-up, input) or must take its
+ * VM's stop. Ends current's slice early. */
+bool pcpu_other_work(const struct vcpu *current);
 
 #endif

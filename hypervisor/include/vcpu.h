@@ -17,10 +17,19 @@ enum gpr {
 	NR_GPRS
 };
 
+/* Where a vCPU is in its life within one run of its VM (docs/smp-guests.md). */
+enum vcpu_power {
+	VCPU_OFF,	/* not started: a secondary vCPU waiting for its wake-up */
+	VCPU_START,	/* to be started from `start` by its pCPU */
+	VCPU_ON,
+};
+
 struct vcpu {
 	uint64_t gpr[NR_GPRS]; /* first: the entry assembly indexes it */
 	struct vm *vm;
-	uint32_t id;
+	uint32_t id;	/* also its APIC id */
+	uint32_t pcpu;	/* the pCPU that runs it; only that one touches its
+			 * VMCS/VMCB, vLAPIC and run-queue entry */
 	void *arch; /* the backend's per-vCPU state */
 	struct vlapic lapic;
 	uint64_t kvmclock_gpa; /* 0: the guest registered no clock */
@@ -28,6 +37,15 @@ struct vcpu {
 	bool halted;
 	struct fpu_area fpu;
 	struct sched_entity se;
+
+	volatile enum vcpu_power power;
+	struct vcpu_boot_state start;	/* for VCPU_START */
+	uint32_t acked_epoch;	/* the VM run whose stop it acknowledged */
+	bool parked;		/* halted with interrupts off: only a new
+				 * wake-up through the mailbox restarts it */
+	/* Interrupts sent from any pCPU, moved into `lapic` by its own
+	 * (vcpu_irq.c): a bit per vector, edge- and level-triggered. */
+	uint32_t posted_edge[8], posted_level[8];
 };
 
 enum vcpu_run_result {
@@ -36,6 +54,9 @@ enum vcpu_run_result {
 	VCPU_STOPPED,	/* the VM stopped */
 };
 
+/* On v's pCPU: (re)initialises it from v->start; false if the backend
+ * could not (the VM is then stopped with the reason). */
+bool vcpu_start(struct vcpu *v);
 /* Runs the vCPU until slice_end (a TSC value), a HLT or the VM's stop. */
 enum vcpu_run_result vcpu_run_slice(struct vcpu *v, uint64_t slice_end);
 const struct vcpu_backend *backend(void);

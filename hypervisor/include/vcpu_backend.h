@@ -96,6 +96,10 @@ struct vcpu_backend {
 	/* Lets the VM's guests reach host I/O ports [port, port+count) directly
 	 * (an assigned device's I/O BAR). */
 	void (*allow_io)(struct vm *vm, uint16_t port, uint32_t count);
+	/* Can a guest run with paging off (CR0.PG = 0)? A VM's secondary
+	 * vCPUs pass through that mode as they start. VT-x needs
+	 * "unrestricted guest" for it; AMD-V with nested paging can. */
+	bool (*unpaged_guest)(void);
 	/* Leave the guest at or soon after this TSC value (0: no deadline). */
 	void (*set_deadline)(struct vcpu *v, uint64_t tsc);
 };

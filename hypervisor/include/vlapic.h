@@ -45,6 +45,20 @@ enum vlapic_result {
 #define LAPIC_DELIVERY_NMI 4
 #define LAPIC_DELIVERY_INIT 5
 #define LAPIC_DELIVERY_STARTUP 6
+#define LAPIC_DELIVERY_LOWEST 1
+#define LAPIC_SHORTHAND_NONE 0
+#define LAPIC_SHORTHAND_ALL 2
+#define LAPIC_SHORTHAND_OTHERS 3
+#define LAPIC_BROADCAST 0xffffffffu /* x2APIC physical broadcast (10.12.9) */
+
+/* An interrupt command (ICR, x2APIC format: SDM 3A 10.6.1, 10.12.9). */
+struct lapic_icr {
+	uint8_t vector;
+	uint8_t delivery;  /* LAPIC_DELIVERY_* */
+	uint8_t shorthand; /* LAPIC_SHORTHAND_* or LAPIC_ICR_SHORTHAND_SELF */
+	bool logical;
+	uint32_t dest;
+};
 
 void vlapic_init(struct vlapic *l, uint32_t id, bool bsp);
 enum vlapic_result vlapic_msr_read(struct vlapic *l, uint32_t msr,
@@ -63,5 +77,18 @@ int vlapic_pending(const struct vlapic *l);
 /* The CPU took the vector: move it from IRR to ISR. */
 void vlapic_accept(struct vlapic *l, uint8_t vector);
 bool vlapic_enabled(const struct vlapic *l);
+
+struct lapic_icr lapic_icr_decode(uint64_t icr);
+/* Does a message for (dest, logical) in x2APIC format reach `l`? Physical:
+ * its id or the broadcast id; logical: cluster (31:16) and bit (15:0) of
+ * its logical id (10.12.10). */
+bool vlapic_match_dest(const struct vlapic *l, uint32_t dest, bool logical);
+/* The same for the 8-bit destination of an I/O APIC entry or an MSI
+ * without remapping: physical id or 0xff for all; logical as a flat mask
+ * of ids 0-7 (corral's VMs have at most 8 vCPUs). */
+bool vlapic_match_dest8(const struct vlapic *l, uint8_t dest, bool logical);
+/* Is `l` (of the sender `self`'s VM) a target of the command? */
+bool vlapic_icr_targets(const struct lapic_icr *icr, const struct vlapic *self,
+			const struct vlapic *l);
 
 #endif

@@ -11,8 +11,9 @@
 #include <vcpu_backend.h>
 #include <mmio.h>
 #include <spinlock.h>
+#include <mp_wakeup.h>
 
-#define VM_MAX_VCPUS 1 /* multi-vCPU VMs come with the scheduler */
+#define VM_MAX_VCPUS 8 /* the 8-bit I/O APIC and MSI destinations reach 8 */
 #define VM_MAX_DEVICES 8
 #define VM_MSR_LOG_SLOTS 64
 #define VM_LOG_BUDGET 64 /* unemulated-access lines per VM run */
@@ -48,18 +49,32 @@ struct vm {
 	uint64_t stage2_root; /* EPT/NPT root built from `map` by the backend */
 	void *arch;
 
+	/*
+	 * The platform devices below (UART, I/O APIC, PM block, PCI config
+	 * space, MMIO regions, MP mailbox) are shared by the VM's vCPUs,
+	 * which may run on several pCPUs, and console input arrives from
+	 * CPU 0: `lock` serialises every access to them.
+	 */
+	struct spinlock lock;
 	struct vuart uart;
-	struct spinlock uart_lock; /* console input arrives from CPU 0 */
 	volatile bool uart_rx_pending;
 	uint32_t uart_overruns;
 	struct vioapic ioapic;
 	struct vpm pm;
+	struct mp_mailbox mailbox;
 	uint64_t start_tsc;
 
 	uint32_t nr_vcpus;
 	struct vcpu *vcpus[VM_MAX_VCPUS];
-	uint32_t pcpu; /* where its vCPUs run (until the scheduler lands) */
-	struct vcpu_boot_state boot;
+	struct vcpu_boot_state boot;	/* vCPU 0's first state */
+	struct vcpu_boot_state ap_boot;	/* the others', but for rip */
+	/* Stopping: the first vm_stop() wins (stop_lock); each vCPU's pCPU
+	 * then acknowledges, and the last one to do so reports and
+	 * restarts the VM (pcpu.c). `epoch` counts the runs. */
+	struct spinlock stop_lock;
+	uint32_t epoch;
+	uint32_t stop_acks;
+	uint32_t ipi_logged;
 
 	uint8_t io_logged[65536 / 8];
 	uint32_t msr_logged[VM_MSR_LOG_SLOTS];
@@ -89,10 +104,13 @@ const char *vm_stop_reason_name(enum vm_stop_reason r);
 /* May this VM log one more "unemulated access" line? After VM_LOG_BUDGET
  * of them it says once that it stops, so a guest cannot flood the console. */
 bool vm_log_budget(struct vm *vm);
-/* On the VM's pCPU: (re)initialises its vCPU for the VM's first instruction. */
-bool vm_start(struct vm *vm);
-/* On the VM's pCPU, after its vCPU stopped: reports, applies the restart
+/* Begins a run: vCPU 0 is to start at the kernel's entry, the others wait
+ * for the guest to wake them (docs/smp-guests.md). Any pCPU. */
+void vm_start(struct vm *vm);
+/* After every vCPU acknowledged the stop: reports, applies the restart
  * policy; true if the VM was rebuilt and runs again. */
 bool vm_stopped(struct vm *vm);
+/* A vCPU halted with interrupts off; when all have, the VM powered off. */
+void vm_vcpu_parked(struct vcpu *v);
 
 #endif

@@ -314,7 +314,8 @@ static void test_dsdt(void)
 }
 
 struct madt_seen {
-	uint32_t lapics, x2apics, ioapics, isos, nmis, x2nmis, bad;
+	uint32_t lapics, x2apics, ioapics, isos, nmis, x2nmis, wakeups, bad;
+	uint64_t mailbox;
 };
 
 static void madt_entry(const uint8_t *e, uint32_t *next_cpu,
@@ -369,19 +370,30 @@ static void madt_entry(const uint8_t *e, uint32_t *next_cpu,
 		CHECK_EQ(e[8], 1);
 		s->x2nmis++;
 		break;
+	case 16: /* Multiprocessor Wakeup (ACPI 6.4 §5.2.12.19) */
+		CHECK_EQ(e[1], 16);
+		CHECK_EQ(rd16(e, 2), 0); /* mailbox version */
+		CHECK_EQ(rd32(e, 4), 0);
+		s->mailbox = rd32(e, 8) | (uint64_t)rd32(e, 12) << 32;
+		s->wakeups++;
+		break;
 	default:
 		s->bad++;
 	}
 }
 
-static void test_madt(uint32_t nr, uint8_t ioapic_id)
+static void test_madt(uint32_t nr, uint8_t ioapic_id, uint64_t mailbox)
 {
 	struct madt_seen s = { 0 };
+	struct guest_acpi_params p = {
+		.base_gpa = BASE_GPA, .nr_vcpus = nr, .ioapic_id = ioapic_id,
+		.mp_wakeup_mailbox = mailbox,
+	};
 	const uint8_t *m;
 	uint32_t len, cpu = 0;
 	size_t off;
 
-	CHECK(build(BASE_GPA, nr, ioapic_id) > 0);
+	CHECK(build_params(&p) > 0);
 	m = find_table("APIC");
 	CHECK(m != NULL);
 	if (!m)
@@ -401,6 +413,8 @@ static void test_madt(uint32_t nr, uint8_t ioapic_id)
 	CHECK_EQ(s.isos, 2);
 	CHECK_EQ(s.nmis, 1);
 	CHECK_EQ(s.x2nmis, nr > 255 ? 1 : 0);
+	CHECK_EQ(s.wakeups, mailbox ? 1 : 0);
+	CHECK_EQ(s.mailbox, mailbox);
 	CHECK_EQ(s.bad, 0);
 }
 
@@ -1164,10 +1178,12 @@ int main(void)
 	test_root_tables();
 	test_fadt();
 	test_dsdt();
-	test_madt(1, 1);
-	test_madt(4, 4);
-	test_madt(4, 0xFE);
-	test_madt(300, 0xFF);
+	test_madt(1, 1, 0);
+	test_madt(4, 4, 0);
+	test_madt(4, 0xFE, 0);
+	test_madt(300, 0xFF, 0);
+	test_madt(2, 2, 0xEF000);
+	test_madt(300, 0xFF, 0x1234567000ull);
 	test_too_small();
 	test_bad_params();
 	test_other_base();

@@ -346,6 +346,50 @@ static void test_ipi_to_others(void)
 	CHECK_EQ(vlapic_pending(&l), -1);
 }
 
+/* Routing: who an ICR, an I/O APIC entry or an MSI reaches. */
+static void test_destinations(void)
+{
+	struct vlapic cpu[20];
+	struct lapic_icr icr;
+
+	for (uint32_t i = 0; i < 20; i++)
+		vlapic_init(&cpu[i], i, i == 0);
+	/* Decode: vector, delivery mode, logical, shorthand, destination. */
+	icr = lapic_icr_decode((0x00010006ull << 32) | (1u << 11) | (5u << 8) | 0x31);
+	CHECK_EQ(icr.vector, 0x31);
+	CHECK_EQ(icr.delivery, LAPIC_DELIVERY_INIT);
+	CHECK(icr.logical);
+	CHECK_EQ(icr.shorthand, LAPIC_SHORTHAND_NONE);
+	CHECK_EQ(icr.dest, 0x00010006u);
+	/* Logical x2APIC: cluster 1 (ids 16-31), bits 1 and 2 = ids 17, 18. */
+	for (uint32_t i = 0; i < 20; i++)
+		CHECK_EQ(vlapic_icr_targets(&icr, &cpu[0], &cpu[i]), i == 17 || i == 18);
+	/* Physical: exactly the id, or the broadcast id. */
+	icr = lapic_icr_decode(3ull << 32 | 0x40);
+	for (uint32_t i = 0; i < 20; i++)
+		CHECK_EQ(vlapic_icr_targets(&icr, &cpu[0], &cpu[i]), i == 3);
+	icr = lapic_icr_decode(0xffffffffull << 32 | 0x40);
+	for (uint32_t i = 0; i < 20; i++)
+		CHECK(vlapic_icr_targets(&icr, &cpu[0], &cpu[i]));
+	/* Shorthands ignore the destination field. */
+	icr = lapic_icr_decode(3ull << 32 | 3u << 18 | 0x40);
+	for (uint32_t i = 0; i < 20; i++)
+		CHECK_EQ(vlapic_icr_targets(&icr, &cpu[5], &cpu[i]), i != 5);
+	icr = lapic_icr_decode(3ull << 32 | 2u << 18 | 0x40);
+	CHECK(vlapic_icr_targets(&icr, &cpu[5], &cpu[5]));
+	CHECK(vlapic_icr_targets(&icr, &cpu[5], &cpu[3]));
+	icr = lapic_icr_decode(3ull << 32 | 1u << 18 | 0x40);
+	CHECK(vlapic_icr_targets(&icr, &cpu[5], &cpu[5]));
+	CHECK(!vlapic_icr_targets(&icr, &cpu[5], &cpu[3]));
+	/* 8-bit destinations: physical id, 0xff for all, logical flat mask. */
+	CHECK(vlapic_match_dest8(&cpu[2], 2, false));
+	CHECK(!vlapic_match_dest8(&cpu[2], 3, false));
+	CHECK(vlapic_match_dest8(&cpu[19], 0xff, false));
+	CHECK(vlapic_match_dest8(&cpu[2], 0x04, true));
+	CHECK(!vlapic_match_dest8(&cpu[2], 0x03, true));
+	CHECK(!vlapic_match_dest8(&cpu[9], 0x7f, true));
+}
+
 /* TDCR encodings for divide-by 1, 2, 4, ..., 128 (SDM 3A figure 10-10). */
 static const struct {
 	uint32_t tdcr, div;
@@ -612,6 +656,7 @@ int main(void)
 	test_software_disable();
 	test_self_ipi();
 	test_ipi_to_others();
+	test_destinations();
 	test_oneshot_divisors();
 	test_tmcct();
 	test_periodic();

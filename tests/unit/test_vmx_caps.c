@@ -87,7 +87,8 @@ static void check_required(const struct vmx_controls *o)
 	CHECK(!(o->proc & PROC_INVLPG_EXITING));
 	CHECK(!(o->proc & PROC_MOV_DR_EXITING));
 	CHECK(o->proc2 & PROC2_ENABLE_EPT);
-	CHECK(!(o->proc2 & PROC2_UNRESTRICTED_GUEST));
+	CHECK(o->proc2 & PROC2_UNRESTRICTED_GUEST); /* both CPUs have it */
+	CHECK(o->unrestricted);
 	CHECK(o->exit & EXIT_HOST_ADDR_SPACE_SIZE);
 	CHECK(o->exit & EXIT_ACK_INTERRUPT_ON_EXIT);
 	CHECK_EQ(o->exit & (EXIT_SAVE_IA32_PAT | EXIT_LOAD_IA32_PAT |
@@ -108,7 +109,7 @@ static void test_bochs_skylake_x(void)
 	CHECK_EQ(vmx_compute_controls(&bochs_skx, &o, why, sizeof(why)), 0);
 	CHECK_EQ(o.pin, 0x7f);
 	CHECK_EQ(o.proc, 0xb6186df2);
-	CHECK_EQ(o.proc2, 0x102a);
+	CHECK_EQ(o.proc2, 0x10aa);
 	CHECK_EQ(o.exit, 0x3fefff);
 	/* 0xc004 wanted | 0x11fb allowed-0; bit 9 (IA-32e) is not set. */
 	CHECK_EQ(o.entry, 0xd1ff);
@@ -144,7 +145,7 @@ static void test_real_skylake(void)
 	CHECK(o.proc & PROC_USE_MSR_BITMAPS);
 	CHECK_EQ(o.pin, 0x7f);
 	CHECK_EQ(o.proc, 0xb6186df2);
-	CHECK_EQ(o.proc2, 0x102a);
+	CHECK_EQ(o.proc2, 0x10aa);
 	CHECK_EQ(o.exit, 0x3fefff);
 	CHECK_EQ(o.entry, 0xd1ff);
 	CHECK(o.preemption_timer);
@@ -265,7 +266,7 @@ static void test_no_invvpid(void)
 	c.ept_vpid &= ~VPID_CAP_INVVPID;
 	CHECK_EQ(compute_modified(&c, &o, why, sizeof(why)), 0);
 	CHECK(!o.vpid);
-	CHECK_EQ(o.proc2, 0x102a & ~PROC2_ENABLE_VPID);
+	CHECK_EQ(o.proc2, 0x10aa & ~PROC2_ENABLE_VPID);
 }
 
 static void test_optional_absent(void)
@@ -278,9 +279,10 @@ static void test_optional_absent(void)
 	 * (vmx_cpu.c decides whether it can live without the timer). */
 	c.true_pinbased &= ~((uint64_t)PIN_PREEMPTION_TIMER << 32);
 	c.procbased2 &= ~((uint64_t)(PROC2_ENABLE_RDTSCP | PROC2_ENABLE_INVPCID |
-				      PROC2_ENABLE_VPID) << 32);
+				      PROC2_ENABLE_VPID | PROC2_UNRESTRICTED_GUEST) << 32);
 	CHECK_EQ(compute_modified(&c, &o, why, sizeof(why)), 0);
 	CHECK(!o.preemption_timer);
+	CHECK(!o.unrestricted); /* then VMs get one vCPU (vm.c) */
 	CHECK_EQ(o.pin, 0x3f);
 	CHECK(!o.rdtscp);
 	CHECK(!o.invpcid);

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: MIT
+#include <log.h>
+#include <pcpu.h>
+#include <percpu.h>
+#include <timekeeping.h>
+#include <vcpu.h>
+#include <vcpu_irq.h>
+#include <vm.h>
+#include <x86.h>
+
+void vcpu_kick(struct vcpu *v)
+{
+	if (v->pcpu != this_cpu()->cpu_id)
+		pcpu_kick(v->pcpu);
+}
+
+void vcpu_post_irq(struct vcpu *v, uint8_t vector, bool level)
+{
+	uint32_t *bm = level ? v->posted_level : v->posted_edge;
+
+	__atomic_or_fetch(&bm[vector / 32], 1u << (vector % 32), __ATOMIC_SEQ_CST);
+	vcpu_kick(v);
+}
+
+/* The owner's half: posted bits into IRR (and TMR for level ones). */
+static void sync_posted(struct vcpu *v)
+{
+	for (unsigned w = 0; w < 8; w++) {
+		uint32_t edge = __atomic_exchange_n(&v->posted_edge[w], 0, __ATOMIC_SEQ_CST);
+		uint32_t level = __atomic_exchange_n(&v->posted_level[w], 0, __ATOMIC_SEQ_CST);
+
+		for (uint32_t bits = edge | level; bits; bits &= bits - 1) {
+			unsigned bit = __builtin_ctz(bits);
+
+			vlapic_set_irq(&v->lapic, (uint8_t)(w * 32 + bit),
+				       level & (1u << bit));
+		}
+	}
+}
+
+bool vcpu_irq_pending(struct vcpu *v)
+{
+	sync_posted(v);
+	vlapic_timer_update(&v->lapic, rdtsc());
+	return vlapic_pending(&v->lapic) >= 0;
+}
+
+void vm_deliver_msg(struct vm *vm, uint8_t dest, bool logical, uint8_t vector,
+		    bool level, bool lowest)
+{
+	for (uint32_t i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *v = vm->vcpus[i];
+
+		if (!vlapic_match_dest8(&v->lapic, dest, logical))
+			continue;
+		vcpu_post_irq(v, vector, level);
+		/* Lowest priority: any one target will do (10.6.2.4); the
+		 * first is as good as any for a guest that cannot tell. */
+		if (lowest)
+			return;
+	}
+}
+
+static void log_ipi_once(struct vcpu *from, const struct lapic_icr *icr)
+{
+	struct vm *vm = from->vm;
+
+	if (vm->ipi_logged & (1u << icr->delivery))
+		return;
+	vm->ipi_logged |= 1u << icr->delivery;
+	if (vm_log_budget(vm))
+		pr_info("vm %s: IPI with delivery mode %u (vector 0x%x) from vCPU %u ignored (logged once)",
+			vm->name, icr->delivery, icr->vector, from->id);
+}
+
+void vcpu_send_ipi(struct vcpu *from, uint64_t val)
+{
+	struct lapic_icr icr = lapic_icr_decode(val);
+	struct vm *vm = from->vm;
+
+	/* INIT and STARTUP are not needed: secondary vCPUs start through the
+	 * MP wakeup mailbox. NMIs are not modelled yet. */
+	if (icr.delivery != LAPIC_DELIVERY_FIXED &&
+	    icr.delivery != LAPIC_DELIVERY_LOWEST) {
+		log_ipi_once(from, &icr);
+		return;
+	}
+	for (uint32_t i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *v = vm->vcpus[i];
+
+		if (!vlapic_icr_targets(&icr, &from->lapic, &v->lapic))
+			continue;
+		vcpu_post_irq(v, icr.vector, false);
+		if (icr.delivery == LAPIC_DELIVERY_LOWEST)
+			return;
+	}
+}

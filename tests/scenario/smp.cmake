@@ -1,0 +1,54 @@
+# VMs with more than one vCPU (docs/smp-guests.md): the guest starts its
+# secondary CPUs through the ACPI MP wakeup mailbox, IPIs travel between
+# vCPUs on the same and on different pCPUs, and a pinned worker per CPU
+# proves that every vCPU ran user code (guests/initramfs/init, WORK-CPU).
+# Included by tests/scenario/CMakeLists.txt; corral_scenario() is there and
+# the digests and corral_prefix() come from sched.cmake.
+set(work4_digest bd1565af5608459db4cb0bca09e384720614fd0029f5180bf3c7a1ff619cb0e9)
+
+# --- qemu.smp.guests ---------------------------------------------------
+# tests/scenario/configs/smp.dts: "duo" (2 vCPUs spread over both pCPUs),
+# "pair" (2 vCPUs time-sharing pCPU 0) and "solo" (1 vCPU).
+set(smp_expect)
+foreach(vm duo pair)
+	corral_prefix(p ${vm})
+	list(APPEND smp_expect
+		"corral: vm ${vm}: starting, 2 vCPUs"
+		"corral: vm ${vm}: vCPU 1 started at 0x[0-9a-f]+ on cpu"
+		"${p}cpus: 0-1$"
+		"${p}WORK-CPU ${vm} 0 ${work40_digest}$"
+		"${p}WORK-CPU ${vm} 1 ${work40_digest}$"
+		"corral: vm ${vm}: powered off [(]ACPI S5")
+endforeach()
+corral_prefix(p solo)
+corral_scenario(qemu.smp.guests ACCEL tcg
+	CONFIG tests/scenario/configs/smp.dts TIMEOUT 600
+	LABELS qemu NEEDS_BACKEND svm
+	RUN_ARGS --smp 2
+	EXPECT
+		${smp_expect}
+		"corral: vm duo: vCPU 1 started at 0x[0-9a-f]+ on cpu 1$"
+		"corral: vm pair: vCPU 1 started at 0x[0-9a-f]+ on cpu 0$"
+		"${p}cpus: 0$"
+		"${p}WORK-DONE solo ${work40_digest}$"
+		"corral: vm solo: powered off"
+		"!corral: vm [a-z]+: (crashed|stopped by an error)"
+		"!IPI with delivery mode"
+		"corral: all VMs stopped"
+		"!corral: PANIC")
+
+# --- bochs.smp.duo -----------------------------------------------------
+# The same under VT-x, on Bochs's one pCPU: both vCPUs time-share it.
+corral_prefix(p duo)
+corral_scenario(bochs.smp.duo ACCEL bochs
+	CONFIG tests/scenario/configs/smp-duo.dts TIMEOUT 1200
+	LABELS bochs
+	EXPECT
+		"corral: backend: vmx"
+		"corral: vm duo: vCPU 1 started at 0x[0-9a-f]+ on cpu 0$"
+		"${p}cpus: 0-1$"
+		"${p}WORK-CPU duo 0 ${work4_digest}$"
+		"${p}WORK-CPU duo 1 ${work4_digest}$"
+		"corral: vm duo: powered off [(]ACPI S5"
+		"corral: all VMs stopped"
+		"!corral: PANIC")
