@@ -56,6 +56,23 @@ static int best_level(uint64_t gpa, uint64_t hpa, uint64_t left,
 	return 1;
 }
 
+static void free_table(uint64_t phys, int level, const struct pt_format *f,
+		       const struct pt_alloc *a)
+{
+	uint64_t *t = a->phys_to_virt(a->ctx, phys);
+
+	for (int i = 0; level > 1 && i < ENTRIES; i++)
+		if (f->is_present(t[i]) && !f->is_leaf(t[i], level))
+			free_table(t[i] & f->addr_mask, level - 1, f, a);
+	a->free_page(a->ctx, t, phys);
+}
+
+void pt_free(uint64_t root, const struct pt_format *f, const struct pt_alloc *a)
+{
+	if (root && a->free_page)
+		free_table(root, 4, f, a);
+}
+
 uint64_t pt_build(const struct gpa_map *m, const struct pt_format *f,
 		  const struct pt_alloc *a)
 {
@@ -73,8 +90,10 @@ uint64_t pt_build(const struct gpa_map *m, const struct pt_format *f,
 					       r->size - off, f);
 
 			if (!map_page(root, r->gpa + off, r->hpa + off, level, r,
-				      f, a))
+				      f, a)) {
+				pt_free(root_phys, f, a); /* no half-built tree */
 				return 0;
+			}
 			off += LEVEL_SIZE(level);
 		}
 	}

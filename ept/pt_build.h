@@ -10,6 +10,8 @@ struct pt_alloc {
 	void *(*alloc_page)(void *ctx, uint64_t *phys);
 	void *(*phys_to_virt)(void *ctx, uint64_t phys);
 	void *ctx;
+	/* Gives a page back (pt_free); may be NULL where nothing is freed. */
+	void (*free_page)(void *ctx, void *page, uint64_t phys);
 };
 
 /* Builds 4-level tables for every region of the map, with the largest pages
@@ -17,6 +19,10 @@ struct pt_alloc {
  * or 0 when memory runs out. */
 uint64_t pt_build(const struct gpa_map *m, const struct pt_format *f,
 		  const struct pt_alloc *a);
+
+/* Frees every table page of the tree at root (not the memory it maps).
+ * The caller makes sure no CPU or device still walks it (INVEPT, IOTLB). */
+void pt_free(uint64_t root, const struct pt_format *f, const struct pt_alloc *a);
 
 /* Software walk: the leaf entry mapping gpa (and its level), or 0. */
 uint64_t pt_lookup(uint64_t root, uint64_t gpa, const struct pt_format *f,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Second-stage tables for a VM: the one builder (ept/pt_build.c) fed with
- * identity-mapped pages from corral's allocator. */
+ * identity-mapped pages from corral's allocator (which the IOMMU's tables
+ * use too). */
 #include <page_alloc.h>
 #include <pt_build.h>
 #include <stage2.h>
@@ -19,9 +20,19 @@ static void *phys_to_virt(void *ctx, uint64_t phys)
 	return (void *)phys;
 }
 
-static const struct pt_alloc host_pt_alloc = { alloc_page, phys_to_virt, NULL };
+static void free_page(void *ctx, void *page, uint64_t phys)
+{
+	page_free(page, PAGE_SIZE);
+}
+
+const struct pt_alloc host_pt_alloc = { alloc_page, phys_to_virt, NULL, free_page };
 
 uint64_t stage2_build(struct vm *vm, const struct pt_format *f)
 {
 	return pt_build(&vm->map, f, &host_pt_alloc);
+}
+
+void stage2_free(uint64_t root, const struct pt_format *f)
+{
+	pt_free(root, f, &host_pt_alloc);
 }

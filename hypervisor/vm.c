@@ -575,8 +575,17 @@ bool vm_stopped(struct vm *vm)
 	memset(vm->ram, 0, vm->ram_size);
 	if (again) {
 		vm->restarts++;
-		pr_info("vm %s: restarting (restart %u, policy %s)", vm->name,
-			vm->restarts, config_restart_name(vm->cfg->restart));
+		uint64_t free = page_alloc_free_bytes();
+
+		pr_info("vm %s: restarting (restart %u, policy %s; %llu KiB free)",
+			vm->name, vm->restarts, config_restart_name(vm->cfg->restart),
+			(unsigned long long)(free >> 10));
+		/* Each run takes the same memory and gives it all back. */
+		if (vm->restarts > 1 && free < vm->free_at_restart)
+			pr_warn("vm %s: its last run kept %llu KiB after it stopped (a leak)",
+				vm->name,
+				(unsigned long long)((vm->free_at_restart - free) >> 10));
+		vm->free_at_restart = free;
 		if (vm_build(vm)) {
 			vm_start(vm);
 			return true;

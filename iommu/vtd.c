@@ -18,6 +18,7 @@
 #include <pci.h>
 #include <pt_build.h>
 #include <spinlock.h>
+#include <stage2.h>
 #include <string.h>
 #include <timekeeping.h>
 #include <vm.h>
@@ -54,21 +55,6 @@ static bool irt_used[IRT_ENTRIES];
 static bool ir_enabled;
 static struct spinlock lock;
 static uint64_t fault_count;
-
-static void *alloc_page(void *ctx, uint64_t *phys)
-{
-	void *p = page_alloc_zeroed_page();
-
-	*phys = (uint64_t)p;
-	return p;
-}
-
-static void *phys_to_virt(void *ctx, uint64_t phys)
-{
-	return (void *)phys;
-}
-
-static const struct pt_alloc host_alloc = { alloc_page, phys_to_virt, NULL };
 
 static uint32_t rd32(struct vtd_unit *u, unsigned off)
 {
@@ -219,7 +205,7 @@ bool iommu_init(uint64_t rsdp)
 		pr_err("iommu: ACPI DMAR table rejected: %s", why);
 		return false;
 	}
-	if (vtd_root_init(&root_table, &host_alloc)) {
+	if (vtd_root_init(&root_table, &host_pt_alloc)) {
 		pr_err("iommu: out of memory for the root table");
 		return false;
 	}
@@ -264,8 +250,16 @@ static struct vtd_unit *unit_for(uint16_t bdf)
 int iommu_domain_create(struct vm *vm, char *why, size_t n)
 {
 	struct gpa_map ram;
-	struct vtd_domain *d = page_alloc(sizeof(*d), PAGE_SIZE, ALLOC_ANYWHERE);
+	struct vtd_domain *d = vm->iommu_domain;
 
+	/* A restart: the devices were detached and the IOTLB flushed
+	 * (assign_release), so nothing walks the old tables any more. */
+	if (d) {
+		pt_free(d->root4, &vtd_sl_format, &host_pt_alloc);
+		d->root4 = 0;
+	} else {
+		d = page_alloc(sizeof(*d), PAGE_SIZE, ALLOC_ANYWHERE);
+	}
 	if (!d) {
 		snprintf(why, n, "out of memory for the DMA domain");
 		return -1;
@@ -277,13 +271,13 @@ int iommu_domain_create(struct vm *vm, char *why, size_t n)
 			gpa_map_add(&ram, vm->map.r[i].gpa, vm->map.r[i].hpa,
 				    vm->map.r[i].size, GPA_READ | GPA_WRITE,
 				    GPA_MEM_WB);
-	d->root4 = pt_build(&ram, &vtd_sl_format, &host_alloc);
+	vm->iommu_domain = d;
+	d->root4 = pt_build(&ram, &vtd_sl_format, &host_pt_alloc);
 	d->did = (uint16_t)(vm->id + 1);
 	if (!d->root4) {
 		snprintf(why, n, "out of memory for the DMA page tables");
 		return -1;
 	}
-	vm->iommu_domain = d;
 	return 0;
 }
 
@@ -299,14 +293,14 @@ int iommu_attach(struct vm *vm, uint16_t bdf, char *why, size_t n)
 		return -1;
 	}
 	root = vtd_sl_root_for_levels(d->root4, vtd_aw_levels(u->aw),
-				      &vtd_sl_format, &host_alloc);
+				      &vtd_sl_format, &host_pt_alloc);
 	if (!root) {
 		snprintf(why, n, "the VM's memory lies beyond the IOMMU's address width");
 		return -1;
 	}
 	spin_lock(&lock);
 	if (vtd_context_set(&root_table, bdf >> 8, bdf & 0xff, root, (uint8_t)u->aw,
-			    d->did, &host_alloc)) {
+			    d->did, &host_pt_alloc)) {
 		spin_unlock(&lock);
 		snprintf(why, n, "out of memory for a context table");
 		return -1;
@@ -321,7 +315,7 @@ void iommu_detach(uint16_t bdf)
 	struct vtd_unit *u = unit_for(bdf);
 
 	spin_lock(&lock);
-	vtd_context_clear(&root_table, bdf >> 8, bdf & 0xff, &host_alloc);
+	vtd_context_clear(&root_table, bdf >> 8, bdf & 0xff, &host_pt_alloc);
 	if (u)
 		flush_all(u);
 	spin_unlock(&lock);

@@ -40,15 +40,35 @@ _Static_assert(SVM_MSRPM_SIZE == 2 * PAGE_SIZE, "MSRPM pages");
 
 /* ---- per VM ----------------------------------------------------------- */
 
+/* Allocated once per VM; a restart reuses them. */
+static struct svm_vm *vm_arch(struct vm *vm)
+{
+	struct svm_vm *a = vm->arch;
+
+	if (a)
+		return a;
+	a = page_alloc(sizeof(*a), PAGE_SIZE, ALLOC_ANYWHERE);
+	if (!a)
+		return NULL;
+	a->iopm = page_alloc(SVM_IOPM_SIZE, PAGE_SIZE, ALLOC_ANYWHERE);
+	a->msrpm = page_alloc(SVM_MSRPM_SIZE, PAGE_SIZE, ALLOC_ANYWHERE);
+	if (!a->iopm || !a->msrpm)
+		return NULL;
+	vm->arch = a;
+	return a;
+}
+
 static int svm_vm_init(struct vm *vm, char *why, size_t n)
 {
-	struct svm_vm *a = page_alloc(sizeof(*a), PAGE_SIZE, ALLOC_ANYWHERE);
+	struct svm_vm *a = vm_arch(vm);
 
-	if (!a || !(a->iopm = page_alloc(SVM_IOPM_SIZE, PAGE_SIZE, ALLOC_ANYWHERE)) ||
-	    !(a->msrpm = page_alloc(SVM_MSRPM_SIZE, PAGE_SIZE, ALLOC_ANYWHERE))) {
+	if (!a) {
 		snprintf(why, n, "out of memory for the SVM permission maps");
 		return -1;
 	}
+	/* A restart: the old run's NPT goes. Each vCPU flushes its TLB on its
+	 * first VMRUN (svm_vcpu_load), so a reused page brings back nothing. */
+	stage2_free(vm->stage2_root, &npt_format);
 	vm->stage2_root = stage2_build(vm, &npt_format);
 	if (!vm->stage2_root) {
 		snprintf(why, n, "out of memory building the nested page tables");
@@ -57,7 +77,6 @@ static int svm_vm_init(struct vm *vm, char *why, size_t n)
 	svm_iopm_init(a->iopm);
 	svm_msrpm_init(a->msrpm, svm_msr_passthrough, svm_msr_passthrough_count);
 	a->asid = svm_vm_asid(vm->id, svm_caps.nr_asids);
-	vm->arch = a;
 	return 0;
 }
 
@@ -78,13 +97,21 @@ static void svm_vm_destroy(struct vm *vm)
 static int svm_vcpu_init(struct vcpu *v, const struct vcpu_boot_state *s,
 			 char *why, size_t n)
 {
-	struct svm_vcpu *x = page_alloc(sizeof(*x), PAGE_SIZE, ALLOC_ANYWHERE);
+	struct svm_vcpu *x = v->arch;
 	struct svm_vm *a = v->vm->arch;
 
-	if (!x || !(x->vmcb = page_alloc_zeroed_page())) {
+	/* A restart reuses the VMCB, cleared. */
+	if (!x)
+		x = page_alloc(sizeof(*x), PAGE_SIZE, ALLOC_ANYWHERE);
+	if (x && x != v->arch)
+		x->vmcb = page_alloc_zeroed_page();
+	else if (x)
+		memset(x->vmcb, 0, PAGE_SIZE);
+	if (!x || !x->vmcb) {
 		snprintf(why, n, "out of memory for the VMCB");
 		return -1;
 	}
+	x->flushed = false;
 	/* Identity-mapped: the maps' and the tables' addresses are physical. */
 	vmcb_init_control(&x->vmcb->control, (uint64_t)a->iopm,
 			  (uint64_t)a->msrpm, a->asid, v->vm->stage2_root);

@@ -77,16 +77,39 @@ static void msr_bitmap_allow(uint8_t *bm, uint32_t msr)
 	bm[2048 + base + bit / 8] &= ~(1u << (bit % 8));
 }
 
+/* Allocated once per VM; a restart reuses them. */
+static struct vmx_vm *vm_arch(struct vm *vm)
+{
+	struct vmx_vm *a = vm->arch;
+
+	if (a)
+		return a;
+	a = page_alloc(sizeof(*a), PAGE_SIZE, SZ_4G);
+	if (!a)
+		return NULL;
+	memset(a, 0, sizeof(*a));
+	a->msr_bitmap = page_alloc_zeroed_page();
+	a->io_bitmap = page_alloc(2 * PAGE_SIZE, PAGE_SIZE, SZ_4G);
+	if (!a->msr_bitmap || !a->io_bitmap)
+		return NULL;
+	vm->arch = a;
+	return a;
+}
+
 static int vmx_vm_init(struct vm *vm, char *why, size_t n)
 {
-	struct vmx_vm *a = page_alloc(sizeof(*a), PAGE_SIZE, SZ_4G);
+	struct vmx_vm *a = vm_arch(vm);
 	uint64_t root;
 
-	if (!a || !(a->msr_bitmap = page_alloc_zeroed_page()) ||
-	    !(a->io_bitmap = page_alloc(2 * PAGE_SIZE, PAGE_SIZE, SZ_4G))) {
+	if (!a) {
 		snprintf(why, n, "out of memory for VMX bitmaps");
 		return -1;
 	}
+	/* A restart: the old run's EPT goes. Every vCPU invalidates its
+	 * EPTP's translations on its pCPU before it first enters (INVEPT
+	 * in vmx_vcpu_run), so a reused root page brings back nothing. */
+	stage2_free(vm->stage2_root, &ept_format);
+	vm->stage2_root = 0;
 	root = stage2_build(vm, &ept_format);
 	if (!root) {
 		snprintf(why, n, "out of memory building the EPT");
@@ -98,7 +121,6 @@ static int vmx_vm_init(struct vm *vm, char *why, size_t n)
 	memset(a->io_bitmap, 0xff, 2 * PAGE_SIZE); /* every port exits */
 	vm->stage2_root = root;
 	a->eptp = root | EPTP_WALK_4 | EPTP_WB;
-	vm->arch = a;
 	return 0;
 }
 
@@ -285,12 +307,19 @@ static void vmx_vcpu_load(struct vcpu *v)
 static int vmx_vcpu_init(struct vcpu *v, const struct vcpu_boot_state *s,
 			 char *why, size_t n)
 {
-	struct vmx_vcpu *x = page_alloc(sizeof(*x), PAGE_SIZE, SZ_4G);
+	struct vmx_vcpu *x = v->arch;
+	void *vmcs = x ? x->vmcs : NULL; /* a restart reuses the VMCS */
 
-	if (!x || !(x->vmcs = vmx_alloc_region())) {
+	if (!x)
+		x = page_alloc(sizeof(*x), PAGE_SIZE, SZ_4G);
+	if (x && !vmcs)
+		vmcs = vmx_alloc_region();
+	if (!x || !vmcs) {
 		snprintf(why, n, "out of memory for the VMCS");
 		return -1;
 	}
+	memset(x, 0, sizeof(*x));
+	x->vmcs = vmcs;
 	if (!vmclear((uint64_t)x->vmcs) || !vmptrld((uint64_t)x->vmcs)) {
 		snprintf(why, n, "VMCLEAR/VMPTRLD failed");
 		return -1;

@@ -40,6 +40,7 @@ struct vm {
 	enum vm_stop_reason stop_reason;
 	volatile bool finished; /* stopped for good, cleaned up and reported */
 	uint32_t restarts;
+	uint64_t free_at_restart; /* page_alloc_free_bytes() then (leak check) */
 	uint64_t restart_tsc[5];
 	char stop_detail[160];
 

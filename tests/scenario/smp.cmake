@@ -28,6 +28,14 @@ corral_scenario(qemu.smp.guests ACCEL tcg
 	EXPECT
 		${smp_expect}
 		"corral: vm duo: vCPU 1 started at 0x[0-9a-f]+ on cpu 1$"
+		# duo reboots once; both vCPUs come back in the restarted run.
+		"[[]duo[]] GUEST-REBOOT duo$"
+		"corral: vm duo: rebooted"
+		"corral: vm duo: restarting [(]restart 1, policy on-crash. [0-9]+ KiB free[)]"
+		"corral: vm duo: starting, 2 vCPUs, vCPU 0 on cpu 0 [(]restarted[)]"
+		"[[]duo[]] GUEST-RESTART duo 1$"
+		# In neither run did a CPU fail to come up.
+		"![[]duo[]] cpus: 0$"
 		"corral: vm pair: vCPU 1 started at 0x[0-9a-f]+ on cpu 0$"
 		"${p}cpus: 0$"
 		"${p}WORK-DONE solo ${work40_digest}$"

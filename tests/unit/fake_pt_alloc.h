@@ -33,6 +33,28 @@ static void *phys_to_virt(void *ctx, uint64_t phys)
 	return pool[(phys - FAKE_BASE) / 4096];
 }
 
-static const struct pt_alloc alloc = { alloc_page, phys_to_virt, NULL };
+/* pt_free's side: how many pages came back, and whether one came twice. */
+static unsigned freed, double_frees;
+static unsigned char was_freed[FAKE_PT_PAGES];
+
+static inline void free_page(void *ctx, void *page, uint64_t phys)
+{
+	unsigned i = (unsigned)((phys - FAKE_BASE) / 4096);
+
+	if (page != pool[i] || was_freed[i])
+		double_frees++;
+	was_freed[i] = 1;
+	freed++;
+}
+
+static inline void fake_reset(void)
+{
+	used = 0;
+	freed = 0;
+	double_frees = 0;
+	memset(was_freed, 0, sizeof(was_freed));
+}
+
+static const struct pt_alloc alloc = { alloc_page, phys_to_virt, NULL, free_page };
 
 #endif

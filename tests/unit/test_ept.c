@@ -83,11 +83,42 @@ static void test_out_of_memory(void)
 	limit = FAKE_PT_PAGES;
 }
 
+/* pt_free gives back exactly the pages pt_build took, each once; a build
+ * that runs out of memory gives back what it had. */
+static void test_free(void)
+{
+	struct gpa_map m;
+	uint64_t root;
+
+	fake_reset();
+	gpa_map_init(&m);
+	/* RAM with a 4 KiB hole (the MP mailbox), high RAM, a BAR page. */
+	gpa_map_add(&m, 0, 0x40000000, 0xbf000, GPA_RWX, GPA_MEM_WB);
+	gpa_map_add(&m, 0xc0000, 0x400c0000, (256ull << 20) - 0xc0000, GPA_RWX,
+		    GPA_MEM_WB);
+	gpa_map_add(&m, 0x100000000ull, 0x80000000, 64ull << 20, GPA_RWX, GPA_MEM_WB);
+	gpa_map_add(&m, 0xfebf0000, 0xfebf0000, 0x1000, GPA_READ | GPA_WRITE, 0);
+	root = pt_build(&m, &ept_format, &alloc);
+	CHECK(root != 0);
+	CHECK(used > 4);
+	pt_free(root, &ept_format, &alloc);
+	CHECK_EQ(freed, used);
+	CHECK_EQ(double_frees, 0);
+
+	fake_reset();
+	limit = 4;
+	CHECK_EQ(pt_build(&m, &ept_format, &alloc), 0);
+	CHECK_EQ(freed, used);
+	CHECK_EQ(double_frees, 0);
+	limit = FAKE_PT_PAGES;
+}
+
 int main(void)
 {
 	test_ram_2m_pages();
 	test_unaligned_4k();
 	test_map_rejects();
 	test_out_of_memory();
+	test_free();
 	return test_summary();
 }
