@@ -447,15 +447,40 @@ static void parse_test_dma_targets(struct parser *p, struct vm_config *vm,
 	vm->test_dma_targets = true;
 }
 
-/* The physical CPU the VM's vCPU runs on (checked against the CPUs found
- * at boot by the hypervisor, not here). */
+/* The physical CPUs the VM's vCPUs run on, one cell per vCPU, repeated
+ * when there are fewer cells than vCPUs (checked against the CPUs found at
+ * boot by the hypervisor, not here). */
 static void parse_cpus(struct parser *p, struct vm_config *vm,
 		       const struct prop_value *pv)
 {
-	uint32_t cpu;
+	uint32_t n = (uint32_t)pv->len / sizeof(fdt32_t);
+	char msg[MSG_MAX];
+	struct sbuf sb;
 
-	if (prop_u32(p, vm, pv, 0, CONFIG_MAX_CPU, 1, &cpu))
-		vm->cpu = (int32_t)cpu;
+	if (looks_like_text(pv->val, pv->len) || pv->len <= 0 ||
+	    pv->len % (int)sizeof(fdt32_t) || n > CONFIG_VCPUS_MAX) {
+		sb_init(&sb, msg, sizeof(msg));
+		sb_puts(&sb, "must be 1 to ");
+		sb_putu(&sb, CONFIG_VCPUS_MAX);
+		sb_puts(&sb, " 32-bit cells, a pCPU number per vCPU, such as <0 1>");
+		vm_error(p, vm, pv->name, msg);
+		return;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t cpu = fdt32_ld((const fdt32_t *)pv->val + i);
+
+		if (cpu > CONFIG_MAX_CPU) {
+			sb_init(&sb, msg, sizeof(msg));
+			sb_puts(&sb, "out of range: ");
+			sb_putu(&sb, cpu);
+			sb_puts(&sb, " is not in 0..");
+			sb_putu(&sb, CONFIG_MAX_CPU);
+			vm_error(p, vm, pv->name, msg);
+			return;
+		}
+		vm->cpus[i] = (uint16_t)cpu;
+	}
+	vm->nr_cpus = n;
 }
 
 typedef void (*prop_fn)(struct parser *p, struct vm_config *vm,
@@ -627,7 +652,6 @@ static void parse_vm(struct parser *p, int node, struct vm_config *vm)
 	vm->valid = true;
 	vm->vm_class = VM_CLASS_CLIENT;
 	vm->vcpus = CONFIG_VCPUS_DEFAULT;
-	vm->cpu = -1;
 	vm->restart = RESTART_NEVER;
 	vm_node_path(p, node, vm->node, sizeof(vm->node));
 

@@ -83,19 +83,23 @@ static void load_config(void)
 			config.nr_vms, valid);
 }
 
-/* `cpus = <n>` pins all of a VM's vCPUs to pCPU n; the other vCPUs are
- * spread round-robin, so a VM's vCPUs land on different pCPUs. */
+/* `cpus = <a b ...>` puts vCPU i on pCPU cpus[i % n]; VMs without it
+ * have their vCPUs spread round-robin, so a VM's vCPUs land on different
+ * pCPUs. */
 static bool place(struct vm *vm, uint32_t *next)
 {
-	int32_t want = vm->cfg->cpu;
+	const struct vm_config *cfg = vm->cfg;
 
-	if (want >= (int32_t)nr_cpus) {
-		pr_err("vm %s (%s): property \"cpus\": CPU %d does not exist (%u found); this VM does not start",
-		       vm->name, vm->cfg->node, want, nr_cpus);
-		return false;
+	for (uint32_t i = 0; i < cfg->nr_cpus; i++) {
+		if (cfg->cpus[i] >= nr_cpus) {
+			pr_err("vm %s (%s): property \"cpus\": CPU %u does not exist (%u found); this VM does not start",
+			       vm->name, cfg->node, cfg->cpus[i], nr_cpus);
+			return false;
+		}
 	}
 	for (uint32_t i = 0; i < vm->nr_vcpus; i++)
-		vm->vcpus[i]->pcpu = want >= 0 ? (uint32_t)want : (*next)++ % nr_cpus;
+		vm->vcpus[i]->pcpu = cfg->nr_cpus ? cfg->cpus[i % cfg->nr_cpus] :
+						    (*next)++ % nr_cpus;
 	if (pcpu_add_vm(vm)) {
 		pr_err("vm %s: too many vCPUs on one pCPU; this VM does not start",
 		       vm->name);

@@ -130,6 +130,7 @@ static void handle_exit(struct vcpu *v, const struct vcpu_exit *e)
 		vm_stop(v->vm, VM_STOP_CRASH, "triple fault (shutdown)");
 		return;
 	case EXIT_FAILED:
+	case NR_EXIT_REASONS:
 		vm_stop(v->vm, VM_STOP_ERROR, "%s", e->why);
 		return;
 	}
@@ -160,6 +161,7 @@ bool vcpu_start(struct vcpu *v)
 		__atomic_store_n(&v->posted_edge[w], 0, __ATOMIC_SEQ_CST);
 		__atomic_store_n(&v->posted_level[w], 0, __ATOMIC_SEQ_CST);
 	}
+	__atomic_store_n(&v->kicked, false, __ATOMIC_SEQ_CST);
 	v->kvmclock_gpa = 0;
 	v->halted = false;
 	v->parked = false;
@@ -187,6 +189,7 @@ enum vcpu_run_result vcpu_run_slice(struct vcpu *v, uint64_t slice_end)
 		backend()->set_deadline(v, min_deadline(vlapic_next_deadline(&v->lapic),
 							 slice_end));
 		backend()->vcpu_run(v, &e);
+		v->exits_by_reason[e.reason]++;
 		handle_exit(v, &e);
 		if (v->vm->nr_devices)
 			iommu_poll_faults();

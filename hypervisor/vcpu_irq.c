@@ -19,12 +19,18 @@ void vcpu_post_irq(struct vcpu *v, uint8_t vector, bool level)
 	uint32_t *bm = level ? v->posted_level : v->posted_edge;
 
 	__atomic_or_fetch(&bm[vector / 32], 1u << (vector % 32), __ATOMIC_SEQ_CST);
-	vcpu_kick(v);
+	/* One kick until the owner looks: a guest that fires IPIs in a loop
+	 * sends the other pCPU one host IPI, not one per vector. */
+	if (!__atomic_exchange_n(&v->kicked, true, __ATOMIC_SEQ_CST))
+		vcpu_kick(v);
 }
 
 /* The owner's half: posted bits into IRR (and TMR for level ones). */
 static void sync_posted(struct vcpu *v)
 {
+	/* Cleared before the bits are read: a vector posted after this
+	 * point kicks again, one posted before is seen below. */
+	__atomic_store_n(&v->kicked, false, __ATOMIC_SEQ_CST);
 	for (unsigned w = 0; w < 8; w++) {
 		uint32_t edge = __atomic_exchange_n(&v->posted_edge[w], 0, __ATOMIC_SEQ_CST);
 		uint32_t level = __atomic_exchange_n(&v->posted_level[w], 0, __ATOMIC_SEQ_CST);

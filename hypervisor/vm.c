@@ -339,14 +339,17 @@ static void wake_ap(struct vm *vm, const struct mp_wakeup_request *req)
 {
 	struct vcpu *v = req->apic_id < vm->nr_vcpus ? vm->vcpus[req->apic_id] : NULL;
 
+	/* A guest may ask again and again: the log budget bounds the lines. */
 	if (!v || v->id == 0) {
-		pr_warn("vm %s: MP wakeup of APIC id %u: no such secondary vCPU",
-			vm->name, req->apic_id);
+		if (vm_log_budget(vm))
+			pr_warn("vm %s: MP wakeup of APIC id %u: no such secondary vCPU",
+				vm->name, req->apic_id);
 		return;
 	}
 	if (v->power != VCPU_OFF && !v->parked) {
-		pr_warn("vm %s: MP wakeup of vCPU %u, which is running: ignored",
-			vm->name, v->id);
+		if (vm_log_budget(vm))
+			pr_warn("vm %s: MP wakeup of vCPU %u, which is running: ignored",
+				vm->name, v->id);
 		return;
 	}
 	v->start = vm->ap_boot;
@@ -373,7 +376,9 @@ static void init_devices(struct vm *vm)
 	struct mmio_region mailbox = { LB_MP_MAILBOX_GPA, LB_MP_MAILBOX_SIZE,
 				       mailbox_mmio_read, mailbox_mmio_write, vm };
 
+	spin_lock(&vm->lock); /* console input may arrive from CPU 0 meanwhile */
 	vuart_init(&vm->uart, console_emit, vm);
+	spin_unlock(&vm->lock);
 	vioapic_init(&vm->ioapic, (uint8_t)vm->nr_vcpus, ioapic_deliver, vm);
 	vm_add_mmio(vm, &ioapic);
 	mp_mailbox_init(&vm->mailbox);
@@ -502,6 +507,8 @@ void vm_start(struct vm *vm)
 		vm->vcpus[i]->power = VCPU_OFF;
 		vm->vcpus[i]->parked = false;
 		vm->vcpus[i]->exits = 0;
+		memset(vm->vcpus[i]->exits_by_reason, 0,
+		       sizeof(vm->vcpus[i]->exits_by_reason));
 	}
 	vm_dma_test_report(vm, true);
 	/* Running before the epoch moves on: no pCPU may take the stop of
@@ -551,6 +558,31 @@ static bool crash_loop(struct vm *vm)
 /* The vCPU stopped: report, release the devices, and either rebuild the VM
  * from the pristine kernel and initrd on scrubbed memory, or retire it.
  * Returns true if it runs again. */
+/* One line of what made the VM's vCPUs exit in this run, so that a user
+ * (and scripts/bench-exits) can see where the exits go. */
+static void report_exits(struct vm *vm)
+{
+	static const char *const names[NR_EXIT_REASONS] = {
+		[EXIT_NONE] = "interrupt", [EXIT_CPUID] = "cpuid",
+		[EXIT_RDMSR] = "rdmsr", [EXIT_WRMSR] = "wrmsr", [EXIT_IO] = "io",
+		[EXIT_HLT] = "hlt", [EXIT_NPF] = "npf", [EXIT_HYPERCALL] = "hypercall",
+		[EXIT_SHUTDOWN] = "shutdown", [EXIT_FAILED] = "failed",
+	};
+	char line[256];
+	size_t len = 0;
+
+	for (int r = 0; r < NR_EXIT_REASONS; r++) {
+		uint64_t n = 0;
+
+		for (uint32_t i = 0; i < vm->nr_vcpus; i++)
+			n += vm->vcpus[i]->exits_by_reason[r];
+		if (n && len < sizeof(line))
+			len += snprintf(line + len, sizeof(line) - len, "%s%s %llu",
+					len ? ", " : "", names[r], (unsigned long long)n);
+	}
+	pr_info("vm %s: exits by reason: %s", vm->name, len ? line : "none");
+}
+
 bool vm_stopped(struct vm *vm)
 {
 	uint64_t exits = 0;
@@ -565,6 +597,7 @@ bool vm_stopped(struct vm *vm)
 	pr_info("vm %s: %s (%s) after %llu exits", vm->name,
 		vm_stop_reason_name(vm->stop_reason), vm->stop_detail,
 		(unsigned long long)exits);
+	report_exits(vm);
 	again = policy_restarts(vm);
 	if (again && crash_loop(vm)) {
 		pr_err("vm %s: %u restarts within %u s: giving up (crash loop)",

@@ -53,7 +53,10 @@ struct vm_config {
 	char pci[CONFIG_MAX_PCI][CONFIG_BDF_MAX]; /* pci-devices, syntax-checked */
 	bool dma_isolation_none; /* dma-isolation = "none": no IOMMU required */
 	bool test_dma_targets;	 /* test-dma-targets: see docs/device-assignment.md */
-	int32_t cpu;		 /* cpus = <n>: the pCPU it runs on, -1 = any */
+	/* cpus = <a b ...>: vCPU i runs on pCPU cpus[i % nr_cpus]; none
+	 * given (nr_cpus 0): corral spreads the vCPUs. */
+	uint32_t nr_cpus;
+	uint16_t cpus[CONFIG_VCPUS_MAX];
 	bool valid; /* false: an error was reported; this VM must not start */
 };
 

@@ -34,6 +34,7 @@ struct vcpu {
 	struct vlapic lapic;
 	uint64_t kvmclock_gpa; /* 0: the guest registered no clock */
 	uint64_t exits;
+	uint64_t exits_by_reason[NR_EXIT_REASONS]; /* this run's, for the stop report */
 	bool halted;
 	struct fpu_area fpu;
 	struct sched_entity se;
@@ -46,6 +47,7 @@ struct vcpu {
 	/* Interrupts sent from any pCPU, moved into `lapic` by its own
 	 * (vcpu_irq.c): a bit per vector, edge- and level-triggered. */
 	uint32_t posted_edge[8], posted_level[8];
+	bool kicked; /* a kick for posted vectors is on its way */
 };
 
 enum vcpu_run_result {

@@ -26,6 +26,7 @@ enum vcpu_exit_reason {
 	EXIT_HYPERCALL,
 	EXIT_SHUTDOWN,	/* triple fault */
 	EXIT_FAILED,	/* the backend cannot go on; `why` says why */
+	NR_EXIT_REASONS
 };
 
 struct vcpu_exit {

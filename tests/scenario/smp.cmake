@@ -8,7 +8,7 @@ set(work4_digest bd1565af5608459db4cb0bca09e384720614fd0029f5180bf3c7a1ff619cb0e
 
 # --- qemu.smp.guests ---------------------------------------------------
 # tests/scenario/configs/smp.dts: "duo" (2 vCPUs spread over both pCPUs),
-# "pair" (2 vCPUs time-sharing pCPU 0) and "solo" (1 vCPU).
+# "pair" (2 vCPUs time-sharing pCPU 0) and "solo" (1 vCPU, pinned to pCPU 1).
 set(smp_expect)
 foreach(vm duo pair)
 	corral_prefix(p ${vm})
@@ -39,6 +39,7 @@ corral_scenario(qemu.smp.guests ACCEL tcg
 		"corral: vm pair: vCPU 1 started at 0x[0-9a-f]+ on cpu 0$"
 		"${p}cpus: 0$"
 		"${p}WORK-DONE solo ${work40_digest}$"
+		"corral: vm solo: starting on cpu 1$"
 		"corral: vm solo: powered off"
 		"!corral: vm [a-z]+: (crashed|stopped by an error)"
 		"!IPI with delivery mode"

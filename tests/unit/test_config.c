@@ -188,6 +188,8 @@ static void test_multi(void)
 		CHECK_EQ(vm->nr_pci, 1);
 		CHECK(!strcmp(vm->pci[0], "0000:00:02.0"));
 		CHECK(!vm->dma_isolation_none);
+		CHECK_EQ(vm->nr_cpus, 1); /* cpus = <1> */
+		CHECK_EQ(vm->cpus[0], 1);
 	}
 	vm = vm_named("client0");
 	CHECK(vm && vm->valid);
@@ -197,6 +199,7 @@ static void test_multi(void)
 		CHECK_EQ(vm->memory_mib, 192);
 		CHECK_EQ(vm->restart, RESTART_ON_CRASH);
 		CHECK(!strcmp(vm->bootargs, ""));
+		CHECK_EQ(vm->nr_cpus, 0); /* no cpus: corral places it */
 	}
 	vm = vm_named("client_1");
 	CHECK(vm && vm->valid);
@@ -204,6 +207,8 @@ static void test_multi(void)
 		CHECK_EQ(vm->memory_mib,
 			 CONFIG_MEMORY_MIB_MAX); /* upper bounds */
 		CHECK_EQ(vm->vcpus, CONFIG_VCPUS_MAX);
+		CHECK_EQ(vm->nr_cpus, 3); /* cpus = <0 1 63> */
+		CHECK_EQ(vm->cpus[2], 63);
 		CHECK(!strcmp(vm->initrd, "")); /* none */
 		CHECK_EQ(vm->restart, RESTART_NEVER);
 	}
@@ -314,12 +319,14 @@ static void test_bad_values(void)
 		{ "/vms/vm@11", "vcpus" }, /* "2" */
 		{ "/vms/vm@12", "kernel" }, /* "" */
 		{ "/vms/vm@13", "name" }, /* "" */
+		{ "/vms/vm@14", "cpus" }, /* <0 64>: no pCPU 64 */
+		{ "/vms/vm@15", "cpus" }, /* "1" */
 	};
 	struct recorder rec;
 	size_t i;
 
 	CHECK_EQ(parse_fixture("config-bad-values", &rec), 1);
-	CHECK_EQ(cfg.nr_vms, 14);
+	CHECK_EQ(cfg.nr_vms, 16);
 	CHECK(cfg.vms[0].valid);
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		if (!find(&rec, CONFIG_ERROR, cases[i].node, cases[i].prop))
