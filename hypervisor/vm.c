@@ -440,6 +440,20 @@ static bool alloc_vcpus(struct vm *vm)
 	return true;
 }
 
+/* Two VMs may restart at once on different pCPUs; a build uses shared
+ * scratch (load_linux's command-line buffers, the DMA-test targets, the
+ * assigned-device pool), so builds take turns. */
+static bool vm_build_locked(struct vm *vm)
+{
+	static struct spinlock build_lock;
+	bool ok;
+
+	spin_lock(&build_lock);
+	ok = vm_build(vm);
+	spin_unlock(&build_lock);
+	return ok;
+}
+
 struct vm *vm_create(uint32_t id, const struct vm_config *cfg)
 {
 	struct vm *vm;
@@ -481,7 +495,7 @@ struct vm *vm_create(uint32_t id, const struct vm_config *cfg)
 		vm_free(vm);
 		return NULL;
 	}
-	if (!vm_build(vm)) {
+	if (!vm_build_locked(vm)) {
 		vm_free(vm);
 		return NULL;
 	}
@@ -619,7 +633,7 @@ bool vm_stopped(struct vm *vm)
 				vm->name,
 				(unsigned long long)((vm->free_at_restart - free) >> 10));
 		vm->free_at_restart = free;
-		if (vm_build(vm)) {
+		if (vm_build_locked(vm)) {
 			vm_start(vm);
 			return true;
 		}

@@ -23,6 +23,8 @@ svm_enter:
 	mov GPR(7)(%rdi), %rdi
 	vmload %rax
 	vmrun %rax
+.global svm_vmrun_return
+svm_vmrun_return:			/* the host's rip while a guest runs */
 	vmsave %rax
 	push %rdi			/* guest rdi */
 	mov 16(%rsp), %rdi		/* vcpu */

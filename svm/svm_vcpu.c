@@ -34,6 +34,7 @@ struct svm_vcpu {
 };
 
 void svm_enter(struct vcpu *v, uint64_t vmcb_pa, uint64_t host_vmcb_pa);
+extern const char svm_vmrun_return[];
 
 _Static_assert(SVM_IOPM_SIZE == 3 * PAGE_SIZE, "IOPM pages");
 _Static_assert(SVM_MSRPM_SIZE == 2 * PAGE_SIZE, "MSRPM pages");
@@ -368,6 +369,20 @@ static void svm_vcpu_load(struct vcpu *v)
 	pc->current = v;
 }
 
+/*
+ * A #VMEXIT stores the guest's state in its VMCB and loads the host's
+ * from VM_HSAVE_PA (APM 15.6). Under QEMU 7.2's TCG a VMCB that was sound
+ * before VMRUN has come back holding the host's own state (rip right after
+ * VMRUN, corral's CR3 and CS): docs/lifecycle.md, "Open problem". Running
+ * on from there would execute corral's addresses as guest-physical ones;
+ * the VM stops instead, with the reason.
+ */
+static bool holds_host_state(const struct vmcb_save *g)
+{
+	return g->rip == (uint64_t)svm_vmrun_return && g->cr3 == read_cr3() &&
+	       g->cpl == 0;
+}
+
 static void svm_vcpu_run(struct vcpu *v, struct vcpu_exit *e)
 {
 	struct svm_vcpu *x = v->arch;
@@ -381,6 +396,14 @@ static void svm_vcpu_run(struct vcpu *v, struct vcpu_exit *e)
 	x->flushed = true;
 	svm_enter(v, (uint64_t)vmcb, (uint64_t)host->host_vmcb);
 	v->exits++;
+	if (holds_host_state(&vmcb->save)) {
+		e->reason = EXIT_FAILED;
+		snprintf(e->why, sizeof(e->why),
+			 "its VMCB came back from VMRUN holding corral's own state (rip 0x%llx, cr3 0x%llx): the CPU or emulator lost the guest's state",
+			 (unsigned long long)vmcb->save.rip,
+			 (unsigned long long)vmcb->save.cr3);
+		return;
+	}
 	v->gpr[GPR_RSP] = vmcb->save.rsp;
 	v->gpr[GPR_RAX] = vmcb->save.rax;
 	vmcb->control.event_inj = 0;
