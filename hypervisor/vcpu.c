@@ -94,6 +94,20 @@ static bool handle_hlt(struct vcpu *v, const struct vcpu_exit *e)
 	return !vcpu_irq_pending(v);
 }
 
+/* Exits that reach the VM's platform devices, which its other vCPUs may
+ * be using on other pCPUs at the same time: one at a time (vm->lock). */
+static void handle_platform_exit(struct vcpu *v, const struct vcpu_exit *e)
+{
+	spin_lock(&v->vm->lock);
+	if (e->reason == EXIT_IO)
+		handle_io(v, e);
+	else if (e->reason == EXIT_NPF)
+		handle_npf(v, e);
+	else
+		handle_hypercall(v, e);
+	spin_unlock(&v->vm->lock);
+}
+
 static void handle_exit(struct vcpu *v, const struct vcpu_exit *e)
 {
 	switch (e->reason) {
@@ -109,22 +123,12 @@ static void handle_exit(struct vcpu *v, const struct vcpu_exit *e)
 		handle_wrmsr(v, e);
 		return;
 	case EXIT_IO:
-		spin_lock(&v->vm->lock);
-		handle_io(v, e);
-		spin_unlock(&v->vm->lock);
+	case EXIT_NPF:
+	case EXIT_HYPERCALL:
+		handle_platform_exit(v, e);
 		return;
 	case EXIT_HLT:
 		v->halted = handle_hlt(v, e);
-		return;
-	case EXIT_NPF:
-		spin_lock(&v->vm->lock);
-		handle_npf(v, e);
-		spin_unlock(&v->vm->lock);
-		return;
-	case EXIT_HYPERCALL:
-		spin_lock(&v->vm->lock);
-		handle_hypercall(v, e);
-		spin_unlock(&v->vm->lock);
 		return;
 	case EXIT_SHUTDOWN:
 		vm_stop(v->vm, VM_STOP_CRASH, "triple fault (shutdown)");

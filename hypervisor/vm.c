@@ -520,7 +520,6 @@ void vm_start(struct vm *vm)
 	for (uint32_t i = 0; i < vm->nr_vcpus; i++) {
 		vm->vcpus[i]->power = VCPU_OFF;
 		vm->vcpus[i]->parked = false;
-		vm->vcpus[i]->exits = 0;
 		memset(vm->vcpus[i]->exits_by_reason, 0,
 		       sizeof(vm->vcpus[i]->exits_by_reason));
 	}
@@ -603,7 +602,8 @@ bool vm_stopped(struct vm *vm)
 	bool again;
 
 	for (uint32_t i = 0; i < vm->nr_vcpus; i++)
-		exits += vm->vcpus[i]->exits;
+		for (int r = 0; r < NR_EXIT_REASONS; r++)
+			exits += vm->vcpus[i]->exits_by_reason[r];
 	vuart_flush(&vm->uart);
 	assign_release(vm);
 	iommu_poll_faults();

@@ -395,7 +395,6 @@ static void svm_vcpu_run(struct vcpu *v, struct vcpu_exit *e)
 	vmcb->control.tlb_control = x->flushed ? 0 : SVM_TLB_FLUSH_ALL;
 	x->flushed = true;
 	svm_enter(v, (uint64_t)vmcb, (uint64_t)host->host_vmcb);
-	v->exits++;
 	if (holds_host_state(&vmcb->save)) {
 		e->reason = EXIT_FAILED;
 		snprintf(e->why, sizeof(e->why),

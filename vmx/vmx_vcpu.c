@@ -693,7 +693,6 @@ static void vmx_vcpu_run(struct vcpu *v, struct vcpu_exit *e)
 		return;
 	}
 	x->launched = true;
-	v->exits++;
 	v->gpr[GPR_RSP] = vmread(VMCS_GUEST_RSP);
 	reason = vmread(VMCS_EXIT_REASON);
 	if (reason & EXIT_REASON_ENTRY_FAILED) {

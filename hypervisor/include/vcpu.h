@@ -33,7 +33,6 @@ struct vcpu {
 	void *arch; /* the backend's per-vCPU state */
 	struct vlapic lapic;
 	uint64_t kvmclock_gpa; /* 0: the guest registered no clock */
-	uint64_t exits;
 	uint64_t exits_by_reason[NR_EXIT_REASONS]; /* this run's, for the stop report */
 	bool halted;
 	struct fpu_area fpu;

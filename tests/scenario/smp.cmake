@@ -6,21 +6,33 @@
 # the digests and corral_prefix() come from sched.cmake.
 set(work4_digest bd1565af5608459db4cb0bca09e384720614fd0029f5180bf3c7a1ff619cb0e9)
 
+# corral_smp_vm_expect(<out> <vm> <cpu of vCPU 1>): a 2-vCPU VM started its
+# second vCPU on that pCPU, saw both CPUs, ran corral.work=40 on each and
+# powered off through ACPI.
+function(corral_smp_vm_expect out vm cpu)
+	corral_prefix(p ${vm})
+	set(${out}
+		"corral: vm ${vm}: starting, 2 vCPUs"
+		"corral: vm ${vm}: vCPU 1 started at 0x[0-9a-f]+ on cpu ${cpu}$"
+		"${p}cpus: 0-1$"
+		"${p}WORK-CPU ${vm} 0 ${work40_digest}$"
+		"${p}WORK-CPU ${vm} 1 ${work40_digest}$"
+		"corral: vm ${vm}: powered off [(]ACPI S5"
+		PARENT_SCOPE)
+endfunction()
+
 # --- qemu.smp.guests ---------------------------------------------------
 # tests/scenario/configs/smp.dts: "duo" (2 vCPUs spread over both pCPUs,
 # rebooted once) and "solo" (1 vCPU, pinned to pCPU 1).
 corral_prefix(p duo)
 corral_prefix(s solo)
+corral_smp_vm_expect(duo_expect duo 1)
 corral_scenario(qemu.smp.guests ACCEL tcg
 	CONFIG tests/scenario/configs/smp.dts TIMEOUT 600
 	LABELS qemu NEEDS_BACKEND svm
 	RUN_ARGS --smp 2
 	EXPECT
-		"corral: vm duo: starting, 2 vCPUs"
-		"corral: vm duo: vCPU 1 started at 0x[0-9a-f]+ on cpu 1$"
-		"${p}cpus: 0-1$"
-		"${p}WORK-CPU duo 0 ${work40_digest}$"
-		"${p}WORK-CPU duo 1 ${work40_digest}$"
+		${duo_expect}
 		# duo reboots once; both vCPUs come back in the restarted run.
 		"${p}GUEST-REBOOT duo$"
 		"corral: vm duo: rebooted"
@@ -29,7 +41,6 @@ corral_scenario(qemu.smp.guests ACCEL tcg
 		"${p}GUEST-RESTART duo 1$"
 		# In neither run did a CPU fail to come up.
 		"!${p}cpus: 0$"
-		"corral: vm duo: powered off [(]ACPI S5"
 		"corral: vm solo: starting on cpu 1$"
 		"${s}cpus: 0$"
 		"${s}WORK-DONE solo ${work40_digest}$"
@@ -41,18 +52,13 @@ corral_scenario(qemu.smp.guests ACCEL tcg
 
 # --- qemu.smp.pair -----------------------------------------------------
 # tests/scenario/configs/smp-pair.dts: two vCPUs time-sharing pCPU 0.
-corral_prefix(p pair)
+corral_smp_vm_expect(pair_expect pair 0)
 corral_scenario(qemu.smp.pair ACCEL tcg
 	CONFIG tests/scenario/configs/smp-pair.dts TIMEOUT 600
 	LABELS qemu NEEDS_BACKEND svm
 	RUN_ARGS --smp 2
 	EXPECT
-		"corral: vm pair: starting, 2 vCPUs"
-		"corral: vm pair: vCPU 1 started at 0x[0-9a-f]+ on cpu 0$"
-		"${p}cpus: 0-1$"
-		"${p}WORK-CPU pair 0 ${work40_digest}$"
-		"${p}WORK-CPU pair 1 ${work40_digest}$"
-		"corral: vm pair: powered off [(]ACPI S5"
+		${pair_expect}
 		"!IPI with delivery mode"
 		"corral: all VMs stopped"
 		"!corral: PANIC")
