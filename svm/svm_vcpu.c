@@ -8,6 +8,7 @@
  */
 #include "svm.h"
 #include "vmcb.h"
+#include "vmcb_irq.h"
 #include "vmcb_setup.h"
 #include <bitmap.h>
 #include <format.h>
@@ -177,29 +178,17 @@ static bool svm_irq_injectable(struct vcpu *v)
 {
 	struct vmcb *vmcb = vmcb_of(v);
 
-	return !(vmcb->control.event_inj & SVM_EVTINJ_VALID) &&
-	       (vmcb->save.rflags & X86_RFLAGS_IF) &&
-	       !(vmcb->control.interrupt_shadow & SVM_INTERRUPT_SHADOW);
+	return vmcb_irq_injectable(&vmcb->control, vmcb->save.rflags);
 }
 
 static void svm_inject_irq(struct vcpu *v, uint8_t vector)
 {
-	vmcb_of(v)->control.event_inj = SVM_EVTINJ_VALID | SVM_EVTINJ_TYPE_INTR | vector;
+	vmcb_irq_inject(&vmcb_of(v)->control, vector);
 }
 
-/* A virtual interrupt request with VINTR intercepted exits as soon as the
- * guest can take an interrupt (15.21.4). */
 static void svm_request_irq_window(struct vcpu *v, bool on)
 {
-	struct vmcb_control *c = &vmcb_of(v)->control;
-
-	if (on) {
-		c->vintr |= SVM_VINTR_V_IRQ | SVM_VINTR_IGN_TPR;
-		c->intercept_misc1 |= SVM_INTERCEPT_VINTR;
-	} else {
-		c->vintr &= ~(SVM_VINTR_V_IRQ | SVM_VINTR_IGN_TPR);
-		c->intercept_misc1 &= ~SVM_INTERCEPT_VINTR;
-	}
+	vmcb_irq_window(&vmcb_of(v)->control, on);
 }
 
 static void svm_inject_exception(struct vcpu *v, uint8_t vector, bool has_error,
@@ -239,13 +228,6 @@ static uint8_t fixed_insn_len(struct vcpu *v, const uint8_t *op, uint8_t len,
 		 "unsupported encoding at rip 0x%llx (%02x %02x %02x): prefixes are not decoded for this exit",
 		 (unsigned long long)m.rip, code[0], code[1], code[2]);
 	return 0;
-}
-
-static void reinject_exit_int_info(struct vmcb_control *c)
-{
-	/* An event cut short by the exit is delivered again (15.7.2). */
-	if (c->exit_int_info & SVM_EVTINJ_VALID)
-		c->event_inj = c->exit_int_info;
 }
 
 static void decode_ioio(struct vcpu *v, struct vcpu_exit *e)
@@ -371,11 +353,11 @@ static void svm_vcpu_load(struct vcpu *v)
 
 /*
  * A #VMEXIT stores the guest's state in its VMCB and loads the host's
- * from VM_HSAVE_PA (APM 15.6). Under QEMU 7.2's TCG a VMCB that was sound
- * before VMRUN has come back holding the host's own state (rip right after
- * VMRUN, corral's CR3 and CS): docs/lifecycle.md, "Open problem". Running
- * on from there would execute corral's addresses as guest-physical ones;
- * the VM stops instead, with the reason.
+ * from VM_HSAVE_PA (APM 15.6). Multi-threaded QEMU TCG has returned a VMCB
+ * that was sound before VMRUN holding the host's own state (rip right after
+ * VMRUN, corral's CR3 and CS), through a data race in QEMU:
+ * docs/qemu-errata.md. Running on from there would execute corral's
+ * addresses as guest-physical ones; the VM stops instead, with the reason.
  */
 static bool holds_host_state(const struct vmcb_save *g)
 {
@@ -405,8 +387,7 @@ static void svm_vcpu_run(struct vcpu *v, struct vcpu_exit *e)
 	}
 	v->gpr[GPR_RSP] = vmcb->save.rsp;
 	v->gpr[GPR_RAX] = vmcb->save.rax;
-	vmcb->control.event_inj = 0;
-	reinject_exit_int_info(&vmcb->control);
+	vmcb_events_after_exit(&vmcb->control);
 	decode_exit(v, vmcb->control.exit_code, e);
 }
 

@@ -112,6 +112,7 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668, "VMCB G_PAT
 #define SVM_INTERCEPT_XSETBV (1u << 13)
 
 #define SVM_VINTR_V_IRQ (1u << 8)
+#define SVM_VINTR_PRIO_MASK (0xfu << 16)
 #define SVM_VINTR_IGN_TPR (1u << 20)
 #define SVM_VINTR_MASKING (1u << 24)
 #define SVM_NP_ENABLE 1ull
@@ -121,6 +122,8 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668, "VMCB G_PAT
 /* EVENTINJ / EXITINTINFO (APM 15.20) */
 #define SVM_EVTINJ_VALID (1ull << 31)
 #define SVM_EVTINJ_ERROR_VALID (1ull << 11)
+#define SVM_EVTINJ_VECTOR_MASK 0xffull
+#define SVM_EVTINJ_TYPE_MASK (7ull << 8)
 #define SVM_EVTINJ_TYPE_INTR (0ull << 8)
 #define SVM_EVTINJ_TYPE_EXCEPTION (3ull << 8)
 

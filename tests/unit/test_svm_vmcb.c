@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <vcpu_backend.h>
+#include <vmcb_irq.h>
 #include <vmcb_setup.h>
 #include <x86.h>
 #include "test.h"
@@ -481,6 +482,120 @@ static void test_iopm_multibyte(void)
 	free(io);
 }
 
+/* ---- interrupts (APM Vol. 2 15.20, 15.21.4) ---------------------------- */
+
+#define RFLAGS_IF (1ull << 9)
+#define V_IRQ (1u << 8)		/* VMCB 0x060 bit 8 */
+#define V_INTR_PRIO (0xfu << 16) /* bits 19:16 */
+#define V_IGN_TPR (1u << 20)
+#define V_INTR_MASKING (1u << 24)
+#define INTERCEPT_VINTR (1u << 4) /* VMCB 0x00c bit 4 */
+#define EVENT_VALID (1ull << 31)
+#define EVENT_TYPE_EXCEPTION (3ull << 8)
+
+static void fresh_control(struct vmcb_control *c)
+{
+	vmcb_init_control(c, IOPM_PA, MSRPM_PA, 3, NPT_ROOT);
+}
+
+static void test_irq_inject(void)
+{
+	struct vmcb_control *c = malloc(sizeof(*c));
+
+	fresh_control(c);
+	CHECK(vmcb_irq_injectable(c, RFLAGS_IF));
+	CHECK(!vmcb_irq_injectable(c, 0)); /* IF clear */
+	c->interrupt_shadow = 1;
+	CHECK(!vmcb_irq_injectable(c, RFLAGS_IF)); /* after STI or MOV SS */
+	c->interrupt_shadow = 0;
+
+	vmcb_irq_inject(c, 0xec);
+	CHECK(c->vintr & V_IRQ);
+	CHECK(c->vintr & V_IGN_TPR);
+	CHECK((c->vintr & V_INTR_PRIO) == V_INTR_PRIO);
+	CHECK(c->vintr & V_INTR_MASKING); /* left as vmcb_init_control set it */
+	CHECK_EQ(c->vintr_vector, 0xec);
+	CHECK(!(c->intercept_misc1 & INTERCEPT_VINTR));
+	CHECK(c->event_inj == 0); /* interrupts never go through EVENTINJ */
+	CHECK(vmcb_irq_in_flight(c));
+	/* One vector at a time: the next waits until the guest took this one. */
+	CHECK(!vmcb_irq_injectable(c, RFLAGS_IF));
+	/* Neither a window request nor its cancellation touches it. */
+	vmcb_irq_window(c, true);
+	vmcb_irq_window(c, false);
+	CHECK(c->vintr & V_IRQ);
+	CHECK_EQ(c->vintr_vector, 0xec);
+	CHECK(!(c->intercept_misc1 & INTERCEPT_VINTR));
+
+	/* The guest took it: the CPU cleared V_IRQ at #VMEXIT. */
+	c->vintr &= ~V_IRQ;
+	c->exit_int_info = 0;
+	vmcb_events_after_exit(c);
+	CHECK(!vmcb_irq_in_flight(c));
+	CHECK(vmcb_irq_injectable(c, RFLAGS_IF));
+	free(c);
+}
+
+static void test_irq_window(void)
+{
+	struct vmcb_control *c = malloc(sizeof(*c));
+
+	fresh_control(c);
+	vmcb_irq_window(c, true);
+	CHECK(c->vintr & V_IRQ);
+	CHECK(c->vintr & V_IGN_TPR);
+	CHECK(c->intercept_misc1 & INTERCEPT_VINTR);
+	CHECK(!vmcb_irq_in_flight(c)); /* a request, not a vector */
+	CHECK(vmcb_irq_injectable(c, RFLAGS_IF));
+	/* Injecting when the window opened turns the request into a vector. */
+	vmcb_irq_inject(c, 0x30);
+	CHECK(!(c->intercept_misc1 & INTERCEPT_VINTR));
+	CHECK(vmcb_irq_in_flight(c));
+	CHECK_EQ(c->vintr_vector, 0x30);
+
+	fresh_control(c);
+	vmcb_irq_window(c, true);
+	vmcb_irq_window(c, false);
+	CHECK(!(c->vintr & V_IRQ));
+	CHECK(!(c->intercept_misc1 & INTERCEPT_VINTR));
+	CHECK(c->vintr & V_INTR_MASKING);
+	free(c);
+}
+
+static void test_events_after_exit(void)
+{
+	struct vmcb_control *c = malloc(sizeof(*c));
+
+	/* An exception cut short goes back through EVENTINJ, error code too. */
+	fresh_control(c);
+	c->event_inj = EVENT_VALID | EVENT_TYPE_EXCEPTION | 14;
+	c->exit_int_info = EVENT_VALID | EVENT_TYPE_EXCEPTION | (1ull << 11) |
+			   14 | (6ull << 32);
+	vmcb_events_after_exit(c);
+	CHECK(c->event_inj == c->exit_int_info);
+	CHECK(!vmcb_irq_injectable(c, RFLAGS_IF)); /* it goes first */
+
+	/* An interrupt cut short (say, by a nested page fault on the guest's
+	 * stack) is in flight again through V_IRQ, not EVENTINJ. */
+	fresh_control(c);
+	c->exit_int_info = EVENT_VALID | 0x41;
+	vmcb_events_after_exit(c);
+	CHECK(c->event_inj == 0);
+	CHECK(vmcb_irq_in_flight(c));
+	CHECK_EQ(c->vintr_vector, 0x41);
+
+	/* Nothing cut short: EVENTINJ is cleared, an in-flight vector kept. */
+	fresh_control(c);
+	vmcb_irq_inject(c, 0x51);
+	c->event_inj = EVENT_VALID | EVENT_TYPE_EXCEPTION | 6;
+	c->exit_int_info = 0;
+	vmcb_events_after_exit(c);
+	CHECK(c->event_inj == 0);
+	CHECK(vmcb_irq_in_flight(c));
+	CHECK_EQ(c->vintr_vector, 0x51);
+	free(c);
+}
+
 int main(void)
 {
 	test_control_area();
@@ -493,5 +608,8 @@ int main(void)
 	test_msrpm_bit_positions();
 	test_iopm_all_ports();
 	test_iopm_multibyte();
+	test_irq_inject();
+	test_irq_window();
+	test_events_after_exit();
 	return test_summary();
 }
