@@ -23,16 +23,19 @@ endfunction()
 
 # --- qemu.smp.guests ---------------------------------------------------
 # tests/scenario/configs/smp.dts: "duo" (2 vCPUs spread over both pCPUs,
-# rebooted once) and "solo" (1 vCPU, pinned to pCPU 1).
+# rebooted once), "pair" (2 vCPUs time-sharing pCPU 0) and "solo" (1 vCPU,
+# pinned to pCPU 1).
 corral_prefix(p duo)
 corral_prefix(s solo)
 corral_smp_vm_expect(duo_expect duo 1)
+corral_smp_vm_expect(pair_expect pair 0)
 corral_scenario(qemu.smp.guests ACCEL tcg
 	CONFIG tests/scenario/configs/smp.dts TIMEOUT 600
 	LABELS qemu NEEDS_BACKEND svm
 	RUN_ARGS --smp 2
 	EXPECT
 		${duo_expect}
+		${pair_expect}
 		# duo reboots once; both vCPUs come back in the restarted run.
 		"${p}GUEST-REBOOT duo$"
 		"corral: vm duo: rebooted"
@@ -46,19 +49,6 @@ corral_scenario(qemu.smp.guests ACCEL tcg
 		"${s}WORK-DONE solo ${work40_digest}$"
 		"corral: vm solo: powered off"
 		"!corral: vm [a-z]+: (crashed|stopped by an error)"
-		"!IPI with delivery mode"
-		"corral: all VMs stopped"
-		"!corral: PANIC")
-
-# --- qemu.smp.pair -----------------------------------------------------
-# tests/scenario/configs/smp-pair.dts: two vCPUs time-sharing pCPU 0.
-corral_smp_vm_expect(pair_expect pair 0)
-corral_scenario(qemu.smp.pair ACCEL tcg
-	CONFIG tests/scenario/configs/smp-pair.dts TIMEOUT 600
-	LABELS qemu NEEDS_BACKEND svm
-	RUN_ARGS --smp 2
-	EXPECT
-		${pair_expect}
 		"!IPI with delivery mode"
 		"corral: all VMs stopped"
 		"!corral: PANIC")
