@@ -38,6 +38,10 @@ struct vmx_vcpu {
 	bool invept_done;
 	uint64_t cr0_mask, cr4_mask;
 	uint64_t msrs[NR_SWITCHED_MSRS];
+	/* The guest's CR2, which no VMCS field holds either (SDM Vol. 3C
+	 * 28.3.1 saves none): a #PF it took but has not read CR2 for yet
+	 * must not see another vCPU's fault address, nor another VM's. */
+	uint64_t cr2;
 };
 
 int vmx_enter(struct vcpu *v, int launched);
@@ -278,8 +282,10 @@ static void write_controls(struct vcpu *v, const struct vcpu_boot_state *s)
 	vmwrite(VMCS_PREEMPTION_TIMER, ~0u);
 }
 
-/* Keeps the previous vCPU's syscall MSRs and installs v's. */
-static void switch_msrs(struct percpu *pc, struct vcpu *v)
+/* Keeps the previous vCPU's syscall MSRs and CR2 and installs v's. corral
+ * itself takes no page faults, so CR2 holds the running guest's value from
+ * its last exit until the next vCPU is loaded. */
+static void switch_guest_registers(struct percpu *pc, struct vcpu *v)
 {
 	struct vmx_vcpu *x = v->arch;
 
@@ -288,9 +294,11 @@ static void switch_msrs(struct percpu *pc, struct vcpu *v)
 
 		for (size_t i = 0; i < NR_SWITCHED_MSRS; i++)
 			old->msrs[i] = rdmsr(switched_msrs[i]);
+		old->cr2 = read_cr2();
 	}
 	for (size_t i = 0; i < NR_SWITCHED_MSRS; i++)
 		wrmsr(switched_msrs[i], x->msrs[i]);
+	write_cr2(x->cr2);
 	pc->current = v;
 }
 
@@ -301,7 +309,7 @@ static void vmx_vcpu_load(struct vcpu *v)
 	if (pc->current == v)
 		return;
 	vmptrld((uint64_t)((struct vmx_vcpu *)v->arch)->vmcs);
-	switch_msrs(pc, v);
+	switch_guest_registers(pc, v);
 }
 
 static int vmx_vcpu_init(struct vcpu *v, const struct vcpu_boot_state *s,
@@ -325,7 +333,7 @@ static int vmx_vcpu_init(struct vcpu *v, const struct vcpu_boot_state *s,
 		return -1;
 	}
 	v->arch = x;
-	switch_msrs(this_cpu(), v); /* the VMCS just loaded is v's */
+	switch_guest_registers(this_cpu(), v); /* the VMCS just loaded is v's */
 	write_controls(v, s);
 	write_host_state();
 	write_guest_state(x, s);
