@@ -38,10 +38,13 @@ struct vmx_vcpu {
 	bool invept_done;
 	uint64_t cr0_mask, cr4_mask;
 	uint64_t msrs[NR_SWITCHED_MSRS];
-	/* The guest's CR2, which no VMCS field holds either (SDM Vol. 3C
-	 * 28.3.1 saves none): a #PF it took but has not read CR2 for yet
-	 * must not see another vCPU's fault address, nor another VM's. */
+	/* The guest's CR2, DR0-3 and DR6, which no VMCS field holds either
+	 * (SDM Vol. 3C 28.3.1 saves only DR7): a #PF it took but has not read
+	 * CR2 for yet must not see another vCPU's fault address, nor another
+	 * VM's, and MOV DR does not exit, so breakpoints stay the guest's. */
 	uint64_t cr2;
+	uint64_t dr[4];
+	uint64_t dr6;
 };
 
 int vmx_enter(struct vcpu *v, int launched);
@@ -54,6 +57,7 @@ void vmx_exit_entry(void);
 #define AR_DATA 0xc093	 /* P, DPL0, S, type 3 (read/write, accessed), D/B, G */
 #define AR_TSS64_BUSY 0x008b
 #define PAT_DEFAULT 0x0007040600070406ull
+#define DR6_DEFAULT 0xffff0ff0ull /* the reset values (SDM Vol. 3A 9.1.1) */
 #define DR7_DEFAULT 0x400
 /* Guest CR bits corral owns: writes that change them exit (SDM 3C 25.3).
  * PG stays corral's even with unrestricted guest: turning it on or off
@@ -282,9 +286,30 @@ static void write_controls(struct vcpu *v, const struct vcpu_boot_state *s)
 	vmwrite(VMCS_PREEMPTION_TIMER, ~0u);
 }
 
-/* Keeps the previous vCPU's syscall MSRs and CR2 and installs v's. corral
- * itself takes no page faults, so CR2 holds the running guest's value from
- * its last exit until the next vCPU is loaded. */
+static void save_live_registers(struct vmx_vcpu *x)
+{
+	x->cr2 = read_cr2();
+	x->dr[0] = read_dr0();
+	x->dr[1] = read_dr1();
+	x->dr[2] = read_dr2();
+	x->dr[3] = read_dr3();
+	x->dr6 = read_dr6();
+}
+
+static void load_live_registers(const struct vmx_vcpu *x)
+{
+	write_cr2(x->cr2);
+	write_dr0(x->dr[0]);
+	write_dr1(x->dr[1]);
+	write_dr2(x->dr[2]);
+	write_dr3(x->dr[3]);
+	write_dr6(x->dr6);
+}
+
+/* Keeps the previous vCPU's syscall MSRs, CR2 and debug registers and
+ * installs v's. corral itself takes no page faults and sets no breakpoints,
+ * so these hold the running guest's values from its last exit until the
+ * next vCPU is loaded. */
 static void switch_guest_registers(struct percpu *pc, struct vcpu *v)
 {
 	struct vmx_vcpu *x = v->arch;
@@ -294,11 +319,11 @@ static void switch_guest_registers(struct percpu *pc, struct vcpu *v)
 
 		for (size_t i = 0; i < NR_SWITCHED_MSRS; i++)
 			old->msrs[i] = rdmsr(switched_msrs[i]);
-		old->cr2 = read_cr2();
+		save_live_registers(old);
 	}
 	for (size_t i = 0; i < NR_SWITCHED_MSRS; i++)
 		wrmsr(switched_msrs[i], x->msrs[i]);
-	write_cr2(x->cr2);
+	load_live_registers(x);
 	pc->current = v;
 }
 
@@ -328,6 +353,7 @@ static int vmx_vcpu_init(struct vcpu *v, const struct vcpu_boot_state *s,
 	}
 	memset(x, 0, sizeof(*x));
 	x->vmcs = vmcs;
+	x->dr6 = DR6_DEFAULT;
 	if (!vmclear((uint64_t)x->vmcs) || !vmptrld((uint64_t)x->vmcs)) {
 		snprintf(why, n, "VMCLEAR/VMPTRLD failed");
 		return -1;

@@ -102,6 +102,23 @@ DEFINE_CR_ACCESS(2)
 DEFINE_CR_ACCESS(3)
 DEFINE_CR_ACCESS(4)
 
+#define DEFINE_DR_ACCESS(n)                                            \
+	static inline uint64_t read_dr##n(void)                        \
+	{                                                              \
+		uint64_t v;                                            \
+		asm volatile("mov %%db" #n ", %0" : "=r"(v));          \
+		return v;                                              \
+	}                                                              \
+	static inline void write_dr##n(uint64_t v)                     \
+	{                                                              \
+		asm volatile("mov %0, %%db" #n ::"r"(v));              \
+	}
+DEFINE_DR_ACCESS(0)
+DEFINE_DR_ACCESS(1)
+DEFINE_DR_ACCESS(2)
+DEFINE_DR_ACCESS(3)
+DEFINE_DR_ACCESS(6)
+
 static inline void cpu_relax(void)
 {
 	asm volatile("pause" ::: "memory");
