@@ -86,38 +86,27 @@ static inline uint32_t inl(uint16_t port)
 	return v;
 }
 
-#define DEFINE_CR_ACCESS(n)                                            \
-	static inline uint64_t read_cr##n(void)                        \
+/* read_cr0() ... write_dr6(): MOV to and from control and debug registers. */
+#define DEFINE_REG_ACCESS(reg)                                         \
+	static inline uint64_t read_##reg(void)                        \
 	{                                                              \
 		uint64_t v;                                            \
-		asm volatile("mov %%cr" #n ", %0" : "=r"(v));          \
+		asm volatile("mov %%" #reg ", %0" : "=r"(v));          \
 		return v;                                              \
 	}                                                              \
-	static inline void write_cr##n(uint64_t v)                     \
+	static inline void write_##reg(uint64_t v)                     \
 	{                                                              \
-		asm volatile("mov %0, %%cr" #n ::"r"(v) : "memory");   \
+		asm volatile("mov %0, %%" #reg ::"r"(v) : "memory");   \
 	}
-DEFINE_CR_ACCESS(0)
-DEFINE_CR_ACCESS(2)
-DEFINE_CR_ACCESS(3)
-DEFINE_CR_ACCESS(4)
-
-#define DEFINE_DR_ACCESS(n)                                            \
-	static inline uint64_t read_dr##n(void)                        \
-	{                                                              \
-		uint64_t v;                                            \
-		asm volatile("mov %%db" #n ", %0" : "=r"(v));          \
-		return v;                                              \
-	}                                                              \
-	static inline void write_dr##n(uint64_t v)                     \
-	{                                                              \
-		asm volatile("mov %0, %%db" #n ::"r"(v));              \
-	}
-DEFINE_DR_ACCESS(0)
-DEFINE_DR_ACCESS(1)
-DEFINE_DR_ACCESS(2)
-DEFINE_DR_ACCESS(3)
-DEFINE_DR_ACCESS(6)
+DEFINE_REG_ACCESS(cr0)
+DEFINE_REG_ACCESS(cr2)
+DEFINE_REG_ACCESS(cr3)
+DEFINE_REG_ACCESS(cr4)
+DEFINE_REG_ACCESS(dr0)
+DEFINE_REG_ACCESS(dr1)
+DEFINE_REG_ACCESS(dr2)
+DEFINE_REG_ACCESS(dr3)
+DEFINE_REG_ACCESS(dr6)
 
 static inline void cpu_relax(void)
 {
