@@ -1,6 +1,7 @@
 # Flags for code that runs without an OS: the hypervisor (and, with GNU-EFI
 # additions, the loader). No libc: headers come from the compiler
-# (stddef.h, stdint.h, ...) and from lib/include (string.h, stdlib.h).
+# (stddef.h, stdint.h, ...), from lib/libc (string.h, stdlib.h, errno.h) and
+# from lib/include (corral's own library: format.h, bitmap.h, ...).
 execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=include
 	OUTPUT_VARIABLE CORRAL_CC_INCLUDE OUTPUT_STRIP_TRAILING_WHITESPACE)
 
@@ -16,5 +17,6 @@ function(corral_freestanding target)
 	target_compile_options(${target} PRIVATE ${CORRAL_FREESTANDING_FLAGS}
 		$<$<COMPILE_LANGUAGE:C>:-fpie>)
 	target_include_directories(${target} BEFORE PRIVATE
-		${PROJECT_SOURCE_DIR}/lib/include ${PROJECT_SOURCE_DIR}/include)
+		${PROJECT_SOURCE_DIR}/lib/libc ${PROJECT_SOURCE_DIR}/lib/include
+		${PROJECT_SOURCE_DIR}/include)
 endfunction()

@@ -47,14 +47,16 @@ set(GNU_EFI_C_FLAGS
 set(GNU_EFI_DEFINES GNU_EFI_USE_MS_ABI=1)
 
 # corral_gnu_efi_objects(<target>): make an OBJECT library build for GNU-EFI.
-# The freestanding libc subset (lib/include: string.h, stdlib.h, limits.h)
-# comes before the compiler's own headers, whose limits.h would look for a
+# The freestanding libc subset (lib/libc: string.h, stdlib.h, limits.h, errno.h)
+# and corral's own library headers (lib/include) come
+# before the compiler's own headers, whose limits.h would look for a
 # C library's, and before the firmware headers.
 function(corral_gnu_efi_objects target)
 	target_compile_options(${target} PRIVATE ${GNU_EFI_C_FLAGS})
 	target_compile_definitions(${target} PRIVATE ${GNU_EFI_DEFINES})
 	target_include_directories(${target} BEFORE PRIVATE
-		${PROJECT_SOURCE_DIR}/lib/include ${PROJECT_SOURCE_DIR}/include)
+		${PROJECT_SOURCE_DIR}/lib/libc ${PROJECT_SOURCE_DIR}/lib/include
+		${PROJECT_SOURCE_DIR}/include)
 	target_include_directories(${target} SYSTEM PRIVATE
 		${GNU_EFI_INCLUDE_DIR} ${GNU_EFI_INCLUDE_DIR}/${GNU_EFI_ARCH})
 endfunction()

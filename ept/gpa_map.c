@@ -32,3 +32,12 @@ const struct gpa_region *gpa_map_lookup(const struct gpa_map *m, uint64_t gpa)
 			return &m->r[i];
 	return NULL;
 }
+
+uintptr_t gpa_map_to_host(const struct gpa_map *m, uint64_t gpa, uint64_t len)
+{
+	const struct gpa_region *r = gpa_map_lookup(m, gpa);
+
+	if (!r || len > r->size || gpa - r->gpa > r->size - len)
+		return 0;
+	return (uintptr_t)(r->hpa + (gpa - r->gpa));
+}

@@ -42,5 +42,8 @@ const char *gpa_map_add(struct gpa_map *m, uint64_t gpa, uint64_t hpa,
 			uint64_t size, uint8_t perm, uint8_t mem_type);
 /* The region containing gpa, or NULL. */
 const struct gpa_region *gpa_map_lookup(const struct gpa_map *m, uint64_t gpa);
+/* The host-physical address of [gpa, gpa+len) when one region holds all of
+ * it, else 0 (corral identity-maps host memory, so it is also a pointer). */
+uintptr_t gpa_map_to_host(const struct gpa_map *m, uint64_t gpa, uint64_t len);
 
 #endif

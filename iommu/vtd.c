@@ -9,20 +9,20 @@
 #include "irte.h"
 #include "vtd_regs.h"
 #include "vtd_tables.h"
-#include <acpi.h>
+#include <host/acpi.h>
 #include <format.h>
 #include <gpa_map.h>
-#include <iommu.h>
-#include <log.h>
-#include <page_alloc.h>
-#include <pci.h>
+#include <core/iommu.h>
+#include <host/log.h>
+#include <mm/page_alloc.h>
+#include <host/pci.h>
 #include <pt_build.h>
-#include <spinlock.h>
-#include <stage2.h>
+#include <host/spinlock.h>
+#include <mm/stage2.h>
 #include <string.h>
-#include <timekeeping.h>
-#include <vm.h>
-#include <x86.h>
+#include <host/timekeeping.h>
+#include <core/vm.h>
+#include <arch/x86.h>
 
 #define IRT_ENTRIES 256
 #define IRTA_SIZE_FIELD 7 /* 2^(7+1) = 256 entries */

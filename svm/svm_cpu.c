@@ -8,12 +8,12 @@
 #include "svm.h"
 #include "vmcb.h"
 #include <format.h>
-#include <host_lapic.h>
-#include <log.h>
-#include <msr.h>
-#include <page_alloc.h>
-#include <percpu.h>
-#include <x86.h>
+#include <host/host_lapic.h>
+#include <host/log.h>
+#include <arch/msr.h>
+#include <mm/page_alloc.h>
+#include <host/percpu.h>
+#include <arch/x86.h>
 
 #define CPUID_EXT_FEATURES 0x80000001u
 #define CPUID_EXT_ECX_SVM (1u << 2)

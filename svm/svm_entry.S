@@ -8,7 +8,7 @@
  * Host IF is set across VMRUN so that a physical interrupt (the host timer)
  * forces an exit; GIF keeps it pending until corral has left guest context.
  */
-#include <gpr_asm.h>
+#include <core/gpr_asm.h>
 
 .text
 .global svm_enter

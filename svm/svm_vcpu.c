@@ -12,16 +12,16 @@
 #include "vmcb_setup.h"
 #include <bitmap.h>
 #include <format.h>
-#include <guest_mem.h>
-#include <host_lapic.h>
-#include <log.h>
-#include <page_alloc.h>
-#include <percpu.h>
-#include <stage2.h>
+#include <core/guest_mem.h>
+#include <host/host_lapic.h>
+#include <host/log.h>
+#include <mm/page_alloc.h>
+#include <host/percpu.h>
+#include <mm/stage2.h>
 #include <string.h>
-#include <vcpu.h>
-#include <vm.h>
-#include <x86.h>
+#include <core/vcpu.h>
+#include <core/vm.h>
+#include <arch/x86.h>
 
 struct svm_vm {
 	uint8_t *iopm;	/* 12 KiB: one bit per port (15.10.1) */
@@ -71,7 +71,7 @@ static int svm_vm_init(struct vm *vm, char *why, size_t n)
 	/* A restart: the old run's NPT goes. Each vCPU flushes its TLB on its
 	 * first VMRUN (svm_vcpu_load), so a reused page brings back nothing. */
 	stage2_free(vm->stage2_root, &npt_format);
-	vm->stage2_root = stage2_build(vm, &npt_format);
+	vm->stage2_root = stage2_build(&vm->map, &npt_format);
 	if (!vm->stage2_root) {
 		snprintf(why, n, "out of memory building the nested page tables");
 		return -1;

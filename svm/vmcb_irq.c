@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "vmcb_irq.h"
-#include <x86.h>
+#include <arch/x86.h>
 
 #define VINTR_REQUEST \
 	(SVM_VINTR_V_IRQ | SVM_VINTR_IGN_TPR | SVM_VINTR_PRIO_MASK)

@@ -5,10 +5,10 @@
  * pages and hands in their physical addresses; svm_vcpu.c does that.
  */
 #include "vmcb_setup.h"
-#include <msr.h>
+#include <arch/msr.h>
 #include <string.h>
-#include <vcpu_backend.h>
-#include <x86.h>
+#include <core/vcpu_backend.h>
+#include <arch/x86.h>
 
 const uint32_t svm_msr_passthrough[] = {
 	MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, MSR_STAR, MSR_LSTAR,

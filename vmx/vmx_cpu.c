@@ -7,11 +7,11 @@
 #include "vmx.h"
 #include "vmx_ops.h"
 #include <format.h>
-#include <log.h>
-#include <msr.h>
-#include <page_alloc.h>
-#include <percpu.h>
-#include <x86.h>
+#include <host/log.h>
+#include <arch/msr.h>
+#include <mm/page_alloc.h>
+#include <host/percpu.h>
+#include <arch/x86.h>
 
 #define CPUID_1_ECX_VMX (1u << 5)
 

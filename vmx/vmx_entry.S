@@ -7,7 +7,7 @@
  * and returns 0 from vmx_enter. If the instruction itself fails, vmx_enter
  * returns 1 and the caller reads the VM-instruction error field.
  */
-#include <gpr_asm.h>
+#include <core/gpr_asm.h>
 #define VMCS_HOST_RSP 0x6c14
 
 .text

@@ -8,16 +8,16 @@
 #include "vmx_ops.h"
 #include <bitmap.h>
 #include <format.h>
-#include <host_irq.h>
-#include <log.h>
-#include <msr.h>
-#include <page_alloc.h>
-#include <percpu.h>
-#include <stage2.h>
+#include <core/host_irq.h>
+#include <host/log.h>
+#include <arch/msr.h>
+#include <mm/page_alloc.h>
+#include <host/percpu.h>
+#include <mm/stage2.h>
 #include <string.h>
-#include <vcpu.h>
-#include <vm.h>
-#include <x86.h>
+#include <core/vcpu.h>
+#include <core/vm.h>
+#include <arch/x86.h>
 
 struct vmx_vm {
 	uint64_t eptp;
@@ -118,7 +118,7 @@ static int vmx_vm_init(struct vm *vm, char *why, size_t n)
 	 * in vmx_vcpu_run), so a reused root page brings back nothing. */
 	stage2_free(vm->stage2_root, &ept_format);
 	vm->stage2_root = 0;
-	root = stage2_build(vm, &ept_format);
+	root = stage2_build(&vm->map, &ept_format);
 	if (!root) {
 		snprintf(why, n, "out of memory building the EPT");
 		return -1;

@@ -1,4 +1,4 @@
-# Unit test for hypervisor/config.c: the system config parser.
+# Unit test for hypervisor/guest/config.c: the system config parser.
 # The DTS fixtures are compiled with dtc at build time, with the flags the
 # rest of corral uses: the schema's "name" property would otherwise trip
 # dtc's legacy name_properties check (docs/config.md, "Compiling").
@@ -26,7 +26,7 @@ add_custom_target(config_fixtures DEPENDS ${config_fixture_blobs})
 # not sanitized), so that ASan also watches libfdt's own reads of hostile blobs.
 corral_unit_test(config
 	${PROJECT_SOURCE_DIR}/tests/unit/test_config.c
-	${PROJECT_SOURCE_DIR}/hypervisor/config.c
+	${PROJECT_SOURCE_DIR}/hypervisor/guest/config.c
 	${CORRAL_LIBFDT_DIR}/fdt.c ${CORRAL_LIBFDT_DIR}/fdt_ro.c
 	${CORRAL_LIBFDT_DIR}/fdt_sw.c ${CORRAL_LIBFDT_DIR}/fdt_strerror.c)
 add_dependencies(config config_fixtures)

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bzimage.h"
+#include <guest/bzimage.h>
 #include "test.h"
 
 static void put16(uint8_t *p, uint16_t v)

@@ -16,7 +16,7 @@
 
 #include <libfdt.h>
 
-#include "config.h"
+#include <guest/config.h>
 #include "test.h"
 
 #define MAX_REPORTS 64

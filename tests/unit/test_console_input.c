@@ -5,7 +5,7 @@
  * sends one Ctrl-A, an unknown key is reported and dropped, an escape split
  * across calls (and parsers) keeps its state, and focus wraps both ways.
  */
-#include <console_input.h>
+#include <core/console_input.h>
 #include <stddef.h>
 #include <string.h>
 #include "test.h"

@@ -9,7 +9,7 @@
  * and KVMKVMKVM signatures and the kvmclock feature bits (3, 24); leaves
  * above the maxima read zero; the brand string passes through.
  */
-#include <cpuid_policy.h>
+#include <guest/cpuid_policy.h>
 #include <string.h>
 #include "test.h"
 

@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "guest_acpi.h"
+#include <guest/guest_acpi.h>
 #include "test.h"
 
 #define BASE_GPA 0xE0000ull

@@ -8,7 +8,7 @@
  * continues time since VM start; and that the records have the ABI layout of
  * Documentation/virt/kvm/x86/msr.rst.
  */
-#include <kvmclock.h>
+#include <vdev/kvmclock.h>
 #include <stddef.h>
 #include <string.h>
 #include "test.h"

@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bzimage.h"
-#include "linux_boot.h"
+#include <guest/bzimage.h>
+#include <guest/linux_boot.h>
 #include "test.h"
 
 #define MiB (1024ull * 1024)

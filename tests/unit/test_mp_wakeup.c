@@ -5,7 +5,7 @@
  * wakeup vector (8 bytes) first, then the 2-byte command, then it spins
  * reading the command until it is 0.
  */
-#include <mp_wakeup.h>
+#include <vdev/mp_wakeup.h>
 #include "test.h"
 
 static void test_linux_sequence(void)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* The physical-range allocator: merging, carving, alignment, limits. */
-#include <range_alloc.h>
+#include <mm/range_alloc.h>
 #include "test.h"
 
 static void test_merge(void)

@@ -9,7 +9,7 @@
  * remove/stop/restart, and that six entities all progress, with their
  * vruntime spread bounded by a slice.
  */
-#include <sched.h>
+#include <core/sched.h>
 #include <stdio.h>
 #include <string.h>
 #include "test.h"

@@ -5,14 +5,14 @@
  * (15.5.1), and the MSR and I/O permission maps (15.11, 15.10.1). Expected
  * bit positions are written out from the APM, not from vmcb_setup.c.
  */
-#include <linux_boot.h>
-#include <msr.h>
+#include <guest/linux_boot.h>
+#include <arch/msr.h>
 #include <stdlib.h>
 #include <string.h>
-#include <vcpu_backend.h>
+#include <core/vcpu_backend.h>
 #include <vmcb_irq.h>
 #include <vmcb_setup.h>
-#include <x86.h>
+#include <arch/x86.h>
 #include "test.h"
 
 #define IOPM_PA 0x12340000ull

@@ -9,7 +9,7 @@
  * clears Remote IRR (Linux's EOI for a 0x11 IOAPIC), that pins out of range
  * are ignored (no undefined shift), and every field of the delivered message.
  */
-#include <vioapic.h>
+#include <vdev/vioapic.h>
 #include <string.h>
 #include "test.h"
 

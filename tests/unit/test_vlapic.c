@@ -8,7 +8,7 @@
  * TMCCT as hardware counts it, periodic re-arming on the original grid with
  * no burst after a gap, and TSC-deadline mode. Time is a number passed in.
  */
-#include <vlapic.h>
+#include <vdev/vlapic.h>
 #include <string.h>
 #include "test.h"
 

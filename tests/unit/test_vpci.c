@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "test.h"
-#include "vpci.h"
+#include <vdev/vpci.h>
 
 #define LOG_MAX 4096
 

@@ -8,8 +8,9 @@
  * wall-clock time advancing with the TSC; and the civil-date conversions
  * round-trip on known dates (checked against `date -u -d @...`).
  */
-#include <vpm.h>
-#include <guest_acpi.h>
+#include <civil_time.h>
+#include <vdev/vpm.h>
+#include <guest/guest_acpi.h>
 #include <string.h>
 #include "test.h"
 

@@ -11,7 +11,7 @@
  * error, RBR under DLAB, the received-data and line-status interrupts and
  * their priority over THRE, FCR clearing, and loopback into the receiver.
  */
-#include <vuart.h>
+#include <vdev/vuart.h>
 #include <string.h>
 #include "test.h"
 

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "test.h"
-#include "x86_decode.h"
+#include <guest/x86_decode.h>
 
 #define M16 X86_MODE_16
 #define M32 X86_MODE_32

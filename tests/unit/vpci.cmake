@@ -1,9 +1,9 @@
-# The virtual config space of an assigned PCI function (hypervisor/vpci.c),
+# The virtual config space of an assigned PCI function (hypervisor/vdev/vpci.c),
 # driven against fake devices that log every write the model makes.
 corral_unit_test(vpci
 	${PROJECT_SOURCE_DIR}/tests/unit/test_vpci.c
-	${PROJECT_SOURCE_DIR}/hypervisor/vpci.c
-	${PROJECT_SOURCE_DIR}/hypervisor/vpci_caps.c)
+	${PROJECT_SOURCE_DIR}/hypervisor/vdev/vpci.c
+	${PROJECT_SOURCE_DIR}/hypervisor/vdev/vpci_caps.c)
 
 # The guest ACPI tables for PCI (MCFG, \_SB.PCI0, \_SB.MCFG), round-tripped
 # through iasl: each table the guest_acpi test dumps must disassemble,

@@ -1,0 +1,646 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Device assignment: a driver VM gets real PCI functions. corral resets
+ * them, maps their memory BARs 1:1 (guest-physical = host-physical, as
+ * Jailhouse does) except for the MSI-X table pages, which it emulates, puts
+ * them in the VM's DMA domain, and gives the guest a filtered configuration
+ * space (vpci.c). Guest MSI and MSI-X messages become interrupt-remapping
+ * entries that deliver to the host CPU running the VM; corral forwards the
+ * host vector as the guest's vector. docs/device-assignment.md.
+ */
+#include <core/backend.h>
+#include <core/assign.h>
+#include <format.h>
+#include <guest/guest_acpi.h>
+#include <host/host_ioapic.h>
+#include <core/host_irq.h>
+#include <core/iommu.h>
+#include <host/log.h>
+#include <mm/page_alloc.h>
+#include <host/pci.h>
+#include <host/percpu.h>
+#include <string.h>
+#include <core/vm.h>
+#include <core/vcpu.h>
+#include <vdev/vpci.h>
+
+#define MSIX_MAX 256
+#define MSIX_ENTRY_SIZE 16
+#define MSIX_VECTOR_CTRL_MASKED 1u
+#define MSI_CTRL_ENABLE 0x1
+#define MSI_CTRL_64BIT 0x80
+#define MSI_CTRL_MME_MASK 0x70
+#define MSIX_CTRL_ENABLE 0x8000
+#define MSIX_CTRL_MASKALL 0x4000
+#define CONF1_ENABLE 0x80000000u
+#define PAGE_MASK_4K 0xfffull
+#define GUEST_ECAM_FALLBACK 0xe0000000ull
+#define GUEST_ECAM_SIZE 0x100000ull /* bus 0 only */
+
+struct vec {
+	uint8_t host;	 /* host vector, 0 = none */
+	uint16_t irte;	 /* remapping entry, valid with ir */
+	bool ir;
+};
+
+struct assigned_dev {
+	struct vm *vm;
+	uint8_t intx_host_vector; /* 0: no INTx forwarding */
+	uint8_t intx_guest_pin;
+	struct pci_device *pdev;
+	struct vpci_dev vdev;
+	uint8_t guest_devfn;
+	uint8_t msi_cap, msix_cap;
+	struct vec msi;
+	/* MSI-X: the guest's view of the table and what backs each entry. */
+	bool msix_enabled, msix_masked;
+	unsigned msix_nr;
+	uint64_t msix_table; /* host-physical address */
+	uint64_t msix_page, msix_page_size;
+	uint32_t msix_virt[MSIX_MAX][4];
+	struct vec msix[MSIX_MAX];
+};
+
+static struct assigned_dev pool[CONFIG_MAX_VMS * VM_MAX_DEVICES];
+static uint32_t pool_used;
+
+static void dev_error(struct vm *vm, const char *bdf, const char *fmt, ...)
+{
+	char msg[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	pr_err("vm %s (%s): property \"pci-devices\": %s: %s; this VM does not start",
+	       vm->name, vm->cfg->node, bdf, msg);
+}
+
+/* ---- host config access for the model ----------------------------------- */
+
+static uint32_t host_read(void *ctx, uint16_t off, uint8_t size)
+{
+	struct assigned_dev *d = ctx;
+
+	return pci_read(d->pdev->bdf, off, size);
+}
+
+static void host_write(void *ctx, uint16_t off, uint8_t size, uint32_t val)
+{
+	struct assigned_dev *d = ctx;
+
+	pci_write(d->pdev->bdf, off, size, val);
+}
+
+/* INTx (PCI 3.0 2.2.6): the firmware's routing put the line on the host
+ * IOAPIC pin named by the Interrupt Line register; the guest sees it on its
+ * own IOAPIC pin 16 + slot - 1 through its _PRT. Without interrupt
+ * remapping only: with remapping the IOAPIC's messages would need IRTEs. */
+#define PCI_INTERRUPT_LINE 0x3c
+#define PCI_INTERRUPT_PIN 0x3d
+#define GUEST_INTX_FIRST_PIN 16
+
+static uint8_t guest_intx_pin(const struct assigned_dev *d)
+{
+	return GUEST_INTX_FIRST_PIN + ((d->guest_devfn >> 3) - 1) % 8;
+}
+
+/* ---- interrupts ----------------------------------------------------------- */
+
+static uint32_t first_apic_id(struct vm *vm)
+{
+	return cpus[vm->vcpus[0]->pcpu]->apic_id;
+}
+
+/* Compatibility-format MSI address (SDM 3A 10.11.1): destination id in
+ * bits 19:12, destination mode (1 = logical) in bit 2. */
+#define MSI_ADDR_DEST_SHIFT 12
+#define MSI_ADDR_LOGICAL (1u << 2)
+
+/* The host APIC id of the pCPU that runs the vCPU the guest aimed its MSI
+ * at, so that the interrupt needs no second hop. */
+static uint32_t msi_host_apic_id(struct vm *vm, uint8_t dest, bool logical)
+{
+	for (uint32_t i = 0; i < vm->nr_vcpus; i++)
+		if (vlapic_match_dest8(&vm->vcpus[i]->lapic, dest, logical))
+			return cpus[vm->vcpus[i]->pcpu]->apic_id;
+	return first_apic_id(vm);
+}
+
+/* Points `v` at guest vector `gv` for the destination in the guest's MSI
+ * address: a host vector, and with an IOMMU a remapping entry that only
+ * this device may use. Returns the message the device must send. */
+static bool vec_bind(struct assigned_dev *d, struct vec *v, uint8_t gv,
+		     uint64_t guest_addr, uint32_t *lo, uint32_t *hi, uint32_t *data)
+{
+	uint8_t dest = (uint8_t)(guest_addr >> MSI_ADDR_DEST_SHIFT);
+	bool logical = guest_addr & MSI_ADDR_LOGICAL;
+	uint32_t host_dest = msi_host_apic_id(d->vm, dest, logical);
+
+	if (!v->host && !(v->host = host_irq_alloc(d->vm, gv)))
+		return false;
+	host_irq_set_guest_msi(v->host, gv, dest, logical);
+	if (iommu_irq_remapping()) {
+		if (!v->ir) {
+			if (iommu_irte_alloc(d->pdev->bdf, v->host, host_dest, &v->irte))
+				return false;
+			v->ir = true;
+		} else {
+			iommu_irte_update(v->irte, d->pdev->bdf, v->host, host_dest);
+		}
+		iommu_msi_message(v->irte, lo, hi, data);
+		return true;
+	}
+	/* No remapping (dma-isolation = "none"): a direct compatibility MSI. */
+	*lo = 0xfee00000u | (host_dest << MSI_ADDR_DEST_SHIFT);
+	*hi = 0;
+	*data = v->host;
+	return true;
+}
+
+static void vec_unbind(struct vec *v)
+{
+	if (v->ir)
+		iommu_irte_free(v->irte);
+	if (v->host)
+		host_irq_free(v->host);
+	*v = (struct vec){ 0 };
+}
+
+static void msi_changed(void *ctx, bool enabled, uint64_t addr, uint32_t data,
+			unsigned nvec)
+{
+	struct assigned_dev *d = ctx;
+	uint16_t bdf = d->pdev->bdf, cap = d->msi_cap;
+	uint16_t ctrl = pci_read(bdf, cap + 2, 2);
+	bool is64 = ctrl & MSI_CTRL_64BIT;
+	uint32_t lo, hi, md;
+	uint8_t gv;
+
+	pci_write(bdf, cap + 2, 2, ctrl & ~(MSI_CTRL_ENABLE | MSI_CTRL_MME_MASK));
+	if (!enabled || !msi_guest_vector(addr, data, &gv) ||
+	    !vec_bind(d, &d->msi, gv, addr, &lo, &hi, &md)) {
+		vec_unbind(&d->msi);
+		return;
+	}
+	/* One vector only: multiple-message enable stays 0 on the device. */
+	pci_write(bdf, cap + 4, 4, lo);
+	if (is64)
+		pci_write(bdf, cap + 8, 4, hi);
+	pci_write(bdf, cap + (is64 ? 12 : 8), 2, md);
+	pci_write(bdf, cap + 2, 2, (ctrl & ~MSI_CTRL_MME_MASK) | MSI_CTRL_ENABLE);
+}
+
+static volatile uint32_t *msix_real(struct assigned_dev *d, unsigned i)
+{
+	return (volatile uint32_t *)(d->msix_table + (uint64_t)i * MSIX_ENTRY_SIZE);
+}
+
+/* Brings real entry i in line with the guest's view (PCI 3.0 6.8.2). */
+static void msix_sync(struct assigned_dev *d, unsigned i)
+{
+	const uint32_t *g = d->msix_virt[i];
+	volatile uint32_t *r = msix_real(d, i);
+	bool live = d->msix_enabled && !d->msix_masked &&
+		    !(g[3] & MSIX_VECTOR_CTRL_MASKED);
+	uint64_t addr = ((uint64_t)g[1] << 32) | g[0];
+	uint32_t lo, hi, data;
+	uint8_t gv;
+
+	r[3] = MSIX_VECTOR_CTRL_MASKED;
+	if (!live)
+		return;
+	if (!msi_guest_vector(addr, g[2], &gv) ||
+	    !vec_bind(d, &d->msix[i], gv, addr, &lo, &hi, &data))
+		return;
+	r[0] = lo;
+	r[1] = hi;
+	r[2] = data;
+	r[3] = 0;
+}
+
+static void msix_control(void *ctx, bool enabled, bool masked)
+{
+	struct assigned_dev *d = ctx;
+	uint16_t bdf = d->pdev->bdf, cap = d->msix_cap;
+	uint16_t ctrl = pci_read(bdf, cap + 2, 2);
+
+	d->msix_enabled = enabled;
+	d->msix_masked = masked;
+	/* The real function stays enabled with every unused entry masked. */
+	pci_write(bdf, cap + 2, 2, (ctrl & ~MSIX_CTRL_MASKALL) |
+				   (enabled ? MSIX_CTRL_ENABLE : 0));
+	for (unsigned i = 0; i < d->msix_nr; i++)
+		msix_sync(d, i);
+}
+
+static uint64_t msix_read(void *ctx, uint64_t off, uint8_t size)
+{
+	struct assigned_dev *d = ctx;
+	uint64_t addr = d->msix_page + off;
+	uint64_t toff = addr - d->msix_table;
+
+	if (addr >= d->msix_table && toff < (uint64_t)d->msix_nr * MSIX_ENTRY_SIZE) {
+		const uint32_t *e = d->msix_virt[toff / MSIX_ENTRY_SIZE];
+		unsigned w = (toff % MSIX_ENTRY_SIZE) / 4;
+
+		if (size == 8 && w % 2 == 0)
+			return e[w] | ((uint64_t)e[w + 1] << 32);
+		return e[w];
+	}
+	/* Elsewhere in the trapped page (e.g. the PBA): the real register. */
+	if (size == 8)
+		return *(volatile uint64_t *)addr;
+	if (size == 2)
+		return *(volatile uint16_t *)addr;
+	if (size == 1)
+		return *(volatile uint8_t *)addr;
+	return *(volatile uint32_t *)addr;
+}
+
+static void msix_write(void *ctx, uint64_t off, uint8_t size, uint64_t val)
+{
+	struct assigned_dev *d = ctx;
+	uint64_t addr = d->msix_page + off;
+	uint64_t toff = addr - d->msix_table;
+	unsigned i, w;
+
+	if (addr < d->msix_table || toff >= (uint64_t)d->msix_nr * MSIX_ENTRY_SIZE)
+		return; /* the PBA is read-only; other registers stay untouched */
+	i = toff / MSIX_ENTRY_SIZE;
+	w = (toff % MSIX_ENTRY_SIZE) / 4;
+	if (size == 8 && w % 2 == 0) {
+		d->msix_virt[i][w] = (uint32_t)val;
+		d->msix_virt[i][w + 1] = (uint32_t)(val >> 32);
+	} else if (size == 4) {
+		d->msix_virt[i][w] = (uint32_t)val;
+	} else {
+		return; /* MSI-X table accesses are dword or qword (6.8.2) */
+	}
+	msix_sync(d, i);
+}
+
+/* ---- memory ----------------------------------------------------------------- */
+
+static bool map_range(struct assigned_dev *d, uint64_t start, uint64_t end,
+		      const char *bdf)
+{
+	const char *why;
+
+	if (end <= start)
+		return true;
+	why = gpa_map_add(&d->vm->map, start, start, end - start,
+			  GPA_READ | GPA_WRITE, GPA_MEM_UC);
+	if (why)
+		dev_error(d->vm, bdf, "BAR at 0x%llx: %s", (unsigned long long)start, why);
+	return !why;
+}
+
+static bool map_bars(struct assigned_dev *d, const char *bdf)
+{
+	for (unsigned i = 0; i < 6; i++) {
+		const struct vpci_bar *b = vpci_bar(&d->vdev, i);
+		uint64_t start, end;
+
+		if (!b || !b->present || b->io)
+			continue;
+		start = b->addr & ~PAGE_MASK_4K;
+		end = (b->addr + b->size + PAGE_MASK_4K) & ~PAGE_MASK_4K;
+		if (d->msix_nr && d->msix_page >= start && d->msix_page < end) {
+			/* Leave the MSI-X table pages out: they trap (msix_*). */
+			if (!map_range(d, start, d->msix_page, bdf) ||
+			    !map_range(d, d->msix_page + d->msix_page_size, end, bdf))
+				return false;
+			continue;
+		}
+		if (!map_range(d, start, end, bdf))
+			return false;
+	}
+	return true;
+}
+
+static bool setup_msix(struct assigned_dev *d, const char *bdf)
+{
+	unsigned bir, pba_bir, nr;
+	uint32_t off, pba_off;
+	const struct vpci_bar *b;
+	struct mmio_region r;
+
+	if (!vpci_msix_location(&d->vdev, &bir, &off, &nr, &pba_bir, &pba_off))
+		return true;
+	b = vpci_bar(&d->vdev, bir);
+	if (!b || !b->present || b->io || nr > MSIX_MAX) {
+		dev_error(d->vm, bdf, "unusable MSI-X table (BAR %u, %u entries)", bir, nr);
+		return false;
+	}
+	d->msix_nr = nr;
+	d->msix_table = b->addr + off;
+	d->msix_page = d->msix_table & ~PAGE_MASK_4K;
+	d->msix_page_size = ((d->msix_table + nr * MSIX_ENTRY_SIZE + PAGE_MASK_4K) &
+			     ~PAGE_MASK_4K) - d->msix_page;
+	for (unsigned i = 0; i < nr; i++)
+		d->msix_virt[i][3] = MSIX_VECTOR_CTRL_MASKED;
+	r = (struct mmio_region){ d->msix_page, d->msix_page_size, msix_read,
+				  msix_write, d };
+	if (vm_add_mmio(d->vm, &r)) {
+		dev_error(d->vm, bdf, "too many emulated regions");
+		return false;
+	}
+	return true;
+}
+
+/* ---- guest configuration space ------------------------------------------------ */
+
+static struct assigned_dev *dev_at(struct vm *vm, uint8_t devfn)
+{
+	for (uint32_t i = 0; i < vm->nr_devices; i++)
+		if (vm->devices[i]->guest_devfn == devfn)
+			return vm->devices[i];
+	return NULL;
+}
+
+bool assign_conf1(struct vm *vm, uint16_t port, uint8_t size, bool in, uint32_t *val)
+{
+	uint32_t a = vm->conf1_addr;
+	uint16_t off = (a & 0xfc) | (port - PCI_CONF1_DATA_PORT);
+	struct assigned_dev *d;
+
+	if (port == PCI_CONF1_ADDR_PORT && size == 4) {
+		if (in)
+			*val = vm->conf1_addr;
+		else
+			vm->conf1_addr = *val;
+		return true;
+	}
+	if (port < PCI_CONF1_DATA_PORT || port >= PCI_CONF1_DATA_PORT + 4)
+		return false;
+	/* A VM without devices has no PCI at all: every read finds nothing
+	 * (PCI 3.0 6.1). Only bus 0 exists otherwise. */
+	if (!vm->nr_devices || !(a & CONF1_ENABLE) || ((a >> 16) & 0xff) != 0) {
+		if (in)
+			*val = 0xffffffff;
+		return true;
+	}
+	d = dev_at(vm, (a >> 8) & 0xff);
+	if (in) {
+		if (((a >> 8) & 0xff) == 0)
+			*val = vpci_host_bridge_read(off, size);
+		else
+			*val = d ? vpci_read(&d->vdev, off, size) : 0xffffffff;
+	} else if (d) {
+		vpci_write(&d->vdev, off, size, *val);
+	}
+	return true;
+}
+
+static uint64_t ecam_base_for_guests(void)
+{
+	/* The host's own ECAM window is never a BAR, so it cannot collide with
+	 * the 1:1-mapped BARs. */
+	return pci_uses_ecam() ? pci_ecam_base() : GUEST_ECAM_FALLBACK;
+}
+
+static uint64_t ecam_read(void *ctx, uint64_t off, uint8_t size)
+{
+	struct vm *vm = ctx;
+	uint8_t devfn = (off >> 12) & 0xff;
+	struct assigned_dev *d;
+
+	if (off >> 20)
+		return ~0ull; /* only bus 0 exists */
+	if (devfn == 0)
+		return vpci_host_bridge_read(off & 0xfff, size);
+	d = dev_at(vm, devfn);
+	return d ? vpci_read(&d->vdev, off & 0xfff, size) : ~0ull;
+}
+
+static void ecam_write(void *ctx, uint64_t off, uint8_t size, uint64_t val)
+{
+	struct vm *vm = ctx;
+	struct assigned_dev *d = dev_at(vm, (off >> 12) & 0xff);
+
+	if (!(off >> 20) && d && ((off >> 12) & 0xff))
+		vpci_write(&d->vdev, off & 0xfff, size, (uint32_t)val);
+}
+
+/* The root bridge's windows span exactly the BARs (below and above 4 GiB),
+ * so they never cover ECAM, the IOAPIC or guest RAM. */
+void assign_acpi_params(struct vm *vm, struct guest_acpi_params *ap)
+{
+	uint64_t lo[2] = { ~0ull, ~0ull }, hi[2] = { 0, 0 };
+
+	if (!vm->nr_devices)
+		return;
+	for (uint32_t i = 0; i < vm->nr_devices; i++) {
+		for (unsigned k = 0; k < 6; k++) {
+			const struct vpci_bar *b = vpci_bar(&vm->devices[i]->vdev, k);
+			int w;
+
+			if (!b || !b->present || b->io)
+				continue;
+			w = b->addr >= SZ_4G;
+			if (b->addr < lo[w])
+				lo[w] = b->addr;
+			if (b->addr + b->size - 1 > hi[w])
+				hi[w] = b->addr + b->size - 1;
+		}
+	}
+	for (uint32_t i = 0; i < vm->nr_devices && ap->nr_prt < GACPI_MAX_PRT &&
+			     !iommu_irq_remapping(); i++) {
+		const struct assigned_dev *d = vm->devices[i];
+		uint8_t pin = pci_read(d->pdev->bdf, PCI_INTERRUPT_PIN, 1);
+
+		if (pin >= 1 && pin <= 4)
+			ap->prt[ap->nr_prt++] = (struct guest_acpi_prt){
+				.slot = d->guest_devfn >> 3, .pin = pin - 1,
+				.gsi = guest_intx_pin(d) };
+	}
+	ap->pci = true;
+	ap->ecam_base = ecam_base_for_guests();
+	ap->bus_end = 0;
+	if (hi[0]) {
+		ap->mmio32_base = lo[0];
+		ap->mmio32_end = hi[0];
+	}
+	if (hi[1]) {
+		ap->mmio64_base = lo[1];
+		ap->mmio64_end = hi[1];
+	}
+}
+
+/* ---- set-up and tear-down ---------------------------------------------------------- */
+
+static const struct vpci_host_ops host_ops = {
+	.read = host_read,
+	.write = host_write,
+	.msi_changed = msi_changed,
+	.msix_control = msix_control,
+};
+
+static bool isolation_ok(struct vm *vm, const char *bdf)
+{
+	if (iommu_present())
+		return true;
+	if (!vm->cfg->dma_isolation_none) {
+		dev_error(vm, bdf, "this machine has no IOMMU, so the device could DMA anywhere; "
+			  "set dma-isolation = \"none\" to accept that");
+		return false;
+	}
+	pr_warn("**************************************************************");
+	pr_warn("vm %s: %s is assigned WITHOUT DMA isolation (no IOMMU):", vm->name, bdf);
+	pr_warn("its driver can read and write all of this machine's memory.");
+	pr_warn("**************************************************************");
+	return true;
+}
+
+static bool assign_one(struct vm *vm, const char *bdf_str)
+{
+	struct assigned_dev *d;
+	struct pci_device *pdev;
+	const char *why, *method = "";
+	uint16_t bdf;
+
+	if (!pci_parse_bdf(bdf_str, &bdf) || !(pdev = pci_find(bdf))) {
+		dev_error(vm, bdf_str, "no such PCI function on this machine");
+		return false;
+	}
+	if (pdev->owner || pdev->is_bridge) {
+		dev_error(vm, bdf_str, pdev->is_bridge ? "bridges cannot be assigned" :
+				 "already assigned to vm %s", pdev->owner ? pdev->owner->name : "");
+		return false;
+	}
+	if (!isolation_ok(vm, bdf_str))
+		return false;
+	if (vm->nr_devices == VM_MAX_DEVICES || pool_used == sizeof(pool) / sizeof(pool[0])) {
+		dev_error(vm, bdf_str, "too many assigned devices");
+		return false;
+	}
+	why = pci_reset(pdev, &method);
+	if (why) {
+		dev_error(vm, bdf_str, "%s", why);
+		return false;
+	}
+	d = &pool[pool_used++];
+	memset(d, 0, sizeof(*d));
+	d->vm = vm;
+	d->pdev = pdev;
+	d->guest_devfn = PCI_DEVFN(vm->nr_devices + 1, 0);
+	d->msi_cap = pci_find_cap(bdf, PCI_CAP_ID_MSI);
+	d->msix_cap = pci_find_cap(bdf, PCI_CAP_ID_MSIX);
+	if (vpci_dev_init(&d->vdev, &host_ops, d)) {
+		dev_error(vm, bdf_str, "cannot build its virtual configuration space");
+		return false;
+	}
+	if (!setup_msix(d, bdf_str) || !map_bars(d, bdf_str))
+		return false;
+	pdev->owner = vm;
+	vm->devices[vm->nr_devices++] = d;
+	pr_info("vm %s: assigned %s (%04x:%04x) as 00:%02x.0, reset: %s", vm->name,
+		bdf_str, pdev->vendor, pdev->device, d->guest_devfn >> 3, method);
+	for (unsigned i = 0; i < 6; i++) {
+		const struct vpci_bar *b = vpci_bar(&d->vdev, i);
+
+		if (b && b->present)
+			pr_info("vm %s:   BAR%u %s 0x%llx-0x%llx%s", vm->name, i,
+				b->io ? "io " : "mem", (unsigned long long)b->addr,
+				(unsigned long long)(b->addr + b->size - 1),
+				d->msix_nr && !b->io && d->msix_page >= b->addr &&
+						d->msix_page < b->addr + b->size ?
+					" (MSI-X table page trapped)" : "");
+	}
+	return true;
+}
+
+bool assign_devices(struct vm *vm)
+{
+	struct mmio_region ecam = { ecam_base_for_guests(), GUEST_ECAM_SIZE,
+				    ecam_read, ecam_write, vm };
+
+	for (uint32_t i = 0; i < vm->cfg->nr_pci; i++)
+		if (!assign_one(vm, vm->cfg->pci[i]))
+			return false;
+	if (vm->nr_devices && vm_add_mmio(vm, &ecam)) {
+		pr_err("vm %s: too many emulated regions", vm->name);
+		return false;
+	}
+	return true;
+}
+
+static void setup_intx(struct assigned_dev *d)
+{
+	uint16_t bdf = d->pdev->bdf;
+	uint8_t pin = pci_read(bdf, PCI_INTERRUPT_PIN, 1);
+	uint8_t line = pci_read(bdf, PCI_INTERRUPT_LINE, 1);
+	uint8_t v;
+	char b[8];
+
+	if (!pin || line == 0xff || iommu_irq_remapping())
+		return;
+	v = host_irq_alloc(d->vm, 0);
+	if (!v)
+		return;
+	d->intx_guest_pin = guest_intx_pin(d);
+	host_irq_set_intx(v, line, d->intx_guest_pin);
+	if (!host_ioapic_route_level(line, v, first_apic_id(d->vm))) {
+		host_irq_free(v);
+		return;
+	}
+	d->intx_host_vector = v;
+	pr_info("vm %s: %s INT%c on host IOAPIC pin %u -> guest pin %u",
+		d->vm->name, pci_bdf_str(bdf, b), 'A' + pin - 1, line,
+		d->intx_guest_pin);
+}
+
+bool assign_finish(struct vm *vm)
+{
+	char why[128], b[8];
+
+	for (uint32_t i = 0; i < vm->nr_devices; i++)
+		setup_intx(vm->devices[i]);
+	if (!vm->nr_devices || !iommu_present())
+		return true;
+	if (iommu_domain_create(vm, why, sizeof(why))) {
+		pr_err("vm %s: %s", vm->name, why);
+		return false;
+	}
+	for (uint32_t i = 0; i < vm->nr_devices; i++) {
+		struct assigned_dev *d = vm->devices[i];
+
+		if (iommu_attach(vm, d->pdev->bdf, why, sizeof(why))) {
+			pr_err("vm %s: %s: %s", vm->name, pci_bdf_str(d->pdev->bdf, b), why);
+			return false;
+		}
+		for (unsigned k = 0; k < 6; k++) {
+			const struct vpci_bar *bar = vpci_bar(&d->vdev, k);
+
+			if (bar && bar->present && bar->io)
+				backend()->allow_io(vm, (uint16_t)bar->addr, (uint32_t)bar->size);
+		}
+	}
+	pr_info("vm %s: DMA domain %u holds %u device(s); everything else it cannot reach",
+		vm->name, vm->id + 1, vm->nr_devices);
+	return true;
+}
+
+void assign_release(struct vm *vm)
+{
+	const char *method;
+
+	for (uint32_t i = 0; i < vm->nr_devices; i++) {
+		struct assigned_dev *d = vm->devices[i];
+
+		vec_unbind(&d->msi);
+		if (d->intx_host_vector) {
+			host_ioapic_mask(pci_read(d->pdev->bdf, PCI_INTERRUPT_LINE, 1), true);
+			host_irq_free(d->intx_host_vector);
+			d->intx_host_vector = 0;
+		}
+		for (unsigned k = 0; k < d->msix_nr; k++)
+			vec_unbind(&d->msix[k]);
+		pci_write(d->pdev->bdf, PCI_COMMAND, 2, 0); /* stop DMA first */
+		if (iommu_present())
+			iommu_detach(d->pdev->bdf);
+		pci_reset(d->pdev, &method);
+		d->pdev->owner = NULL;
+	}
+}

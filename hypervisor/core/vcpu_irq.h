@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Interrupts for vCPUs, from any pCPU. A sender never touches another
+ * vCPU's vLAPIC: it sets the vector in the target's posted bitmaps
+ * (atomically) and kicks the target's pCPU, which moves the bits into the
+ * vLAPIC before it next enters or wakes that vCPU. So the vLAPIC model
+ * needs no lock, and a halted vCPU on another pCPU wakes at once.
+ */
+#ifndef CORRAL_VCPU_IRQ_H
+#define CORRAL_VCPU_IRQ_H
+#include <stdbool.h>
+#include <stdint.h>
+
+struct vcpu;
+struct vm;
+
+/* Raises `vector` in v's vLAPIC (level: TMR set, as from the I/O APIC). */
+void vcpu_post_irq(struct vcpu *v, uint8_t vector, bool level);
+/* Makes v's pCPU look at v now (an IPI unless it is this pCPU). */
+void vcpu_kick(struct vcpu *v);
+/* On v's pCPU: moves posted vectors into the vLAPIC and fires an expired
+ * timer; true if an interrupt is deliverable. */
+bool vcpu_irq_pending(struct vcpu *v);
+/* A fixed or lowest-priority message with an 8-bit destination (an I/O
+ * APIC entry or an MSI without remapping) for the VM's vCPUs. */
+void vcpu_irq_deliver_msg(struct vm *vm, uint8_t dest, bool logical, uint8_t vector,
+		    bool level, bool lowest);
+/* A guest's write to its ICR that the vLAPIC could not complete itself:
+ * fixed and lowest-priority IPIs go to their targets; others are logged. */
+void vcpu_send_ipi(struct vcpu *from, uint64_t icr);
+
+#endif

@@ -1,0 +1,398 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Host PCI. Configuration space through ECAM when the firmware lists an MCFG
+ * (PCI Firmware 3.2, 4.1.2), through mechanism #1 (0xcf8/0xcfc, PCI 3.0
+ * 3.2.2.3.2) otherwise. Bus 0 is scanned and every bridge's secondary bus
+ * after it (PCI-to-PCI Bridge 1.2, 3.2.5).
+ */
+#include <host/acpi.h>
+#include <host/log.h>
+#include <host/pci.h>
+#include <host/spinlock.h>
+#include <host/timekeeping.h>
+#include <arch/x86.h>
+
+#define CONF1_ADDR 0xcf8
+#define CONF1_DATA 0xcfc
+#define CONF1_ENABLE 0x80000000u
+#define MCFG_ALLOC_OFFSET 44 /* after the header and 8 reserved bytes */
+#define PCI_EXP_DEVCAP 0x04
+#define PCI_EXP_DEVCTL 0x08
+#define PCI_EXP_DEVCAP_FLR (1u << 28)
+#define PCI_EXP_DEVCTL_FLR (1u << 15)
+#define PCI_PM_CTRL 0x04
+#define PCI_PM_CTRL_STATE_MASK 0x3
+#define PCI_PM_CTRL_NO_SOFT_RESET 0x8
+#define PCI_D3HOT 3
+
+static uint64_t ecam_base;
+static uint8_t ecam_bus_end;
+static struct spinlock conf1_lock;
+static struct pci_device devices[PCI_MAX_DEVICES];
+static uint32_t nr_devices;
+
+bool pci_uses_ecam(void)
+{
+	return ecam_base != 0;
+}
+
+uint64_t pci_ecam_base(void)
+{
+	return ecam_base;
+}
+
+static volatile void *ecam_ptr(uint16_t bdf, uint16_t off)
+{
+	return (volatile void *)(ecam_base + ((uint64_t)bdf << 12) + off);
+}
+
+uint32_t pci_read(uint16_t bdf, uint16_t off, uint8_t size)
+{
+	uint32_t v;
+
+	if (ecam_base && (bdf >> 8) <= ecam_bus_end) {
+		if (size == 1)
+			return *(volatile uint8_t *)ecam_ptr(bdf, off);
+		if (size == 2)
+			return *(volatile uint16_t *)ecam_ptr(bdf, off);
+		return *(volatile uint32_t *)ecam_ptr(bdf, off);
+	}
+	if (off >= 256)
+		return 0xffffffff;
+	spin_lock(&conf1_lock);
+	outl(CONF1_ADDR, CONF1_ENABLE | ((uint32_t)bdf << 8) | (off & 0xfc));
+	v = inl(CONF1_DATA) >> (8 * (off & 3));
+	spin_unlock(&conf1_lock);
+	return size == 4 ? v : v & ((1u << (8 * size)) - 1);
+}
+
+void pci_write(uint16_t bdf, uint16_t off, uint8_t size, uint32_t val)
+{
+	if (ecam_base && (bdf >> 8) <= ecam_bus_end) {
+		if (size == 1)
+			*(volatile uint8_t *)ecam_ptr(bdf, off) = (uint8_t)val;
+		else if (size == 2)
+			*(volatile uint16_t *)ecam_ptr(bdf, off) = (uint16_t)val;
+		else
+			*(volatile uint32_t *)ecam_ptr(bdf, off) = val;
+		return;
+	}
+	if (off >= 256)
+		return;
+	spin_lock(&conf1_lock);
+	outl(CONF1_ADDR, CONF1_ENABLE | ((uint32_t)bdf << 8) | (off & 0xfc));
+	if (size == 1)
+		outb(CONF1_DATA + (off & 3), (uint8_t)val);
+	else if (size == 2)
+		outw(CONF1_DATA + (off & 2), (uint16_t)val);
+	else
+		outl(CONF1_DATA, val);
+	spin_unlock(&conf1_lock);
+}
+
+uint8_t pci_find_cap(uint16_t bdf, uint8_t id)
+{
+	uint8_t pos;
+
+	if (!(pci_read(bdf, PCI_STATUS, 2) & PCI_STATUS_CAP_LIST))
+		return 0;
+	pos = pci_read(bdf, PCI_CAPABILITY_LIST, 1) & 0xfc;
+	for (int guard = 0; pos && guard < 48; guard++) {
+		if (pci_read(bdf, pos, 1) == id)
+			return pos;
+		pos = pci_read(bdf, pos + 1, 1) & 0xfc;
+	}
+	return 0;
+}
+
+static void add_device(uint16_t bdf, uint16_t parent)
+{
+	struct pci_device *d;
+	uint32_t id = pci_read(bdf, PCI_VENDOR_ID, 4);
+
+	if (nr_devices == PCI_MAX_DEVICES) {
+		pr_warn("pci: more than %u functions; ignoring the rest", PCI_MAX_DEVICES);
+		return;
+	}
+	d = &devices[nr_devices++];
+	d->bdf = bdf;
+	d->vendor = id & 0xffff;
+	d->device = id >> 16;
+	d->class_rev = pci_read(bdf, PCI_CLASS_REVISION, 4);
+	d->parent_bridge = parent;
+	d->is_bridge = (pci_read(bdf, PCI_HEADER_TYPE, 1) & 0x7f) == 1;
+}
+
+static void scan_bus(uint8_t bus, uint16_t parent, int depth)
+{
+	for (uint8_t dev = 0; dev < 32; dev++) {
+		for (uint8_t fn = 0; fn < 8; fn++) {
+			uint16_t bdf = PCI_BDF(bus, PCI_DEVFN(dev, fn));
+			uint32_t id = pci_read(bdf, PCI_VENDOR_ID, 4);
+			uint8_t sec;
+
+			if ((id & 0xffff) == 0xffff || (id & 0xffff) == 0) {
+				if (fn == 0)
+					break;
+				continue;
+			}
+			add_device(bdf, parent);
+			if (devices[nr_devices - 1].is_bridge && depth < 8) {
+				sec = pci_read(bdf, PCI_SECONDARY_BUS, 1);
+				if (sec > bus)
+					scan_bus(sec, bdf, depth + 1);
+			}
+			if (fn == 0 && !(pci_read(bdf, PCI_HEADER_TYPE, 1) & 0x80))
+				break; /* single-function device */
+		}
+	}
+}
+
+static void find_ecam(uint64_t rsdp)
+{
+	const uint8_t *mcfg = acpi_find_table(rsdp, "MCFG");
+
+	if (!mcfg || acpi_table_length(mcfg) < MCFG_ALLOC_OFFSET + 16)
+		return;
+	/* First allocation: base (8), segment (2), start bus, end bus. */
+	if (*(const uint16_t *)(mcfg + MCFG_ALLOC_OFFSET + 8) != 0 ||
+	    mcfg[MCFG_ALLOC_OFFSET + 10] != 0)
+		return;
+	ecam_base = *(const uint64_t *)(mcfg + MCFG_ALLOC_OFFSET);
+	ecam_bus_end = mcfg[MCFG_ALLOC_OFFSET + 11];
+}
+
+void pci_init(uint64_t rsdp)
+{
+	char b[8];
+
+	find_ecam(rsdp);
+	scan_bus(0, 0xffff, 0);
+	pr_info("pci: %u functions via %s", nr_devices,
+		ecam_base ? "ECAM (MCFG)" : "configuration mechanism #1");
+	for (uint32_t i = 0; i < nr_devices; i++)
+		pr_info("pci:   %s %04x:%04x class %06x%s", pci_bdf_str(devices[i].bdf, b),
+			devices[i].vendor, devices[i].device,
+			devices[i].class_rev >> 8,
+			devices[i].is_bridge ? " (bridge)" : "");
+}
+
+struct pci_device *pci_find(uint16_t bdf)
+{
+	for (uint32_t i = 0; i < nr_devices; i++)
+		if (devices[i].bdf == bdf)
+			return &devices[i];
+	return NULL;
+}
+
+static unsigned hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return 16;
+}
+
+static const char *parse_hex(const char *s, unsigned digits, unsigned *out)
+{
+	*out = 0;
+	for (unsigned i = 0; i < digits; i++, s++) {
+		unsigned v = hexval(*s);
+
+		if (v > 15)
+			return NULL;
+		*out = *out * 16 + v;
+	}
+	return s;
+}
+
+bool pci_parse_bdf(const char *s, uint16_t *bdf)
+{
+	unsigned seg = 0, bus, dev, fn;
+	const char *p = s;
+
+	if (s[4] == ':') {
+		p = parse_hex(p, 4, &seg);
+		if (!p || *p++ != ':' || seg != 0)
+			return false;
+	}
+	p = parse_hex(p, 2, &bus);
+	if (!p || *p++ != ':')
+		return false;
+	p = parse_hex(p, 2, &dev);
+	if (!p || *p++ != '.' || dev > 31)
+		return false;
+	p = parse_hex(p, 1, &fn);
+	if (!p || *p || fn > 7)
+		return false;
+	*bdf = PCI_BDF(bus, PCI_DEVFN(dev, fn));
+	return true;
+}
+
+const char *pci_bdf_str(uint16_t bdf, char buf[8])
+{
+	static const char hex[] = "0123456789abcdef";
+	uint8_t bus = bdf >> 8, dev = (bdf >> 3) & 31, fn = bdf & 7;
+
+	buf[0] = hex[bus >> 4];
+	buf[1] = hex[bus & 15];
+	buf[2] = ':';
+	buf[3] = hex[dev >> 4];
+	buf[4] = hex[dev & 15];
+	buf[5] = '.';
+	buf[6] = hex[fn];
+	buf[7] = '\0';
+	return buf;
+}
+
+static void delay_ms(uint64_t ms)
+{
+	uint64_t end = rdtsc() + tsc_hz / 1000 * ms;
+
+	while (rdtsc() < end)
+		cpu_relax();
+}
+
+/* PCIe 4.0 6.6.2: FLR, then 100 ms before the function is usable. */
+static bool try_flr(uint16_t bdf)
+{
+	uint8_t exp = pci_find_cap(bdf, PCI_CAP_ID_EXP);
+
+	if (!exp || !(pci_read(bdf, exp + PCI_EXP_DEVCAP, 4) & PCI_EXP_DEVCAP_FLR))
+		return false;
+	pci_write(bdf, exp + PCI_EXP_DEVCTL, 2,
+		  pci_read(bdf, exp + PCI_EXP_DEVCTL, 2) | PCI_EXP_DEVCTL_FLR);
+	delay_ms(100);
+	return true;
+}
+
+/* PCI PM 1.2 5.6.1: D3hot -> D0 resets the function unless No_Soft_Reset. */
+static bool try_pm_reset(uint16_t bdf)
+{
+	uint8_t pm = pci_find_cap(bdf, PCI_CAP_ID_PM);
+	uint16_t ctrl;
+
+	if (!pm)
+		return false;
+	ctrl = pci_read(bdf, pm + PCI_PM_CTRL, 2);
+	if (ctrl & PCI_PM_CTRL_NO_SOFT_RESET)
+		return false;
+	pci_write(bdf, pm + PCI_PM_CTRL, 2, (ctrl & ~PCI_PM_CTRL_STATE_MASK) | PCI_D3HOT);
+	delay_ms(10);
+	pci_write(bdf, pm + PCI_PM_CTRL, 2, ctrl & ~PCI_PM_CTRL_STATE_MASK);
+	delay_ms(10);
+	return true;
+}
+
+/* A secondary bus reset resets everything behind the bridge (PCI-to-PCI
+ * Bridge 1.2, 3.2.5.17): only used when the device is alone there. */
+static bool try_bus_reset(struct pci_device *d)
+{
+	uint16_t br = d->parent_bridge;
+	uint16_t ctl;
+
+	if (br == 0xffff)
+		return false;
+	for (uint32_t i = 0; i < nr_devices; i++)
+		if (devices[i].parent_bridge == br && devices[i].bdf != d->bdf &&
+		    (devices[i].bdf & ~7) != (d->bdf & ~7))
+			return false;
+	ctl = pci_read(br, PCI_BRIDGE_CONTROL, 2);
+	pci_write(br, PCI_BRIDGE_CONTROL, 2, ctl | PCI_BRIDGE_CTL_BUS_RESET);
+	delay_ms(2);
+	pci_write(br, PCI_BRIDGE_CONTROL, 2, ctl);
+	delay_ms(100);
+	return true;
+}
+
+/* AHCI 1.3.1, 10.4.3: GHC.HR resets the whole HBA; the controller clears
+ * the bit when done (within 1 s). ABAR is BAR5. */
+#define PCI_CLASS_AHCI 0x010601
+#define AHCI_ABAR (PCI_BAR0 + 5 * 4)
+#define AHCI_GHC 0x04
+#define AHCI_GHC_HR 0x1u
+
+static bool try_ahci_reset(const struct pci_device *d)
+{
+	uint32_t abar = pci_read(d->bdf, AHCI_ABAR, 4) & ~0xfu;
+	uint16_t cmd = pci_read(d->bdf, PCI_COMMAND, 2);
+	volatile uint32_t *ghc;
+	uint64_t end;
+
+	if ((d->class_rev >> 8) != PCI_CLASS_AHCI || !abar)
+		return false;
+	pci_write(d->bdf, PCI_COMMAND, 2, cmd | PCI_COMMAND_MEMORY);
+	ghc = (volatile uint32_t *)((uint64_t)abar + AHCI_GHC);
+	*ghc |= AHCI_GHC_HR;
+	end = rdtsc() + tsc_hz;
+	while ((*ghc & AHCI_GHC_HR) && rdtsc() < end)
+		cpu_relax();
+	pci_write(d->bdf, PCI_COMMAND, 2, cmd);
+	return !(*ghc & AHCI_GHC_HR);
+}
+
+/* Intel 8254x (e1000) NICs: CTRL.RST (bit 26 of CTRL at BAR0 + 0) resets
+ * the MAC, self-clearing (8254x SDM 13.4.1). Bochs' and QEMU's e1000
+ * (82540EM, 8086:100e) have neither FLR nor a PM capability. */
+#define E1000_CTRL 0x0
+#define E1000_CTRL_RST (1u << 26)
+
+static bool is_8254x(const struct pci_device *d)
+{
+	return d->vendor == 0x8086 && (d->device == 0x100e || d->device == 0x100f ||
+				       d->device == 0x1004 || d->device == 0x1026);
+}
+
+static bool try_e1000_reset(const struct pci_device *d)
+{
+	uint32_t bar0 = pci_read(d->bdf, PCI_BAR0, 4);
+	uint16_t cmd = pci_read(d->bdf, PCI_COMMAND, 2);
+	volatile uint32_t *ctrl;
+	uint64_t end;
+
+	if (!is_8254x(d) || (bar0 & 1) || !(bar0 & ~0xfu))
+		return false;
+	pci_write(d->bdf, PCI_COMMAND, 2, cmd | PCI_COMMAND_MEMORY);
+	ctrl = (volatile uint32_t *)((uint64_t)(bar0 & ~0xfu) + E1000_CTRL);
+	*ctrl |= E1000_CTRL_RST;
+	end = rdtsc() + tsc_hz / 10;
+	while ((*ctrl & E1000_CTRL_RST) && rdtsc() < end)
+		cpu_relax();
+	pci_write(d->bdf, PCI_COMMAND, 2, cmd);
+	return !(*ctrl & E1000_CTRL_RST);
+}
+
+/* Devices known to need no reset (documented in docs/device-assignment.md). */
+static bool reset_quirk(const struct pci_device *d)
+{
+	return d->vendor == 0x1234 && d->device == 0x11e8; /* QEMU edu test device */
+}
+
+const char *pci_reset(struct pci_device *d, const char **method)
+{
+	uint32_t bars[6];
+
+	/* Resets clear BARs and command on some paths: keep and restore them. */
+	for (int i = 0; i < 6; i++)
+		bars[i] = pci_read(d->bdf, PCI_BAR0 + 4 * i, 4);
+	if (try_flr(d->bdf))
+		*method = "function-level reset";
+	else if (try_pm_reset(d->bdf))
+		*method = "PM D3hot->D0";
+	else if (try_bus_reset(d))
+		*method = "secondary bus reset";
+	else if (try_ahci_reset(d))
+		*method = "AHCI HBA reset (GHC.HR)";
+	else if (try_e1000_reset(d))
+		*method = "e1000 MAC reset (CTRL.RST)";
+	else if (reset_quirk(d))
+		*method = "none needed (quirk)";
+	else
+		return "no reset method: no FLR, no PM soft reset, not alone behind a bridge";
+	for (int i = 0; i < 6; i++)
+		pci_write(d->bdf, PCI_BAR0 + 4 * i, 4, bars[i]);
+	return NULL;
+}
