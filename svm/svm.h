@@ -22,7 +22,7 @@ struct svm_percpu {
 
 extern struct svm_caps svm_caps;
 
-bool svm_probe(char *why, size_t n);
+int svm_probe(char *why, size_t n);
 int svm_cpu_enable(struct percpu *pc, char *why, size_t n);
 
 #endif

@@ -14,6 +14,7 @@
 #include <mm/page_alloc.h>
 #include <host/percpu.h>
 #include <arch/x86.h>
+#include <errno.h>
 
 #define CPUID_EXT_FEATURES 0x80000001u
 #define CPUID_EXT_ECX_SVM (1u << 2)
@@ -25,23 +26,23 @@
 
 struct svm_caps svm_caps;
 
-bool svm_probe(char *why, size_t n)
+int svm_probe(char *why, size_t n)
 {
 	struct cpuid_regs r;
 
 	if (cpuid(0x80000000u).eax < CPUID_SVM_LEAF ||
 	    !(cpuid(CPUID_EXT_FEATURES).ecx & CPUID_EXT_ECX_SVM)) {
 		snprintf(why, n, "CPUID reports no SVM");
-		return false;
+		return -ENODEV;
 	}
 	if (rdmsr(MSR_AMD_VM_CR) & VM_CR_SVMDIS) {
 		snprintf(why, n, "SVM is disabled by the firmware (VM_CR.SVMDIS)");
-		return false;
+		return -ENODEV;
 	}
 	r = cpuid(CPUID_SVM_LEAF);
 	if (!(r.edx & CPUID_SVM_EDX_NP)) {
 		snprintf(why, n, "the CPU lacks the required SVM feature: nested paging (CPUID 8000000Ah EDX[0])");
-		return false;
+		return -ENODEV;
 	}
 	svm_caps.nr_asids = r.ebx;
 	svm_caps.nrip_save = r.edx & CPUID_SVM_EDX_NRIPS;
@@ -49,7 +50,7 @@ bool svm_probe(char *why, size_t n)
 	pr_info("svm: %u ASIDs, NRIP-save %s, decode assists %s", svm_caps.nr_asids,
 		svm_caps.nrip_save ? "yes" : "no",
 		svm_caps.decode_assists ? "yes" : "no (instructions are decoded by corral)");
-	return true;
+	return 0;
 }
 
 int svm_cpu_enable(struct percpu *pc, char *why, size_t n)
@@ -59,7 +60,7 @@ int svm_cpu_enable(struct percpu *pc, char *why, size_t n)
 	if (!s || !(s->host_save_area = page_alloc_zeroed_page()) ||
 	    !(s->host_vmcb = page_alloc_zeroed_page())) {
 		snprintf(why, n, "out of memory for the host save area");
-		return -1;
+		return -ENOMEM;
 	}
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | X86_EFER_SVME);
 	wrmsr(MSR_AMD_VM_HSAVE_PA, (uint64_t)s->host_save_area);

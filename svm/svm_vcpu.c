@@ -66,7 +66,7 @@ static int svm_vm_init(struct vm *vm, char *why, size_t n)
 
 	if (!a) {
 		snprintf(why, n, "out of memory for the SVM permission maps");
-		return -1;
+		return -ENOMEM;
 	}
 	/* A restart: the old run's NPT goes. Each vCPU flushes its TLB on its
 	 * first VMRUN (svm_vcpu_load), so a reused page brings back nothing. */
@@ -74,7 +74,7 @@ static int svm_vm_init(struct vm *vm, char *why, size_t n)
 	vm->stage2_root = stage2_build(&vm->map, &npt_format);
 	if (!vm->stage2_root) {
 		snprintf(why, n, "out of memory building the nested page tables");
-		return -1;
+		return -ENOMEM;
 	}
 	svm_iopm_init(a->iopm);
 	svm_msrpm_init(a->msrpm, svm_msr_passthrough, svm_msr_passthrough_count);
@@ -111,7 +111,7 @@ static int svm_vcpu_init(struct vcpu *v, const struct vcpu_boot_state *s,
 		memset(x->vmcb, 0, PAGE_SIZE);
 	if (!x || !x->vmcb) {
 		snprintf(why, n, "out of memory for the VMCB");
-		return -1;
+		return -ENOMEM;
 	}
 	x->flushed = false;
 	/* Identity-mapped: the maps' and the tables' addresses are physical. */
@@ -160,18 +160,18 @@ static void svm_skip_insn(struct vcpu *v, uint8_t len)
 	vmcb->control.interrupt_shadow &= ~SVM_INTERRUPT_SHADOW;
 }
 
-static bool svm_set_efer(struct vcpu *v, uint64_t efer)
+static int svm_set_efer(struct vcpu *v, uint64_t efer)
 {
 	struct vmcb_save *g = &vmcb_of(v)->save;
 	uint64_t allowed = X86_EFER_SCE | X86_EFER_LME | X86_EFER_LMA | X86_EFER_NXE;
 
 	if (efer & ~allowed)
-		return false;
+		return -EINVAL;
 	efer = (efer & ~X86_EFER_LMA) | (g->efer & X86_EFER_LMA);
 	if (((efer ^ g->efer) & X86_EFER_LME) && (g->cr0 & X86_CR0_PG))
-		return false;
+		return -EINVAL;
 	g->efer = efer | X86_EFER_SVME;
-	return true;
+	return 0;
 }
 
 static bool svm_irq_injectable(struct vcpu *v)

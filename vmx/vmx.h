@@ -12,7 +12,7 @@ struct percpu;
 extern struct vmx_controls vmx_ctl;
 extern uint64_t vmx_cr0_fixed0, vmx_cr0_fixed1, vmx_cr4_fixed0, vmx_cr4_fixed1;
 
-bool vmx_probe(char *why, size_t n);
+int vmx_probe(char *why, size_t n);
 int vmx_cpu_enable(struct percpu *pc, char *why, size_t n);
 void *vmx_alloc_region(void);
 

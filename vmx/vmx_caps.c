@@ -8,6 +8,7 @@
  * cleared (CR3-load/store exiting must go for EPT).
  */
 #include "vmx_caps.h"
+#include <errno.h>
 #include <string.h>
 
 struct ctl_bit {
@@ -113,7 +114,7 @@ int vmx_compute_controls(const struct vmx_cap_msrs *c, struct vmx_controls *o,
 	memset(o, 0, sizeof(*o));
 	if (((c->basic >> VMX_BASIC_MEMTYPE_SHIFT) & 0xf) != VMX_BASIC_MEMTYPE_WB) {
 		set_why(why, n, "VMCS memory type is not write-back", "");
-		return -1;
+		return -ENOTSUP;
 	}
 	if (!COMPUTE(true_ctls ? c->true_pinbased : c->pinbased, pin_bits, 0, &o->pin) ||
 	    !COMPUTE(true_ctls ? c->true_procbased : c->procbased, proc_bits,
@@ -121,11 +122,11 @@ int vmx_compute_controls(const struct vmx_cap_msrs *c, struct vmx_controls *o,
 	    !COMPUTE(c->procbased2, proc2_bits, 0, &o->proc2) ||
 	    !COMPUTE(true_ctls ? c->true_exit : c->exit, exit_bits, 0, &o->exit) ||
 	    !COMPUTE(true_ctls ? c->true_entry : c->entry, entry_bits, 0, &o->entry))
-		return -1;
+		return -ENOTSUP;
 	if (!(c->ept_vpid & EPT_CAP_WALK_4) || !(c->ept_vpid & EPT_CAP_WB)) {
 		set_why(why, n, "the CPU lacks the required EPT feature: ",
 			"4-level walk with write-back tables");
-		return -1;
+		return -ENOTSUP;
 	}
 	/* vmx_vcpu.c flushes with the single-context type: an all-context-only
 	 * INVEPT would fail there (VMfail) and leave stale translations. */
@@ -133,7 +134,7 @@ int vmx_compute_controls(const struct vmx_cap_msrs *c, struct vmx_controls *o,
 	    !(c->ept_vpid & EPT_CAP_INVEPT_SINGLE)) {
 		set_why(why, n, "the CPU lacks the required EPT feature: ",
 			"INVEPT (single-context)");
-		return -1;
+		return -ENOTSUP;
 	}
 	o->ept_wb = true;
 	o->ept_2m = c->ept_vpid & EPT_CAP_2M;

@@ -12,6 +12,7 @@
 #include <mm/page_alloc.h>
 #include <host/percpu.h>
 #include <arch/x86.h>
+#include <errno.h>
 
 #define CPUID_1_ECX_VMX (1u << 5)
 
@@ -60,7 +61,7 @@ static void log_caps(const struct vmx_cap_msrs *c)
 		 (unsigned long long)c->cr4_fixed1);
 }
 
-bool vmx_probe(char *why, size_t n)
+int vmx_probe(char *why, size_t n)
 {
 	struct vmx_cap_msrs caps = { 0 };
 	struct cpuid_regs id = cpuid(1);
@@ -68,26 +69,26 @@ bool vmx_probe(char *why, size_t n)
 
 	if (!(id.ecx & CPUID_1_ECX_VMX)) {
 		snprintf(why, n, "CPUID reports no VT-x");
-		return false;
+		return -ENODEV;
 	}
 	fc = rdmsr(MSR_IA32_FEATURE_CONTROL);
 	if ((fc & FEATURE_CONTROL_LOCKED) &&
 	    !(fc & FEATURE_CONTROL_VMX_OUTSIDE_SMX)) {
 		snprintf(why, n, "VT-x is disabled by the firmware (IA32_FEATURE_CONTROL locked)");
-		return false;
+		return -ENODEV;
 	}
 	read_caps(&caps);
 	log_caps(&caps);
 	if (vmx_compute_controls(&caps, &vmx_ctl, why, n))
-		return false;
+		return -ENODEV;
 	if (!vmx_ctl.ept_2m) {
 		/* ept/ept_format.c emits 2 MiB leaves wherever alignment allows. */
 		snprintf(why, n, "the CPU lacks the required EPT feature: 2 MiB pages (IA32_VMX_EPT_VPID_CAP bit 16)");
-		return false;
+		return -ENODEV;
 	}
 	if (!vmx_ctl.preemption_timer) {
 		snprintf(why, n, "the CPU lacks the required VMX control: VMX preemption timer (pin-based bit 6)");
-		return false;
+		return -ENODEV;
 	}
 	vmcs_revision = caps.basic & VMX_BASIC_REVISION_MASK;
 	vmx_cr0_fixed0 = caps.cr0_fixed0;
@@ -98,7 +99,7 @@ bool vmx_probe(char *why, size_t n)
 		vmx_ctl.pin, vmx_ctl.proc, vmx_ctl.proc2, vmx_ctl.exit,
 		vmx_ctl.entry, vmx_ctl.preemption_timer_rate,
 		vmx_ctl.vpid ? ", VPID" : "", vmx_ctl.ept_2m ? ", EPT 2M" : "");
-	return true;
+	return 0;
 }
 
 void *vmx_alloc_region(void)
@@ -124,11 +125,11 @@ int vmx_cpu_enable(struct percpu *pc, char *why, size_t n)
 	region = vmx_alloc_region();
 	if (!region) {
 		snprintf(why, n, "out of memory for the VMXON region");
-		return -1;
+		return -ENOMEM;
 	}
 	if (!vmxon((uint64_t)region)) {
 		snprintf(why, n, "VMXON failed");
-		return -1;
+		return -EIO;
 	}
 	pc->backend_data = region;
 	return 0;

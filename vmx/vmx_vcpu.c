@@ -111,7 +111,7 @@ static int vmx_vm_init(struct vm *vm, char *why, size_t n)
 
 	if (!a) {
 		snprintf(why, n, "out of memory for VMX bitmaps");
-		return -1;
+		return -ENOMEM;
 	}
 	/* A restart: the old run's EPT goes. Every vCPU invalidates its
 	 * EPTP's translations on its pCPU before it first enters (INVEPT
@@ -121,7 +121,7 @@ static int vmx_vm_init(struct vm *vm, char *why, size_t n)
 	root = stage2_build(&vm->map, &ept_format);
 	if (!root) {
 		snprintf(why, n, "out of memory building the EPT");
-		return -1;
+		return -ENOMEM;
 	}
 	memset(a->msr_bitmap, 0xff, PAGE_SIZE);
 	for (size_t i = 0; i < sizeof(msr_passthrough) / sizeof(msr_passthrough[0]); i++)
@@ -349,14 +349,14 @@ static int vmx_vcpu_init(struct vcpu *v, const struct vcpu_boot_state *s,
 		vmcs = vmx_alloc_region();
 	if (!x || !vmcs) {
 		snprintf(why, n, "out of memory for the VMCS");
-		return -1;
+		return -ENOMEM;
 	}
 	memset(x, 0, sizeof(*x));
 	x->vmcs = vmcs;
 	x->dr6 = DR6_DEFAULT;
 	if (!vmclear((uint64_t)x->vmcs) || !vmptrld((uint64_t)x->vmcs)) {
 		snprintf(why, n, "VMCLEAR/VMPTRLD failed");
-		return -1;
+		return -EIO;
 	}
 	v->arch = x;
 	switch_guest_registers(this_cpu(), v); /* the VMCS just loaded is v's */
@@ -413,19 +413,19 @@ static void vmx_skip_insn(struct vcpu *v, uint8_t len)
 			intr & ~(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
 }
 
-static bool vmx_set_efer(struct vcpu *v, uint64_t efer)
+static int vmx_set_efer(struct vcpu *v, uint64_t efer)
 {
 	uint64_t old = vmread(VMCS_GUEST_IA32_EFER);
 	uint64_t allowed = X86_EFER_SCE | X86_EFER_LME | X86_EFER_LMA | X86_EFER_NXE;
 
 	if (efer & ~allowed)
-		return false;
+		return -EINVAL;
 	/* LMA is the CPU's to set; LME may not change while paging is on. */
 	efer = (efer & ~X86_EFER_LMA) | (old & X86_EFER_LMA);
 	if (((efer ^ old) & X86_EFER_LME) && (vmread(VMCS_GUEST_CR0) & X86_CR0_PG))
-		return false;
+		return -EINVAL;
 	vmwrite(VMCS_GUEST_IA32_EFER, efer);
-	return true;
+	return 0;
 }
 
 static bool vmx_irq_injectable(struct vcpu *v)

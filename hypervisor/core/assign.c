@@ -130,7 +130,7 @@ static uint32_t msi_host_apic_id(struct vm *vm, uint8_t dest, bool logical)
 /* Points `v` at guest vector `gv` for the destination in the guest's MSI
  * address: a host vector, and with an IOMMU a remapping entry that only
  * this device may use. Returns the message the device must send. */
-static bool vec_bind(struct assigned_dev *d, struct vec *v, uint8_t gv,
+static int vec_bind(struct assigned_dev *d, struct vec *v, uint8_t gv,
 		     uint64_t guest_addr, uint32_t *lo, uint32_t *hi, uint32_t *data)
 {
 	uint8_t dest = (uint8_t)(guest_addr >> MSI_ADDR_DEST_SHIFT);
@@ -138,24 +138,24 @@ static bool vec_bind(struct assigned_dev *d, struct vec *v, uint8_t gv,
 	uint32_t host_dest = msi_host_apic_id(d->vm, dest, logical);
 
 	if (!v->host && !(v->host = host_irq_alloc(d->vm, gv)))
-		return false;
+		return -ENOSPC;
 	host_irq_set_guest_msi(v->host, gv, dest, logical);
 	if (iommu_irq_remapping()) {
 		if (!v->ir) {
 			if (iommu_irte_alloc(d->pdev->bdf, v->host, host_dest, &v->irte))
-				return false;
+				return -ENOSPC;
 			v->ir = true;
 		} else {
 			iommu_irte_update(v->irte, d->pdev->bdf, v->host, host_dest);
 		}
 		iommu_msi_message(v->irte, lo, hi, data);
-		return true;
+		return 0;
 	}
 	/* No remapping (dma-isolation = "none"): a direct compatibility MSI. */
 	*lo = 0xfee00000u | (host_dest << MSI_ADDR_DEST_SHIFT);
 	*hi = 0;
 	*data = v->host;
-	return true;
+	return 0;
 }
 
 static void vec_unbind(struct vec *v)
@@ -179,7 +179,7 @@ static void msi_changed(void *ctx, bool enabled, uint64_t addr, uint32_t data,
 
 	pci_write(bdf, cap + 2, 2, ctrl & ~(MSI_CTRL_ENABLE | MSI_CTRL_MME_MASK));
 	if (!enabled || !msi_guest_vector(addr, data, &gv) ||
-	    !vec_bind(d, &d->msi, gv, addr, &lo, &hi, &md)) {
+	    vec_bind(d, &d->msi, gv, addr, &lo, &hi, &md)) {
 		vec_unbind(&d->msi);
 		return;
 	}
@@ -211,7 +211,7 @@ static void msix_sync(struct assigned_dev *d, unsigned i)
 	if (!live)
 		return;
 	if (!msi_guest_vector(addr, g[2], &gv) ||
-	    !vec_bind(d, &d->msix[i], gv, addr, &lo, &hi, &data))
+	    vec_bind(d, &d->msix[i], gv, addr, &lo, &hi, &data))
 		return;
 	r[0] = lo;
 	r[1] = hi;
@@ -282,25 +282,28 @@ static void msix_write(void *ctx, uint64_t off, uint8_t size, uint64_t val)
 
 /* ---- memory ----------------------------------------------------------------- */
 
-static bool map_range(struct assigned_dev *d, uint64_t start, uint64_t end,
+static int map_range(struct assigned_dev *d, uint64_t start, uint64_t end,
 		      const char *bdf)
 {
 	const char *why;
 
 	if (end <= start)
-		return true;
+		return 0;
 	why = gpa_map_add(&d->vm->map, start, start, end - start,
 			  GPA_READ | GPA_WRITE, GPA_MEM_UC);
-	if (why)
+	if (why) {
 		dev_error(d->vm, bdf, "BAR at 0x%llx: %s", (unsigned long long)start, why);
-	return !why;
+		return -ENOSPC;
+	}
+	return 0;
 }
 
-static bool map_bars(struct assigned_dev *d, const char *bdf)
+static int map_bars(struct assigned_dev *d, const char *bdf)
 {
 	for (unsigned i = 0; i < 6; i++) {
 		const struct vpci_bar *b = vpci_bar(&d->vdev, i);
 		uint64_t start, end;
+		int err;
 
 		if (!b || !b->present || b->io)
 			continue;
@@ -308,18 +311,20 @@ static bool map_bars(struct assigned_dev *d, const char *bdf)
 		end = (b->addr + b->size + PAGE_MASK_4K) & ~PAGE_MASK_4K;
 		if (d->msix_nr && d->msix_page >= start && d->msix_page < end) {
 			/* Leave the MSI-X table pages out: they trap (msix_*). */
-			if (!map_range(d, start, d->msix_page, bdf) ||
-			    !map_range(d, d->msix_page + d->msix_page_size, end, bdf))
-				return false;
-			continue;
+			err = map_range(d, start, d->msix_page, bdf);
+			if (!err)
+				err = map_range(d, d->msix_page + d->msix_page_size,
+						end, bdf);
+		} else {
+			err = map_range(d, start, end, bdf);
 		}
-		if (!map_range(d, start, end, bdf))
-			return false;
+		if (err)
+			return err;
 	}
-	return true;
+	return 0;
 }
 
-static bool setup_msix(struct assigned_dev *d, const char *bdf)
+static int setup_msix(struct assigned_dev *d, const char *bdf)
 {
 	unsigned bir, pba_bir, nr;
 	uint32_t off, pba_off;
@@ -327,11 +332,11 @@ static bool setup_msix(struct assigned_dev *d, const char *bdf)
 	struct mmio_region r;
 
 	if (!vpci_msix_location(&d->vdev, &bir, &off, &nr, &pba_bir, &pba_off))
-		return true;
+		return 0;
 	b = vpci_bar(&d->vdev, bir);
 	if (!b || !b->present || b->io || nr > MSIX_MAX) {
 		dev_error(d->vm, bdf, "unusable MSI-X table (BAR %u, %u entries)", bir, nr);
-		return false;
+		return -ENOSPC;
 	}
 	d->msix_nr = nr;
 	d->msix_table = b->addr + off;
@@ -344,9 +349,9 @@ static bool setup_msix(struct assigned_dev *d, const char *bdf)
 				  msix_write, d };
 	if (vm_add_mmio(d->vm, &r)) {
 		dev_error(d->vm, bdf, "too many emulated regions");
-		return false;
+		return -ENOSPC;
 	}
-	return true;
+	return 0;
 }
 
 /* ---- guest configuration space ------------------------------------------------ */
@@ -493,32 +498,33 @@ static bool isolation_ok(struct vm *vm, const char *bdf)
 	return true;
 }
 
-static bool assign_one(struct vm *vm, const char *bdf_str)
+static int assign_one(struct vm *vm, const char *bdf_str)
 {
 	struct assigned_dev *d;
 	struct pci_device *pdev;
 	const char *why, *method = "";
 	uint16_t bdf;
+	int err;
 
 	if (!pci_parse_bdf(bdf_str, &bdf) || !(pdev = pci_find(bdf))) {
 		dev_error(vm, bdf_str, "no such PCI function on this machine");
-		return false;
+		return -ENODEV;
 	}
 	if (pdev->owner || pdev->is_bridge) {
 		dev_error(vm, bdf_str, pdev->is_bridge ? "bridges cannot be assigned" :
 				 "already assigned to vm %s", pdev->owner ? pdev->owner->name : "");
-		return false;
+		return -ENODEV;
 	}
 	if (!isolation_ok(vm, bdf_str))
-		return false;
+		return -ENODEV;
 	if (vm->nr_devices == VM_MAX_DEVICES || pool_used == sizeof(pool) / sizeof(pool[0])) {
 		dev_error(vm, bdf_str, "too many assigned devices");
-		return false;
+		return -ENODEV;
 	}
 	why = pci_reset(pdev, &method);
 	if (why) {
 		dev_error(vm, bdf_str, "%s", why);
-		return false;
+		return -ENODEV;
 	}
 	d = &pool[pool_used++];
 	memset(d, 0, sizeof(*d));
@@ -529,10 +535,13 @@ static bool assign_one(struct vm *vm, const char *bdf_str)
 	d->msix_cap = pci_find_cap(bdf, PCI_CAP_ID_MSIX);
 	if (vpci_dev_init(&d->vdev, &host_ops, d)) {
 		dev_error(vm, bdf_str, "cannot build its virtual configuration space");
-		return false;
+		return -ENODEV;
 	}
-	if (!setup_msix(d, bdf_str) || !map_bars(d, bdf_str))
-		return false;
+	err = setup_msix(d, bdf_str);
+	if (!err)
+		err = map_bars(d, bdf_str);
+	if (err)
+		return err;
 	pdev->owner = vm;
 	vm->devices[vm->nr_devices++] = d;
 	pr_info("vm %s: assigned %s (%04x:%04x) as 00:%02x.0, reset: %s", vm->name,
@@ -548,22 +557,25 @@ static bool assign_one(struct vm *vm, const char *bdf_str)
 						d->msix_page < b->addr + b->size ?
 					" (MSI-X table page trapped)" : "");
 	}
-	return true;
+	return 0;
 }
 
-bool assign_devices(struct vm *vm)
+int assign_devices(struct vm *vm)
 {
 	struct mmio_region ecam = { ecam_base_for_guests(), GUEST_ECAM_SIZE,
 				    ecam_read, ecam_write, vm };
 
-	for (uint32_t i = 0; i < vm->cfg->nr_pci; i++)
-		if (!assign_one(vm, vm->cfg->pci[i]))
-			return false;
+	for (uint32_t i = 0; i < vm->cfg->nr_pci; i++) {
+		int err = assign_one(vm, vm->cfg->pci[i]);
+
+		if (err)
+			return err;
+	}
 	if (vm->nr_devices && vm_add_mmio(vm, &ecam)) {
 		pr_err("vm %s: too many emulated regions", vm->name);
-		return false;
+		return -ENOSPC;
 	}
-	return true;
+	return 0;
 }
 
 static void setup_intx(struct assigned_dev *d)
@@ -591,24 +603,24 @@ static void setup_intx(struct assigned_dev *d)
 		d->intx_guest_pin);
 }
 
-bool assign_finish(struct vm *vm)
+int assign_finish(struct vm *vm)
 {
 	char why[128], b[8];
 
 	for (uint32_t i = 0; i < vm->nr_devices; i++)
 		setup_intx(vm->devices[i]);
 	if (!vm->nr_devices || !iommu_present())
-		return true;
+		return 0;
 	if (iommu_domain_create(vm, why, sizeof(why))) {
 		pr_err("vm %s: %s", vm->name, why);
-		return false;
+		return -ENODEV;
 	}
 	for (uint32_t i = 0; i < vm->nr_devices; i++) {
 		struct assigned_dev *d = vm->devices[i];
 
 		if (iommu_attach(vm, d->pdev->bdf, why, sizeof(why))) {
 			pr_err("vm %s: %s: %s", vm->name, pci_bdf_str(d->pdev->bdf, b), why);
-			return false;
+			return -ENODEV;
 		}
 		for (unsigned k = 0; k < 6; k++) {
 			const struct vpci_bar *bar = vpci_bar(&d->vdev, k);
@@ -619,7 +631,7 @@ bool assign_finish(struct vm *vm)
 	}
 	pr_info("vm %s: DMA domain %u holds %u device(s); everything else it cannot reach",
 		vm->name, vm->id + 1, vm->nr_devices);
-	return true;
+	return 0;
 }
 
 void assign_release(struct vm *vm)

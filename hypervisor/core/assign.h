@@ -11,10 +11,12 @@ struct vm;
 struct guest_acpi_params;
 
 /* Claims, resets and maps the config's pci-devices into the VM (before its
- * second-stage tables are built). false on an error already reported. */
-bool assign_devices(struct vm *vm);
-/* After the backend built its tables: DMA domain, context entries, I/O ports. */
-bool assign_finish(struct vm *vm);
+ * second-stage tables are built). 0, or a negative errno after the error
+ * was reported naming the device. */
+int assign_devices(struct vm *vm);
+/* After the backend built its tables: DMA domain, context entries, I/O
+ * ports. 0, or a negative errno after the error was reported. */
+int assign_finish(struct vm *vm);
 /* Guest configuration mechanism #1 (0xcf8/0xcfc); true if handled. */
 bool assign_conf1(struct vm *vm, uint16_t port, uint8_t size, bool in, uint32_t *val);
 /* Fills the PCI part of the guest's ACPI tables (root bridge, windows, MCFG). */

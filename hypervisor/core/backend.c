@@ -24,7 +24,7 @@ void backend_probe_and_select(void)
 	char why[NR_BACKENDS][160];
 
 	for (unsigned i = 0; i < NR_BACKENDS; i++) {
-		if (backends[i]->probe(why[i], sizeof(why[i]))) {
+		if (!backends[i]->probe(why[i], sizeof(why[i]))) {
 			active_backend = backends[i];
 			pr_info("backend: %s", backends[i]->name);
 			return;

@@ -45,73 +45,74 @@ static void set_result(struct vcpu *v, uint64_t val)
 	v->gpr[GPR_RDX] = val >> 32;
 }
 
-static bool read_msr(struct vcpu *v, uint32_t msr, uint64_t *val)
+static int read_msr(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
 	struct vcpu_mode m;
 
 	if (msr >= MSR_X2APIC_FIRST && msr <= MSR_X2APIC_LAST)
-		return vlapic_msr_read(&v->lapic, msr, rdtsc(), val) == VLAPIC_OK;
+		return vlapic_msr_read(&v->lapic, msr, rdtsc(), val) == VLAPIC_OK ?
+		       0 : -EINVAL;
 	switch (msr) {
 	case MSR_IA32_APIC_BASE:
 		*val = v->lapic.apic_base;
-		return true;
+		return 0;
 	case MSR_IA32_TSC_DEADLINE:
 		*val = v->lapic.tsc_deadline;
-		return true;
+		return 0;
 	case MSR_EFER:
 		backend()->get_mode(v, &m);
 		*val = m.efer;
-		return true;
+		return 0;
 	case MSR_IA32_TSC:
 		*val = rdtsc();
-		return true;
+		return 0;
 	case MSR_IA32_MISC_ENABLE:
 		*val = MISC_ENABLE_FAST_STRING | MISC_ENABLE_BTS_UNAVAILABLE |
 		       MISC_ENABLE_PEBS_UNAVAILABLE;
-		return true;
+		return 0;
 	case MSR_IA32_FEATURE_CONTROL:
 		*val = FEATURE_CONTROL_LOCKED; /* locked, VMX off */
-		return true;
+		return 0;
 	case MSR_IA32_BIOS_SIGN_ID:
 	case MSR_IA32_PLATFORM_ID:
 		*val = 0;
-		return true;
+		return 0;
 	case MSR_KVM_SYSTEM_TIME_NEW:
 		*val = v->kvmclock_gpa;
-		return true;
+		return 0;
 	case MSR_AMD_NB_CFG:
 	case MSR_AMD_HWCR:
 		/* Linux reads these unchecked on AMD CPUs (as KVM does: 0). */
 		*val = 0;
-		return true;
+		return 0;
 	}
-	return false;
+	return -EINVAL;
 }
 
-static bool kvm_system_time(struct vcpu *v, uint64_t val)
+static int kvm_system_time(struct vcpu *v, uint64_t val)
 {
 	uint64_t gpa = val & ~KVM_MSR_ENABLE;
 	struct pvclock_vcpu_time_info *ti;
 
 	v->kvmclock_gpa = val;
 	if (!(val & KVM_MSR_ENABLE))
-		return true;
+		return 0;
 	ti = vm_gpa_to_host(v->vm, gpa, sizeof(*ti));
 	if (!ti)
-		return false;
+		return -EINVAL;
 	/* The TSC is constant-rate, so one record stays valid for good. */
 	pvclock_fill(ti, tsc_hz, v->vm->start_tsc, rdtsc());
-	return true;
+	return 0;
 }
 
-static bool kvm_wall_clock(struct vcpu *v, uint64_t gpa)
+static int kvm_wall_clock(struct vcpu *v, uint64_t gpa)
 {
 	struct pvclock_wall_clock *wc = vm_gpa_to_host(v->vm, gpa, sizeof(*wc));
 	uint64_t at_start = boot_wall +
 			    (v->vm->start_tsc - boot_tsc) / tsc_hz;
 
 	if (!wc)
-		return false;
+		return -EINVAL;
 	/* Wall time when the VM's kvmclock read zero. */
 	wc->version |= 1;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
@@ -119,7 +120,7 @@ static bool kvm_wall_clock(struct vcpu *v, uint64_t gpa)
 	wc->nsec = 0;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	wc->version += 1;
-	return true;
+	return 0;
 }
 
 #define X2APIC_EOI 0x80b
@@ -138,7 +139,7 @@ static int level_vector_in_service(const struct vlapic *l)
 	return -1;
 }
 
-static bool write_msr(struct vcpu *v, uint32_t msr, uint64_t val)
+static int write_msr(struct vcpu *v, uint32_t msr, uint64_t val)
 {
 	uint64_t ipi;
 
@@ -146,7 +147,7 @@ static bool write_msr(struct vcpu *v, uint32_t msr, uint64_t val)
 		int level = level_vector_in_service(&v->lapic);
 
 		if (vlapic_msr_write(&v->lapic, msr, val, rdtsc(), &ipi) != VLAPIC_OK)
-			return false;
+			return -EINVAL;
 		if (level >= 0) {
 			/* Forwarded INTx lines drop first, then Remote IRR clears. */
 			spin_lock(&v->vm->lock);
@@ -156,17 +157,17 @@ static bool write_msr(struct vcpu *v, uint32_t msr, uint64_t val)
 			vioapic_eoi(&v->vm->ioapic, (uint8_t)level);
 			spin_unlock(&v->vm->lock);
 		}
-		return true;
+		return 0;
 	}
 	if (msr >= MSR_X2APIC_FIRST && msr <= MSR_X2APIC_LAST) {
 		switch (vlapic_msr_write(&v->lapic, msr, val, rdtsc(), &ipi)) {
 		case VLAPIC_OK:
-			return true;
+			return 0;
 		case VLAPIC_IPI:
 			vcpu_send_ipi(v, ipi);
-			return true;
+			return 0;
 		case VLAPIC_GP:
-			return false;
+			return -EINVAL;
 		}
 	}
 	switch (msr) {
@@ -175,29 +176,30 @@ static bool write_msr(struct vcpu *v, uint32_t msr, uint64_t val)
 	case MSR_IA32_APIC_BASE:
 		/* x2APIC stays on: leaving it would need xAPIC MMIO emulation. */
 		return (val & ~APIC_BASE_BSP) ==
-		       (v->lapic.apic_base & ~APIC_BASE_BSP);
+				       (v->lapic.apic_base & ~APIC_BASE_BSP) ?
+			       0 : -EINVAL;
 	case MSR_IA32_TSC_DEADLINE:
 		vlapic_write_tsc_deadline(&v->lapic, val);
-		return true;
+		return 0;
 	case MSR_IA32_BIOS_SIGN_ID:
 	case MSR_IA32_MISC_ENABLE:
 	case MSR_IA32_TSC:
 	case MSR_AMD_NB_CFG:
 	case MSR_AMD_HWCR:
-		return true; /* accepted and ignored */
+		return 0; /* accepted and ignored */
 	case MSR_KVM_SYSTEM_TIME_NEW:
 		return kvm_system_time(v, val);
 	case MSR_KVM_WALL_CLOCK_NEW:
 		return kvm_wall_clock(v, val);
 	}
-	return false;
+	return -EINVAL;
 }
 
 void handle_rdmsr(struct vcpu *v, const struct vcpu_exit *e)
 {
 	uint64_t val = 0;
 
-	if (!read_msr(v, e->msr.index, &val)) {
+	if (read_msr(v, e->msr.index, &val)) {
 		log_msr_once(v->vm, e->msr.index, false);
 		backend()->inject_exception(v, X86_EXC_GP, true, 0);
 		return;
@@ -210,7 +212,7 @@ void handle_wrmsr(struct vcpu *v, const struct vcpu_exit *e)
 {
 	uint64_t val = (v->gpr[GPR_RDX] << 32) | (uint32_t)v->gpr[GPR_RAX];
 
-	if (!write_msr(v, e->msr.index, val)) {
+	if (write_msr(v, e->msr.index, val)) {
 		log_msr_once(v->vm, e->msr.index, true);
 		backend()->inject_exception(v, X86_EXC_GP, true, 0);
 		return;

@@ -87,7 +87,7 @@ static void load_config(void)
 /* `cpus = <a b ...>` puts vCPU i on pCPU cpus[i % n]; VMs without it
  * have their vCPUs spread round-robin, so a VM's vCPUs land on different
  * pCPUs. */
-static bool place(struct vm *vm, uint32_t *next)
+static int place(struct vm *vm, uint32_t *next)
 {
 	const struct vm_config *cfg = vm->cfg;
 
@@ -95,7 +95,7 @@ static bool place(struct vm *vm, uint32_t *next)
 		if (cfg->cpus[i] >= nr_cpus) {
 			pr_err("vm %s (%s): property \"cpus\": CPU %u does not exist (%u found); this VM does not start",
 			       vm->name, cfg->node, cfg->cpus[i], nr_cpus);
-			return false;
+			return -EINVAL;
 		}
 	}
 	for (uint32_t i = 0; i < vm->nr_vcpus; i++)
@@ -104,9 +104,9 @@ static bool place(struct vm *vm, uint32_t *next)
 	if (pcpu_add_vm(vm)) {
 		pr_err("vm %s: too many vCPUs on one pCPU; this VM does not start",
 		       vm->name);
-		return false;
+		return -EINVAL;
 	}
-	return true;
+	return 0;
 }
 
 static void create_vms(void)
@@ -119,7 +119,7 @@ static void create_vms(void)
 		if (!config.vms[i].valid)
 			continue;
 		vm = vm_create(i, &config.vms[i]);
-		if (vm && place(vm, &next))
+		if (vm && !place(vm, &next))
 			vms[nr_vms++] = vm;
 	}
 	pcpu_set_vm_list(vms, nr_vms);

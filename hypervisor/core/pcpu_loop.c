@@ -60,7 +60,7 @@ int pcpu_add_vm(struct vm *vm)
 		if (sched_add(rq, &v->se, rdtsc())) {
 			while (i--)
 				sched_remove(rq_of(vm->vcpus[i]->pcpu), &vm->vcpus[i]->se);
-			return -1;
+			return -ENOSPC;
 		}
 		sched_stop(rq, &v->se);
 	}
@@ -109,7 +109,7 @@ static void service_vcpu(struct sched_rq *rq, struct vcpu *v)
 		return;
 	}
 	if (v->power == VCPU_START) {
-		if (vcpu_start(v))
+		if (!vcpu_start(v))
 			sched_add(rq, &v->se, rdtsc());
 		return;
 	}

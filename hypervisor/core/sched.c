@@ -6,6 +6,7 @@
  * no ordering to keep consistent when an entity changes state.
  */
 #include <core/sched.h>
+#include <errno.h>
 #include <string.h>
 
 void sched_rq_init(struct sched_rq *rq, uint64_t slice_ticks)
@@ -76,12 +77,12 @@ static void expire_sleepers(struct sched_rq *rq, uint64_t now)
 int sched_add(struct sched_rq *rq, struct sched_entity *e, uint64_t now)
 {
 	if (!e || (unsigned int)e->cls >= SCHED_NR_CLASSES)
-		return -1;
+		return -EINVAL;
 	if (e->rq && e->rq != rq)
-		return -1;
+		return -EBUSY;
 	if (!e->rq) {
 		if (rq->nr == SCHED_MAX_ENTITIES)
-			return -1;
+			return -ENOSPC;
 		rq->ent[rq->nr++] = e;
 		e->rq = rq;
 	}

@@ -141,7 +141,7 @@ static uint64_t min_deadline(uint64_t a, uint64_t b)
 	return a < b ? a : b;
 }
 
-bool vcpu_start(struct vcpu *v)
+int vcpu_start(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
 	char why[128];
@@ -164,13 +164,13 @@ bool vcpu_start(struct vcpu *v)
 	if (backend()->vcpu_init(v, &v->start, why, sizeof(why))) {
 		pr_err("vm %s: vCPU %u: %s", vm->name, v->id, why);
 		vm_stop(vm, VM_STOP_ERROR, "vCPU %u: %s", v->id, why);
-		return false;
+		return -EINVAL;
 	}
 	v->power = VCPU_ON;
 	if (v->id)
 		pr_info("vm %s: vCPU %u started at 0x%llx on cpu %u", vm->name, v->id,
 			(unsigned long long)v->start.rip, v->pcpu);
-	return true;
+	return 0;
 }
 
 enum vcpu_run_result vcpu_run_slice(struct vcpu *v, uint64_t slice_end)

@@ -55,9 +55,9 @@ enum vcpu_run_result {
 	VCPU_STOPPED,	/* the VM stopped */
 };
 
-/* On v's pCPU: (re)initialises it from v->start; false if the backend
- * could not (the VM is then stopped with the reason). */
-bool vcpu_start(struct vcpu *v);
+/* On v's pCPU: (re)initialises it from v->start; a negative errno if the
+ * backend could not (the VM is then stopped with the reason). */
+int vcpu_start(struct vcpu *v);
 /* Runs the vCPU until slice_end (a TSC value), a HLT or the VM's stop. */
 enum vcpu_run_result vcpu_run_slice(struct vcpu *v, uint64_t slice_end);
 

@@ -68,8 +68,9 @@ struct vcpu_mode {
 
 struct vcpu_backend {
 	const char *name; /* "vmx" or "svm", used in logs and markers */
-	/* Can this CPU run the backend? On false, `why` names what is missing. */
-	bool (*probe)(char *why, size_t n);
+	/* Can this CPU run the backend? 0 if so; else -ENODEV and `why`
+	 * names what is missing. */
+	int (*probe)(char *why, size_t n);
 	/* Turns virtualization on for the calling pCPU. */
 	int (*cpu_enable)(struct percpu *pc, char *why, size_t n);
 	/* Builds the VM's second-stage tables from vm->map. */
@@ -87,7 +88,9 @@ struct vcpu_backend {
 	void (*get_mode)(struct vcpu *v, struct vcpu_mode *m);
 	/* RIP += len, dropping any STI/MOV-SS interrupt shadow. */
 	void (*skip_insn)(struct vcpu *v, uint8_t len);
-	bool (*set_efer)(struct vcpu *v, uint64_t efer);
+	/* A guest WRMSR to EFER: 0, or -EINVAL for a value the guest may
+	 * not write (the core then injects #GP). */
+	int (*set_efer)(struct vcpu *v, uint64_t efer);
 	/* Interrupt delivery (SDM 3C 26.3.2.5 / APM 15.20). */
 	bool (*irq_injectable)(struct vcpu *v);
 	void (*inject_irq)(struct vcpu *v, uint8_t vector);

@@ -103,13 +103,14 @@ static const struct boot_module *need_module(const struct vm_config *cfg,
 /* Everything a (re)start needs, in order: the map, the platform devices, the
  * assigned devices and Linux (load_linux), the second-stage tables and the
  * DMA domain. A restart runs it again on the same RAM, after a scrub. */
-static bool vm_build(struct vm *vm)
+static int vm_build(struct vm *vm)
 {
 	const struct vm_config *cfg = vm->cfg;
 	const struct boot_module *kernel = boot_module_find(cfg->kernel);
 	const struct boot_module *initrd = cfg->initrd[0] ?
 		boot_module_find(cfg->initrd) : NULL;
 	char why[128];
+	int err;
 
 	gpa_map_init(&vm->map);
 	vm->nr_mmio = 0;
@@ -117,14 +118,17 @@ static bool vm_build(struct vm *vm)
 	vm->conf1_addr = 0;
 	vm_devices_init(vm);
 	why[0] = '\0';
-	if (vm_load_linux(vm, kernel, initrd) ||
-	    backend()->vm_init(vm, why, sizeof(why)) || !assign_finish(vm)) {
+	err = vm_load_linux(vm, kernel, initrd);
+	if (!err)
+		err = backend()->vm_init(vm, why, sizeof(why));
+	if (!err)
+		err = assign_finish(vm);
+	if (err) {
 		if (why[0])
 			vm_error(cfg, "%s", why);
 		assign_release(vm);
-		return false;
 	}
-	return true;
+	return err;
 }
 static void vm_free(struct vm *vm)
 {
@@ -135,33 +139,33 @@ static void vm_free(struct vm *vm)
 		page_free(vm->ram, vm->ram_size);
 	page_free(vm, sizeof(*vm));
 }
-static bool alloc_vcpus(struct vm *vm)
+static int alloc_vcpus(struct vm *vm)
 {
 	for (uint32_t i = 0; i < vm->nr_vcpus; i++) {
 		struct vcpu *v = page_alloc(sizeof(*v), PAGE_SIZE, ALLOC_ANYWHERE);
 
 		if (!v)
-			return false;
+			return -ENOMEM;
 		memset(v, 0, sizeof(*v));
 		v->vm = vm;
 		v->id = i;
 		vlapic_init(&v->lapic, i, i == 0);
 		vm->vcpus[i] = v;
 	}
-	return true;
+	return 0;
 }
 /* Two VMs may restart at once on different pCPUs; a build uses shared
  * scratch (load_linux's command-line buffers, the DMA-test targets, the
  * assigned-device pool), so builds take turns. */
-static bool vm_build_locked(struct vm *vm)
+static int vm_build_locked(struct vm *vm)
 {
 	static struct spinlock build_lock;
-	bool ok;
+	int err;
 
 	spin_lock(&build_lock);
-	ok = vm_build(vm);
+	err = vm_build(vm);
 	spin_unlock(&build_lock);
-	return ok;
+	return err;
 }
 struct vm *vm_create(uint32_t id, const struct vm_config *cfg)
 {
@@ -191,7 +195,7 @@ struct vm *vm_create(uint32_t id, const struct vm_config *cfg)
 	vm->name = cfg->name;
 	vm->nr_vcpus = cfg->vcpus ? cfg->vcpus : 1;
 	vm->ram_size = (uint64_t)cfg->memory_mib << 20;
-	if (!alloc_vcpus(vm)) {
+	if (alloc_vcpus(vm)) {
 		vm_error(cfg, "out of memory for its vCPUs");
 		vm_free(vm);
 		return NULL;
@@ -204,7 +208,7 @@ struct vm *vm_create(uint32_t id, const struct vm_config *cfg)
 		vm_free(vm);
 		return NULL;
 	}
-	if (!vm_build_locked(vm)) {
+	if (vm_build_locked(vm)) {
 		vm_free(vm);
 		return NULL;
 	}
@@ -337,7 +341,7 @@ bool vm_stopped(struct vm *vm)
 				vm->name,
 				(unsigned long long)((vm->free_at_restart - free) >> 10));
 		vm->free_at_restart = free;
-		if (vm_build_locked(vm)) {
+		if (!vm_build_locked(vm)) {
 			vm_start(vm);
 			return true;
 		}

@@ -100,7 +100,7 @@ int vm_load_linux(struct vm *vm, const struct boot_module *kernel,
 	}
 	err = map_ram(vm, &l, (uint64_t)vm->ram);
 	if (!err)
-		err = assign_devices(vm) ? 0 : -ENODEV;
+		err = assign_devices(vm);
 	if (!err)
 		err = build_acpi(vm, &rsdp);
 	if (err)

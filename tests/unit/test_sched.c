@@ -10,6 +10,7 @@
  * vruntime spread bounded by a slice.
  */
 #include <core/sched.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include "test.h"
@@ -328,7 +329,7 @@ static void test_full_queue(void)
 	for (int i = 0; i < SCHED_MAX_ENTITIES; i++)
 		entity(&e[i], (i & 1) ? SCHED_CLIENT : SCHED_DRIVER);
 	memset(&e[SCHED_MAX_ENTITIES], 0, sizeof(e[0]));
-	CHECK_EQ(sched_add(&rq, &e[SCHED_MAX_ENTITIES], now), -1);
+	CHECK_EQ(sched_add(&rq, &e[SCHED_MAX_ENTITIES], now), -ENOSPC);
 	CHECK(e[SCHED_MAX_ENTITIES].rq == NULL);
 	/* Adding again one already there is a restart, not a new slot. */
 	CHECK_EQ(sched_add(&rq, &e[3], now), 0);
@@ -342,11 +343,11 @@ static void test_full_queue(void)
 	reset();
 	memset(&stray, 0, sizeof(stray));
 	stray.cls = SCHED_NR_CLASSES;
-	CHECK_EQ(sched_add(&rq, &stray, now), -1);
+	CHECK_EQ(sched_add(&rq, &stray, now), -EINVAL);
 	stray.cls = SCHED_CLIENT;
 	sched_rq_init(&other, SLICE);
 	CHECK_EQ(sched_add(&other, &stray, now), 0);
-	CHECK_EQ(sched_add(&rq, &stray, now), -1);
+	CHECK_EQ(sched_add(&rq, &stray, now), -EBUSY);
 	/* Calls naming the wrong queue do nothing. */
 	sched_block(&rq, &stray, 5);
 	sched_stop(&rq, &stray);

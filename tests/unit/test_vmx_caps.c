@@ -8,6 +8,7 @@
  * with a reason naming it, without overrunning a small `why` buffer.
  */
 #include <vmx_caps.h>
+#include <errno.h>
 #include <string.h>
 #include "test.h"
 
@@ -170,7 +171,7 @@ static void test_no_ept(void)
 	char why[128];
 
 	c.procbased2 &= ~((uint64_t)PROC2_ENABLE_EPT << 32);
-	CHECK_EQ(compute_modified(&c, &o, why, sizeof(why)), -1);
+	CHECK_EQ(compute_modified(&c, &o, why, sizeof(why)), -ENOTSUP);
 	CHECK(strstr(why, "EPT") != NULL);
 	CHECK(strstr(why, "secondary") != NULL);
 }
@@ -205,7 +206,7 @@ static void test_vmcs_memtype(void)
 	char why[128];
 
 	c.basic &= ~(0xfull << VMX_BASIC_MEMTYPE_SHIFT); /* uncacheable */
-	CHECK_EQ(compute_modified(&c, &o, why, sizeof(why)), -1);
+	CHECK_EQ(compute_modified(&c, &o, why, sizeof(why)), -ENOTSUP);
 	CHECK(strstr(why, "write-back") != NULL);
 }
 
@@ -216,19 +217,19 @@ static void test_invept(void)
 	char why[128];
 
 	c.ept_vpid &= ~EPT_CAP_INVEPT;
-	CHECK_EQ(compute_modified(&c, &o, why, sizeof(why)), -1);
+	CHECK_EQ(compute_modified(&c, &o, why, sizeof(why)), -ENOTSUP);
 	CHECK(strstr(why, "INVEPT") != NULL);
 
 	/* INVEPT with neither single- nor all-context type. */
 	c = skylake;
 	c.ept_vpid &= ~(EPT_CAP_INVEPT_SINGLE | EPT_CAP_INVEPT_ALL);
-	CHECK_EQ(compute_modified(&c, &o, why, sizeof(why)), -1);
+	CHECK_EQ(compute_modified(&c, &o, why, sizeof(why)), -ENOTSUP);
 	CHECK(strstr(why, "INVEPT") != NULL);
 
 	/* All-context only: vmx_vcpu.c flushes single-context, so refuse. */
 	c = skylake;
 	c.ept_vpid &= ~EPT_CAP_INVEPT_SINGLE;
-	CHECK_EQ(compute_modified(&c, &o, why, sizeof(why)), -1);
+	CHECK_EQ(compute_modified(&c, &o, why, sizeof(why)), -ENOTSUP);
 	CHECK(strstr(why, "single-context") != NULL);
 
 	/* Single-context only is enough. */
@@ -244,11 +245,11 @@ static void test_ept_walk_and_wb(void)
 	char why[128];
 
 	c.ept_vpid &= ~EPT_CAP_WALK_4;
-	CHECK_EQ(compute_modified(&c, &o, why, sizeof(why)), -1);
+	CHECK_EQ(compute_modified(&c, &o, why, sizeof(why)), -ENOTSUP);
 	CHECK(strstr(why, "4-level") != NULL);
 	c = skylake;
 	c.ept_vpid &= ~EPT_CAP_WB;
-	CHECK_EQ(compute_modified(&c, &o, why, sizeof(why)), -1);
+	CHECK_EQ(compute_modified(&c, &o, why, sizeof(why)), -ENOTSUP);
 	CHECK(strstr(why, "write-back") != NULL);
 	/* No 2 MiB pages: still fine, just 4 KiB mappings. */
 	c = skylake;
@@ -316,7 +317,7 @@ static void test_missing_required(void)
 		char why[128];
 
 		*msr[cases[i].which] &= ~((uint64_t)cases[i].bit << 32);
-		CHECK_EQ(compute_modified(&c, &o, why, sizeof(why)), -1);
+		CHECK_EQ(compute_modified(&c, &o, why, sizeof(why)), -ENOTSUP);
 		if (!strstr(why, cases[i].name))
 			fprintf(stderr, "case %zu: why \"%s\"\n", i, why);
 		CHECK(strstr(why, cases[i].name) != NULL);
@@ -335,7 +336,7 @@ static void test_small_why(void)
 
 	c.true_procbased &= ~((uint64_t)PROC_USE_MSR_BITMAPS << 32);
 	memset(buf, 'X', sizeof(buf));
-	CHECK_EQ(vmx_compute_controls(&c, &o, buf, 8), -1);
+	CHECK_EQ(vmx_compute_controls(&c, &o, buf, 8), -ENOTSUP);
 	CHECK_EQ(buf[7], '\0');
 	CHECK_EQ(strlen(buf), 7);
 	CHECK(memcmp(buf, "the CPU", 7) == 0);
@@ -343,19 +344,19 @@ static void test_small_why(void)
 		CHECK_EQ(buf[i], 'X');
 
 	memset(buf, 'X', sizeof(buf));
-	CHECK_EQ(vmx_compute_controls(&c, &o, buf, 1), -1);
+	CHECK_EQ(vmx_compute_controls(&c, &o, buf, 1), -ENOTSUP);
 	CHECK_EQ(buf[0], '\0');
 	CHECK_EQ(buf[1], 'X');
 
 	memset(buf, 'X', sizeof(buf));
-	CHECK_EQ(vmx_compute_controls(&c, &o, buf, 0), -1);
+	CHECK_EQ(vmx_compute_controls(&c, &o, buf, 0), -ENOTSUP);
 	CHECK_EQ(buf[0], 'X');
 
 	/* The memory-type message (empty suffix) truncates the same way. */
 	c = skylake;
 	c.basic &= ~(0xfull << VMX_BASIC_MEMTYPE_SHIFT);
 	memset(buf, 'X', sizeof(buf));
-	CHECK_EQ(vmx_compute_controls(&c, &o, buf, 8), -1);
+	CHECK_EQ(vmx_compute_controls(&c, &o, buf, 8), -ENOTSUP);
 	CHECK(memcmp(buf, "VMCS me\0", 8) == 0);
 	CHECK_EQ(buf[8], 'X');
 
@@ -363,11 +364,11 @@ static void test_small_why(void)
 	c = skylake;
 	c.true_procbased &= ~((uint64_t)PROC_USE_MSR_BITMAPS << 32);
 	memset(big, 'X', sizeof(big));
-	CHECK_EQ(vmx_compute_controls(&c, &o, big, len + 1), -1);
+	CHECK_EQ(vmx_compute_controls(&c, &o, big, len + 1), -ENOTSUP);
 	CHECK(strcmp(big, want) == 0);
 	CHECK_EQ(big[len + 1], 'X');
 	memset(big, 'X', sizeof(big));
-	CHECK_EQ(vmx_compute_controls(&c, &o, big, len), -1);
+	CHECK_EQ(vmx_compute_controls(&c, &o, big, len), -ENOTSUP);
 	CHECK_EQ(strlen(big), len - 1);
 	CHECK(memcmp(big, want, len - 1) == 0);
 	CHECK_EQ(big[len], 'X');
