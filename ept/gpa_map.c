@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "gpa_map.h"
+#include <errno.h>
 #include <stddef.h>
 
 #define PAGE_MASK 0xfffull
@@ -9,20 +10,31 @@ void gpa_map_init(struct gpa_map *m)
 	m->nr = 0;
 }
 
-const char *gpa_map_add(struct gpa_map *m, uint64_t gpa, uint64_t hpa,
-			uint64_t size, uint8_t perm, uint8_t mem_type)
+int gpa_map_add(struct gpa_map *m, uint64_t gpa, uint64_t hpa, uint64_t size,
+		uint8_t perm, uint8_t mem_type)
 {
 	if ((gpa | hpa | size) & PAGE_MASK)
-		return "region is not 4 KiB aligned";
+		return -EINVAL;
 	if (!size || gpa + size < gpa || hpa + size < hpa)
-		return "region is empty or wraps";
+		return -ERANGE;
 	if (m->nr == GPA_MAP_MAX_REGIONS)
-		return "too many regions in the guest-physical map";
+		return -ENOSPC;
 	for (uint32_t i = 0; i < m->nr; i++)
 		if (gpa < m->r[i].gpa + m->r[i].size && m->r[i].gpa < gpa + size)
-			return "region overlaps another in guest-physical space";
+			return -EEXIST;
 	m->r[m->nr++] = (struct gpa_region){ gpa, hpa, size, perm, mem_type };
-	return NULL;
+	return 0;
+}
+
+const char *gpa_map_strerror(int err)
+{
+	switch (err) {
+	case -EINVAL: return "region is not 4 KiB aligned";
+	case -ERANGE: return "region is empty or wraps";
+	case -ENOSPC: return "too many regions in the guest-physical map";
+	case -EEXIST: return "region overlaps another in guest-physical space";
+	default: return "unknown error";
+	}
 }
 
 const struct gpa_region *gpa_map_lookup(const struct gpa_map *m, uint64_t gpa)

@@ -36,10 +36,13 @@ struct gpa_map {
 };
 
 void gpa_map_init(struct gpa_map *m);
-/* Adds a region; fails (returning a reason) on misalignment, overlap in
- * guest-physical space, or a full table. */
-const char *gpa_map_add(struct gpa_map *m, uint64_t gpa, uint64_t hpa,
-			uint64_t size, uint8_t perm, uint8_t mem_type);
+/* Adds a region: 0, or -EINVAL (not 4 KiB aligned), -ERANGE (empty or
+ * wrapping), -ENOSPC (the table is full) or -EEXIST (it overlaps another
+ * region in guest-physical space). */
+int gpa_map_add(struct gpa_map *m, uint64_t gpa, uint64_t hpa, uint64_t size,
+		uint8_t perm, uint8_t mem_type);
+/* What a gpa_map_add() error means, for a log line. */
+const char *gpa_map_strerror(int err);
 /* The region containing gpa, or NULL. */
 const struct gpa_region *gpa_map_lookup(const struct gpa_map *m, uint64_t gpa);
 /* The host-physical address of [gpa, gpa+len) when one region holds all of

@@ -285,17 +285,16 @@ static void msix_write(void *ctx, uint64_t off, uint8_t size, uint64_t val)
 static int map_range(struct assigned_dev *d, uint64_t start, uint64_t end,
 		      const char *bdf)
 {
-	const char *why;
+	int err;
 
 	if (end <= start)
 		return 0;
-	why = gpa_map_add(&d->vm->map, start, start, end - start,
+	err = gpa_map_add(&d->vm->map, start, start, end - start,
 			  GPA_READ | GPA_WRITE, GPA_MEM_UC);
-	if (why) {
-		dev_error(d->vm, bdf, "BAR at 0x%llx: %s", (unsigned long long)start, why);
-		return -ENOSPC;
-	}
-	return 0;
+	if (err)
+		dev_error(d->vm, bdf, "BAR at 0x%llx: %s",
+			  (unsigned long long)start, gpa_map_strerror(err));
+	return err;
 }
 
 static int map_bars(struct assigned_dev *d, const char *bdf)

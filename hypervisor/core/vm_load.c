@@ -21,31 +21,30 @@
 
 static int map_ram(struct vm *vm, const struct linux_layout *l, uint64_t hpa)
 {
-	const char *why;
+	int err;
 
 	if (vm->nr_vcpus > 1) {
 		/* The MP wakeup mailbox is a hole: corral emulates it. */
 		uint64_t after = LB_MP_MAILBOX_GPA + LB_MP_MAILBOX_SIZE;
 
-		why = gpa_map_add(&vm->map, 0, hpa, LB_MP_MAILBOX_GPA, GPA_RWX,
+		err = gpa_map_add(&vm->map, 0, hpa, LB_MP_MAILBOX_GPA, GPA_RWX,
 				  GPA_MEM_WB);
-		if (!why)
-			why = gpa_map_add(&vm->map, after, hpa + after,
+		if (!err)
+			err = gpa_map_add(&vm->map, after, hpa + after,
 					  l->low_ram_end - after, GPA_RWX, GPA_MEM_WB);
 	} else {
-		why = gpa_map_add(&vm->map, 0, hpa, l->low_ram_end, GPA_RWX,
+		err = gpa_map_add(&vm->map, 0, hpa, l->low_ram_end, GPA_RWX,
 				  GPA_MEM_WB);
 	}
 
-	if (!why && l->high_ram_size)
-		why = gpa_map_add(&vm->map, LB_HIGH_RAM_GPA, hpa + l->low_ram_end,
+	if (!err && l->high_ram_size)
+		err = gpa_map_add(&vm->map, LB_HIGH_RAM_GPA, hpa + l->low_ram_end,
 				  l->high_ram_size, GPA_RWX, GPA_MEM_WB);
-	if (why) {
-		vm_error(vm->cfg, "guest-physical map: %s", why);
-		return -EINVAL;
-	}
-	return 0;
+	if (err)
+		vm_error(vm->cfg, "guest-physical map: %s", gpa_map_strerror(err));
+	return err;
 }
+
 static int build_acpi(struct vm *vm, uint64_t *rsdp)
 {
 	struct guest_acpi_params ap = {

@@ -19,7 +19,7 @@ static void test_ram_2m_pages(void)
 
 	used = 0;
 	gpa_map_init(&m);
-	CHECK(gpa_map_add(&m, 0, 0x40000000, 256ull << 20, GPA_RWX, GPA_MEM_WB) == NULL);
+	CHECK(gpa_map_add(&m, 0, 0x40000000, 256ull << 20, GPA_RWX, GPA_MEM_WB) == 0);
 	root = pt_build(&m, &ept_format, &alloc);
 	CHECK(root != 0);
 	/* 1 PML4 + 1 PDPT + 1 PD: 128 2 MiB leaves, no page tables. */
@@ -45,7 +45,7 @@ static void test_unaligned_4k(void)
 	used = 0;
 	gpa_map_init(&m);
 	/* hpa not 2 MiB aligned: must fall back to 4 KiB pages. */
-	CHECK(gpa_map_add(&m, 0x200000, 0x40001000, 0x400000, GPA_READ, GPA_MEM_UC) == NULL);
+	CHECK(gpa_map_add(&m, 0x200000, 0x40001000, 0x400000, GPA_READ, GPA_MEM_UC) == 0);
 	root = pt_build(&m, &ept_format, &alloc);
 	CHECK(root != 0);
 	e = pt_lookup(root, 0x200000 + 0x5000, &ept_format, &alloc, &level);
@@ -62,11 +62,11 @@ static void test_map_rejects(void)
 	struct gpa_map m;
 
 	gpa_map_init(&m);
-	CHECK(gpa_map_add(&m, 0x1000, 0x2000, 0x800, GPA_RWX, 0) != NULL);
-	CHECK(gpa_map_add(&m, 0, 0, 0, GPA_RWX, 0) != NULL);
-	CHECK(gpa_map_add(&m, 0x100000, 0x0, 0x100000, GPA_RWX, 0) == NULL);
-	CHECK(gpa_map_add(&m, 0x180000, 0x0, 0x1000, GPA_RWX, 0) != NULL);
-	CHECK(gpa_map_add(&m, 0xfffffffffffff000ull, 0, 0x2000, GPA_RWX, 0) != NULL);
+	CHECK(gpa_map_add(&m, 0x1000, 0x2000, 0x800, GPA_RWX, 0) != 0);
+	CHECK(gpa_map_add(&m, 0, 0, 0, GPA_RWX, 0) != 0);
+	CHECK(gpa_map_add(&m, 0x100000, 0x0, 0x100000, GPA_RWX, 0) == 0);
+	CHECK(gpa_map_add(&m, 0x180000, 0x0, 0x1000, GPA_RWX, 0) != 0);
+	CHECK(gpa_map_add(&m, 0xfffffffffffff000ull, 0, 0x2000, GPA_RWX, 0) != 0);
 	CHECK(gpa_map_lookup(&m, 0x1fffff) != NULL);
 	CHECK(gpa_map_lookup(&m, 0x200000) == NULL);
 }

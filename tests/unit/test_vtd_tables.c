@@ -202,9 +202,9 @@ static void test_sl_build(void)
 
 	used = 0;
 	gpa_map_init(&m);
-	CHECK(gpa_map_add(&m, gpa, hpa, size, GPA_RWX, GPA_MEM_WB) == NULL);
+	CHECK(gpa_map_add(&m, gpa, hpa, size, GPA_RWX, GPA_MEM_WB) == 0);
 	CHECK(gpa_map_add(&m, 0xfebf0000, 0xc0000000, 0x1000,
-			  GPA_READ | GPA_WRITE, GPA_MEM_UC) == NULL);
+			  GPA_READ | GPA_WRITE, GPA_MEM_UC) == 0);
 	root = pt_build(&m, &vtd_sl_format, &alloc);
 	CHECK(root != 0);
 	CHECK_EQ(mapped_bytes(root, 4), size + 0x1000);
