@@ -7,12 +7,12 @@
  * boot.
  */
 #include <stdbool.h>
+#include <format.h>
 #include <libfdt.h>
 #include "uefi.h"
 #include "config_files.h"
 #include "console.h"
 #include "file.h"
-#include "fmt.h"
 
 /* Properties of a /vms subnode whose value is a file to load. */
 static const char *const file_props[] = { "kernel", "initrd" };
@@ -87,8 +87,8 @@ static EFI_STATUS load_module(EFI_FILE_HANDLE root, const struct config *cfg,
 			ref->prop);
 		return EFI_OUT_OF_RESOURCES;
 	}
-	fmt_snprintf(why, sizeof(why), "named by %s property \"%s\"", ref->node,
-		     ref->prop);
+	snprintf(why, sizeof(why), "named by %s property \"%s\"", ref->node,
+		 ref->prop);
 	status = file_read(root, ref->path, why, &f);
 	if (EFI_ERROR(status))
 		return status;
@@ -113,8 +113,8 @@ static EFI_STATUS node_file(EFI_FILE_HANDLE root, const struct config *cfg,
 		return EFI_SUCCESS;
 	err = fdt_get_path(cfg->fdt, node, ref.node, sizeof(ref.node));
 	if (err)
-		fmt_snprintf(ref.node, sizeof(ref.node), "/vms/%s",
-			     fdt_get_name(cfg->fdt, node, NULL));
+		snprintf(ref.node, sizeof(ref.node), "/vms/%s",
+			 fdt_get_name(cfg->fdt, node, NULL));
 	if (!ref.path) {
 		con_error("%s: %s property \"%s\" cannot be read: %s",
 			  cfg->path, ref.node, prop, fdt_strerror(len));

@@ -3,9 +3,9 @@
  * Messages through EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL.OutputString()
  * (UEFI 2.10 section 12.4.3), which takes UCS-2 and wants "\r\n" line ends.
  */
+#include <format.h>
 #include "uefi.h"
 #include "console.h"
-#include "fmt.h"
 
 #define CON_LINE_MAX 384 /* longer messages are cut, never lost entirely */
 #define CON_CHUNK 64 /* CHAR16s handed to OutputString() per call */
@@ -46,11 +46,12 @@ static void con_write(const char *s)
 static void con_vline(const char *kind, const char *fmt, va_list ap)
 {
 	char line[CON_LINE_MAX];
-	size_t n;
+	int n;
 
-	n = fmt_snprintf(line, sizeof(line), "%s%s", CON_PREFIX, kind);
-	if (n < sizeof(line))
-		fmt_vsnprintf(line + n, sizeof(line) - n, fmt, ap);
+	/* n is the prefix's full length: the message goes on only if it fit. */
+	n = snprintf(line, sizeof(line), "%s%s", CON_PREFIX, kind);
+	if ((size_t)n < sizeof(line))
+		vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
 	con_write(line);
 	con_write("\n");
 }

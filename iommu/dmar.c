@@ -28,6 +28,7 @@
  * per hop.
  */
 #include "dmar.h"
+#include <errno.h>
 #include <string.h>
 
 #define DMAR_HDR_LEN 48
@@ -75,7 +76,7 @@ static int fail(const char **why, const char *msg)
 {
 	if (why)
 		*why = msg;
-	return -1;
+	return -EINVAL;
 }
 
 /*
@@ -161,7 +162,7 @@ static int parse_drhd(const uint8_t *p, size_t len, struct dmar_info *out,
 	u->first_scope = out->nr_scopes;
 	if (parse_scopes(p + DRHD_LEN, len - DRHD_LEN, out, true,
 			 &u->nr_scopes, why))
-		return -1;
+		return -EINVAL;
 	out->nr_units++;
 	return 0;
 }
@@ -187,7 +188,7 @@ static int parse_rmrr(const uint8_t *p, size_t len, struct dmar_info *out,
 	r->first_scope = out->nr_scopes;
 	if (parse_scopes(p + RMRR_LEN, len - RMRR_LEN, out, true,
 			 &r->nr_scopes, why))
-		return -1;
+		return -EINVAL;
 	out->nr_rmrrs++;
 	return 0;
 }
@@ -277,7 +278,7 @@ int dmar_parse(const void *table, size_t len, struct dmar_info *out,
 			break;
 		}
 		if (rc)
-			return -1;
+			return rc;
 		off += slen;
 	}
 	if (!out->nr_units)
@@ -396,11 +397,11 @@ int dmar_ioapic_source_id(const struct dmar_info *d, uint8_t ioapic_id,
 			    s->enumeration_id != ioapic_id)
 				continue;
 			if (!scope_target(s, secondary_bus, ctx, &b, &df))
-				return -1;
+				return -ENOENT;
 			if (unit)
 				*unit = u;
 			return b << 8 | df;
 		}
 	}
-	return -1;
+	return -ENOENT;
 }

@@ -67,7 +67,7 @@ struct dmar_info {
 };
 
 /*
- * Parses a DMAR table of `len` readable bytes into *out. Returns 0, or -1
+ * Parses a DMAR table of `len` readable bytes into *out. Returns 0, or -EINVAL
  * with *why (if why is not NULL) set to a static string naming the problem.
  *
  * Checked: the "DMAR" signature, 48 <= header length <= len, the checksum,
@@ -110,7 +110,7 @@ dmar_unit_for(const struct dmar_info *d, uint16_t seg, uint8_t bus,
  * The PCI requester id (bus << 8 | devfn) that the I/O APIC with MADT id
  * `ioapic_id` uses for its interrupt messages, from its IOAPIC device scope
  * (VT-d 8.3.1.1), and the unit that remaps them (*unit, if not NULL).
- * Returns -1 if no unit lists that I/O APIC. secondary_bus as above.
+ * Returns -ENOENT if no unit lists that I/O APIC. secondary_bus as above.
  */
 int dmar_ioapic_source_id(const struct dmar_info *d, uint8_t ioapic_id,
 			  const struct dmar_unit **unit,

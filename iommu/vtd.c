@@ -6,6 +6,7 @@
  * context entry exists only for a device assigned to a VM.
  */
 #include "dmar.h"
+#include <errno.h>
 #include "irte.h"
 #include "vtd_regs.h"
 #include "vtd_tables.h"
@@ -76,18 +77,18 @@ static void wr64(struct vtd_unit *u, unsigned off, uint64_t v)
 	*(volatile uint64_t *)(u->regs + off) = v;
 }
 
-static bool wait_for(struct vtd_unit *u, unsigned off, uint32_t mask, bool set)
+static int wait_for(struct vtd_unit *u, unsigned off, uint32_t mask, bool set)
 {
 	uint64_t end = rdtsc() + tsc_hz / 1000 * WAIT_MS;
 
 	while (!!(rd32(u, off) & mask) != set)
 		if (rdtsc() > end)
-			return false;
-	return true;
+			return -ETIMEDOUT;
+	return 0;
 }
 
 /* GCMD takes the persistent bits plus one command; GSTS reports it (11.4.4). */
-static bool gcmd(struct vtd_unit *u, uint32_t bit, bool persistent)
+static int gcmd(struct vtd_unit *u, uint32_t bit, bool persistent)
 {
 	wr32(u, VTD_GCMD, u->gcmd | bit);
 	if (persistent)
@@ -138,23 +139,29 @@ static void flush_all(struct vtd_unit *u)
 		cpu_relax();
 }
 
-static bool enable_qi(struct vtd_unit *u)
+static int enable_qi(struct vtd_unit *u)
 {
+	int err;
+
 	u->queue = page_alloc_zeroed_page(); /* 256 descriptors of 16 bytes */
 	if (!u->queue)
-		return false;
+		return -ENOMEM;
 	wr64(u, VTD_IQT, 0);
 	wr64(u, VTD_IQA, (uint64_t)u->queue); /* QS = 0: one 4 KiB page */
 	u->tail = 0;
-	u->qi = gcmd(u, VTD_GCMD_QIE, true);
-	return u->qi;
+	err = gcmd(u, VTD_GCMD_QIE, true);
+	u->qi = !err;
+	return err;
 }
 
-static bool enable_ir(struct vtd_unit *u)
+static int enable_ir(struct vtd_unit *u)
 {
+	int err;
+
 	wr64(u, VTD_IRTA, (uint64_t)irt | IRTA_SIZE_FIELD);
-	if (!gcmd(u, VTD_GCMD_SIRTP, false))
-		return false;
+	err = gcmd(u, VTD_GCMD_SIRTP, false);
+	if (err)
+		return err;
 	qi_submit(u, VTD_QI_IEC_GLOBAL, 0);
 	qi_sync(u);
 	/* CFI stays clear: compatibility-format (unremapped) interrupts are
@@ -162,8 +169,10 @@ static bool enable_ir(struct vtd_unit *u)
 	return gcmd(u, VTD_GCMD_IRE, true);
 }
 
-static bool unit_init(struct vtd_unit *u, const struct dmar_unit *du)
+static int unit_init(struct vtd_unit *u, const struct dmar_unit *du)
 {
+	int err;
+
 	u->dmar = du;
 	u->regs = (volatile uint8_t *)du->reg_base;
 	u->cap = rd64(u, VTD_CAP);
@@ -172,49 +181,51 @@ static bool unit_init(struct vtd_unit *u, const struct dmar_unit *du)
 	if (u->aw < 0) {
 		pr_err("iommu: unit at 0x%llx supports neither 3- nor 4-level tables",
 		       (unsigned long long)du->reg_base);
-		return false;
+		return -ENODEV;
 	}
 	wr32(u, VTD_FECTL, VTD_FECTL_IM); /* corral polls for faults */
 	wr64(u, VTD_RTADDR, root_table.phys);
-	if (!gcmd(u, VTD_GCMD_SRTP, false))
-		return false;
-	if ((u->ecap & VTD_ECAP_QI) && !enable_qi(u))
-		return false;
+	err = gcmd(u, VTD_GCMD_SRTP, false);
+	if (!err && (u->ecap & VTD_ECAP_QI))
+		err = enable_qi(u);
+	if (err)
+		return err;
 	flush_all(u);
-	if (!gcmd(u, VTD_GCMD_TE, true))
-		return false;
-	if (irt && (u->ecap & VTD_ECAP_IR) && u->qi)
-		ir_enabled = enable_ir(u) || ir_enabled;
+	err = gcmd(u, VTD_GCMD_TE, true);
+	if (err)
+		return err;
+	if (irt && (u->ecap & VTD_ECAP_IR) && u->qi && !enable_ir(u))
+		ir_enabled = true;
 	pr_info("iommu: unit at 0x%llx: DMA remapping on (%d-level tables, %s invalidation)%s",
 		(unsigned long long)du->reg_base, u->aw == 2 ? 4 : 3,
 		u->qi ? "queued" : "register-based",
 		ir_enabled ? ", interrupt remapping on" : "");
-	return true;
+	return 0;
 }
 
-bool iommu_init(uint64_t rsdp)
+int iommu_init(uint64_t rsdp)
 {
 	const void *t = acpi_find_table(rsdp, "DMAR");
 	const char *why;
 
 	if (!t) {
 		pr_info("iommu: none (no ACPI DMAR table)");
-		return false;
+		return -ENODEV;
 	}
 	if (dmar_parse(t, acpi_table_length(t), &dmar, &why)) {
 		pr_err("iommu: ACPI DMAR table rejected: %s", why);
-		return false;
+		return -EINVAL;
 	}
 	if (vtd_root_init(&root_table, &host_pt_alloc)) {
 		pr_err("iommu: out of memory for the root table");
-		return false;
+		return -ENOMEM;
 	}
 	if (dmar.intr_remap)
 		irt = page_alloc(IRT_ENTRIES * 16, PAGE_SIZE, ALLOC_ANYWHERE);
 	for (uint32_t i = 0; i < dmar.nr_units; i++)
-		if (unit_init(&units[nr_units], &dmar.units[i]))
+		if (!unit_init(&units[nr_units], &dmar.units[i]))
 			nr_units++;
-	return nr_units > 0;
+	return nr_units ? 0 : -ENODEV;
 }
 
 bool iommu_present(void)
@@ -232,7 +243,7 @@ static int secondary_bus(void *ctx, uint8_t bus, uint8_t devfn)
 	uint16_t bdf = PCI_BDF(bus, devfn);
 
 	if (!pci_find(bdf) || !pci_find(bdf)->is_bridge)
-		return -1;
+		return -ENODEV;
 	return (int)pci_read(bdf, PCI_SECONDARY_BUS, 1);
 }
 
@@ -262,7 +273,7 @@ int iommu_domain_create(struct vm *vm, char *why, size_t n)
 	}
 	if (!d) {
 		snprintf(why, n, "out of memory for the DMA domain");
-		return -1;
+		return -ENOMEM;
 	}
 	/* Only RAM: device BARs and emulated pages are never DMA targets. */
 	gpa_map_init(&ram);
@@ -276,7 +287,7 @@ int iommu_domain_create(struct vm *vm, char *why, size_t n)
 	d->did = (uint16_t)(vm->id + 1);
 	if (!d->root4) {
 		snprintf(why, n, "out of memory for the DMA page tables");
-		return -1;
+		return -ENOMEM;
 	}
 	return 0;
 }
@@ -290,20 +301,20 @@ int iommu_attach(struct vm *vm, uint16_t bdf, char *why, size_t n)
 
 	if (!u) {
 		snprintf(why, n, "no IOMMU unit covers %s", pci_bdf_str(bdf, b));
-		return -1;
+		return -ENODEV;
 	}
 	root = vtd_sl_root_for_levels(d->root4, vtd_aw_levels(u->aw),
 				      &vtd_sl_format, &host_pt_alloc);
 	if (!root) {
 		snprintf(why, n, "the VM's memory lies beyond the IOMMU's address width");
-		return -1;
+		return -ERANGE;
 	}
 	spin_lock(&lock);
 	if (vtd_context_set(&root_table, bdf >> 8, bdf & 0xff, root, (uint8_t)u->aw,
 			    d->did, &host_pt_alloc)) {
 		spin_unlock(&lock);
 		snprintf(why, n, "out of memory for a context table");
-		return -1;
+		return -ENOMEM;
 	}
 	flush_all(u);
 	spin_unlock(&lock);
@@ -334,7 +345,7 @@ static void flush_iec(uint16_t bdf)
 int iommu_irte_alloc(uint16_t bdf, uint8_t vector, uint32_t dest, uint16_t *index)
 {
 	if (!ir_enabled)
-		return -1;
+		return -ENODEV;
 	spin_lock(&lock);
 	for (uint16_t i = 0; i < IRT_ENTRIES; i++) {
 		if (irt_used[i])
@@ -346,7 +357,7 @@ int iommu_irte_alloc(uint16_t bdf, uint8_t vector, uint32_t dest, uint16_t *inde
 		return 0;
 	}
 	spin_unlock(&lock);
-	return -1;
+	return -ENOSPC;
 }
 
 void iommu_irte_update(uint16_t index, uint16_t bdf, uint8_t vector, uint32_t dest)

@@ -9,6 +9,7 @@
  *   11.4.2 Capability Register: bits 12:8 SAGAW.
  */
 #include "vtd_tables.h"
+#include <errno.h>
 #include <stddef.h>
 
 #define PT_ENTRIES 512
@@ -27,7 +28,7 @@ int vtd_root_init(struct vtd_root_table *rt, const struct pt_alloc *a)
 	if (!t) {
 		rt->phys = 0;
 		rt->virt = NULL;
-		return -1;
+		return -ENOMEM;
 	}
 	rt->phys = phys;
 	rt->virt = t;
@@ -53,13 +54,13 @@ int vtd_context_set(struct vtd_root_table *rt, uint8_t bus, uint8_t devfn,
 
 	if (!slptptr || (slptptr & PAGE_MASK) || aw < VTD_AW_39 ||
 	    aw > VTD_AW_57)
-		return -1;
+		return -EINVAL;
 	if (!ct) {
 		uint64_t phys;
 
 		ct = a->alloc_page(a->ctx, &phys);
 		if (!ct)
-			return -1;
+			return -ENOMEM;
 		rt->virt[2 * bus + 1] = 0;
 		barrier();
 		rt->virt[2 * bus] = (phys & VTD_ROOT_CTP_MASK) | VTD_ROOT_P;
@@ -69,7 +70,7 @@ int vtd_context_set(struct vtd_root_table *rt, uint8_t bus, uint8_t devfn,
 	hi = (aw & VTD_CTX_HI_AW_MASK) |
 	     (uint64_t)domain_id << VTD_CTX_HI_DID_SHIFT;
 	if (ct[2 * devfn] & VTD_CTX_P)
-		return ct[2 * devfn] == lo && ct[2 * devfn + 1] == hi ? 0 : -1;
+		return ct[2 * devfn] == lo && ct[2 * devfn + 1] == hi ? 0 : -EBUSY;
 	ct[2 * devfn + 1] = hi;
 	barrier();
 	ct[2 * devfn] = lo;
@@ -136,5 +137,5 @@ int vtd_pick_aw(uint64_t cap)
 		return VTD_AW_48;
 	if (sagaw & (1u << VTD_AW_39))
 		return VTD_AW_39;
-	return -1;
+	return -ENOTSUP;
 }

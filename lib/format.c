@@ -47,21 +47,27 @@ static void put_num(struct out *o, const struct spec *s, uint64_t v,
 		    unsigned base, bool neg, bool upper)
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+	/* As in C's printf, '-' overrides '0': the right side gets spaces. */
+	bool zeros = s->zero && !s->left;
 	char tmp[24];
-	size_t n = 0;
+	size_t n = 0, len;
 
 	do {
 		tmp[n++] = digits[v % base];
 		v /= base;
 	} while (v);
-	if (neg)
-		tmp[n++] = '-';
+	len = n + neg;
+	/* Zeros go between the sign and the digits ("-007"), spaces before. */
+	if (neg && zeros)
+		put(o, '-');
 	if (!s->left)
-		pad(o, s, n, s->zero ? '0' : ' ');
+		pad(o, s, len, zeros ? '0' : ' ');
+	if (neg && !zeros)
+		put(o, '-');
 	while (n)
 		put(o, tmp[--n]);
 	if (s->left)
-		pad(o, s, n, ' ');
+		pad(o, s, len, ' ');
 }
 
 static const char *parse_spec(const char *f, struct spec *s, int *lng)
@@ -78,6 +84,7 @@ static const char *parse_spec(const char *f, struct spec *s, int *lng)
 	}
 	while (*f >= '0' && *f <= '9')
 		s->width = s->width * 10 + (*f++ - '0');
+	/* size_t is unsigned long on x86-64, so 'z' counts as one 'l'. */
 	while (*f == 'l' || *f == 'z') {
 		(*lng)++;
 		f++;
@@ -85,12 +92,41 @@ static const char *parse_spec(const char *f, struct spec *s, int *lng)
 	return f;
 }
 
+/*
+ * Reads an argument as the type its length modifier names (int, long or
+ * long long): they are all 64-bit or narrower, but va_arg() must be given
+ * the type the caller passed.
+ */
+static int64_t arg_signed(va_list *ap, int lng)
+{
+	if (lng > 1)
+		return va_arg(*ap, long long);
+	if (lng)
+		return va_arg(*ap, long);
+	return va_arg(*ap, int);
+}
+
+static uint64_t arg_unsigned(va_list *ap, int lng)
+{
+	if (lng > 1)
+		return va_arg(*ap, unsigned long long);
+	if (lng)
+		return va_arg(*ap, unsigned long);
+	return va_arg(*ap, unsigned int);
+}
+
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
 	struct out o = { buf, size, 0 };
 	struct spec s;
+	va_list args;
 	int lng;
 
+	/*
+	 * On x86-64 a va_list parameter is an array in disguise, so &ap is
+	 * not a va_list pointer; the helpers above get one to a copy.
+	 */
+	va_copy(args, ap);
 	for (const char *f = fmt; *f; f++) {
 		if (*f != '%') {
 			put(&o, *f);
@@ -99,33 +135,33 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		f = parse_spec(f + 1, &s, &lng);
 		switch (*f) {
 		case 's':
-			put_str(&o, &s, va_arg(ap, const char *));
+			put_str(&o, &s, va_arg(args, const char *));
 			break;
 		case 'c':
-			put(&o, (char)va_arg(ap, int));
+			put(&o, (char)va_arg(args, int));
 			break;
 		case 'd':
 		case 'i': {
-			int64_t v = lng ? va_arg(ap, int64_t) : va_arg(ap, int);
+			int64_t v = arg_signed(&args, lng);
 
 			put_num(&o, &s, v < 0 ? -(uint64_t)v : (uint64_t)v, 10,
 				v < 0, false);
 			break;
 		}
 		case 'u':
-			put_num(&o, &s, lng ? va_arg(ap, uint64_t) :
-					      va_arg(ap, unsigned), 10, false, false);
+			put_num(&o, &s, arg_unsigned(&args, lng), 10, false,
+				false);
 			break;
 		case 'x':
 		case 'X':
-			put_num(&o, &s, lng ? va_arg(ap, uint64_t) :
-					      va_arg(ap, unsigned), 16, false, *f == 'X');
+			put_num(&o, &s, arg_unsigned(&args, lng), 16, false,
+				*f == 'X');
 			break;
 		case 'p':
 			put(&o, '0');
 			put(&o, 'x');
-			put_num(&o, &s, (uintptr_t)va_arg(ap, void *), 16, false,
-				false);
+			put_num(&o, &s, (uintptr_t)va_arg(args, void *), 16,
+				false, false);
 			break;
 		case '%':
 			put(&o, '%');
@@ -138,6 +174,7 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			put(&o, *f);
 		}
 	}
+	va_end(args);
 	if (size)
 		buf[o.len < size ? o.len : size - 1] = '\0';
 	return (int)o.len;

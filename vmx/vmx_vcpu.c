@@ -18,6 +18,7 @@
 #include <core/vcpu.h>
 #include <core/vm.h>
 #include <arch/x86.h>
+#include <errno.h>
 
 struct vmx_vm {
 	uint64_t eptp;
@@ -510,16 +511,16 @@ static uint64_t *cr_gpr(struct vcpu *v, uint64_t qual)
 /*
  * Paging turned on or off: with EFER.LME that enters or leaves IA-32e mode
  * (SDM 3A 9.8.5), which VMX keeps in EFER.LMA and the "IA-32e mode guest"
- * entry control (SDM 3C 26.2.4). Returns false for #GP.
+ * entry control (SDM 3C 26.2.4). Returns -EINVAL for #GP.
  */
-static bool switch_paging(struct vcpu *v, bool on)
+static int switch_paging(struct vcpu *v, bool on)
 {
 	uint64_t efer = vmread(VMCS_GUEST_IA32_EFER);
 	uint32_t entry = vmread(VMCS_ENTRY_CONTROLS);
 
 	if (on && (efer & X86_EFER_LME)) {
 		if (!(vmread(VMCS_GUEST_CR4) & X86_CR4_PAE))
-			return false;
+			return -EINVAL;
 		efer |= X86_EFER_LMA;
 		entry |= ENTRY_IA32E_MODE_GUEST;
 	} else if (!on) {
@@ -531,35 +532,35 @@ static bool switch_paging(struct vcpu *v, bool on)
 	/* The guest's linear translations change meaning: drop them. */
 	if (vmx_ctl.vpid)
 		invvpid(INVVPID_SINGLE_CONTEXT, vpid_of(v));
-	return true;
+	return 0;
 }
 
-static bool guest_write_cr0(struct vcpu *v, uint64_t val)
+static int guest_write_cr0(struct vcpu *v, uint64_t val)
 {
 	struct vmx_vcpu *x = v->arch;
 	uint64_t old = vmread(VMCS_GUEST_CR0);
 
 	if (!vmx_ctl.unrestricted && (!(val & X86_CR0_PG) || !(val & X86_CR0_PE)))
-		return false; /* leaving paged mode needs unrestricted guest */
+		return -ENOTSUP; /* leaving paged mode needs unrestricted guest */
 	if (((val & X86_CR0_PG) && !(val & X86_CR0_PE)) ||
-	    (((val ^ old) & X86_CR0_PG) && !switch_paging(v, val & X86_CR0_PG))) {
+	    (((val ^ old) & X86_CR0_PG) && switch_paging(v, val & X86_CR0_PG))) {
 		vmx_inject_exception(v, X86_EXC_GP, true, 0);
-		return true;
+		return 0;
 	}
 	vmwrite(VMCS_CR0_SHADOW, val & x->cr0_mask);
 	vmwrite(VMCS_GUEST_CR0, real_cr0(val));
-	return true;
+	return 0;
 }
 
-static bool guest_write_cr4(struct vcpu *v, uint64_t val)
+static int guest_write_cr4(struct vcpu *v, uint64_t val)
 {
 	if (val & CR4_HOST_OWNED) {
 		vmx_inject_exception(v, X86_EXC_GP, true, 0);
-		return true;
+		return 0;
 	}
 	vmwrite(VMCS_CR4_SHADOW, val);
 	vmwrite(VMCS_GUEST_CR4, vmx_fix_cr(val, vmx_cr4_fixed0, vmx_cr4_fixed1));
-	return true;
+	return 0;
 }
 
 /* Control-register exits (qualification: SDM 3C table 28-3). */
@@ -568,12 +569,12 @@ static void handle_cr(struct vcpu *v, struct vcpu_exit *e)
 	uint64_t q = vmread(VMCS_EXIT_QUALIFICATION);
 	unsigned cr = q & 0xf, type = (q >> 4) & 3;
 	uint64_t *reg = cr_gpr(v, q);
-	bool ok = true;
+	int err = 0;
 
 	if (type == 0 && cr == 0)
-		ok = guest_write_cr0(v, *reg);
+		err = guest_write_cr0(v, *reg);
 	else if (type == 0 && cr == 4)
-		ok = guest_write_cr4(v, *reg);
+		err = guest_write_cr4(v, *reg);
 	else if (type == 0 && cr == 3)
 		vmwrite(VMCS_GUEST_CR3, *reg);
 	else if (type == 1 && cr == 3)
@@ -588,8 +589,8 @@ static void handle_cr(struct vcpu *v, struct vcpu_exit *e)
 		vmwrite(VMCS_GUEST_CR0, (vmread(VMCS_GUEST_CR0) & ~0xeull) |
 						((q >> 16) & 0xe));
 	else
-		ok = false;
-	if (!ok) {
+		err = -ENOTSUP;
+	if (err) {
 		e->reason = EXIT_FAILED;
 		snprintf(e->why, sizeof(e->why),
 			 "unsupported control-register access (CR%u, type %u, value 0x%llx)",

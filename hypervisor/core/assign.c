@@ -501,11 +501,11 @@ static int assign_one(struct vm *vm, const char *bdf_str)
 {
 	struct assigned_dev *d;
 	struct pci_device *pdev;
-	const char *why, *method = "";
+	const char *method = "";
 	uint16_t bdf;
 	int err;
 
-	if (!pci_parse_bdf(bdf_str, &bdf) || !(pdev = pci_find(bdf))) {
+	if (pci_parse_bdf(bdf_str, &bdf) || !(pdev = pci_find(bdf))) {
 		dev_error(vm, bdf_str, "no such PCI function on this machine");
 		return -ENODEV;
 	}
@@ -520,10 +520,10 @@ static int assign_one(struct vm *vm, const char *bdf_str)
 		dev_error(vm, bdf_str, "too many assigned devices");
 		return -ENODEV;
 	}
-	why = pci_reset(pdev, &method);
-	if (why) {
-		dev_error(vm, bdf_str, "%s", why);
-		return -ENODEV;
+	err = pci_reset(pdev, &method);
+	if (err) {
+		dev_error(vm, bdf_str, "no reset method: no FLR, no PM soft reset, not alone behind a bridge");
+		return err;
 	}
 	d = &pool[pool_used++];
 	memset(d, 0, sizeof(*d));
@@ -592,7 +592,7 @@ static void setup_intx(struct assigned_dev *d)
 		return;
 	d->intx_guest_pin = guest_intx_pin(d);
 	host_irq_set_intx(v, line, d->intx_guest_pin);
-	if (!host_ioapic_route_level(line, v, first_apic_id(d->vm))) {
+	if (host_ioapic_route_level(line, v, first_apic_id(d->vm))) {
 		host_irq_free(v);
 		return;
 	}

@@ -54,7 +54,7 @@ static void forward(uint8_t byte)
 	struct vm *vm = all_vms[focus];
 
 	spin_lock(&vm->lock);
-	if (!vuart_rx_push(&vm->uart, byte))
+	if (vuart_rx_push(&vm->uart, byte))
 		vm->uart_overruns++;
 	vm->uart_rx_pending = true;
 	spin_unlock(&vm->lock);

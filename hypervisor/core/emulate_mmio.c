@@ -21,7 +21,7 @@ static enum x86_mode decode_mode(const struct vcpu_mode *m)
 	return m->default_32 ? X86_MODE_32 : X86_MODE_16;
 }
 
-static bool fetch_and_decode(struct vcpu *v, struct vcpu_mode *m,
+static int fetch_and_decode(struct vcpu *v, struct vcpu_mode *m,
 			     struct x86_mmio_insn *insn, uint64_t gpa)
 {
 	uint8_t code[X86_MAX_INSN_LEN];
@@ -32,13 +32,13 @@ static bool fetch_and_decode(struct vcpu *v, struct vcpu_mode *m,
 	got = guest_read_virt(v->vm, m, m->rip, code, sizeof(code));
 	rc = x86_decode_mmio(code, got, decode_mode(m), insn);
 	if (rc == X86_DECODE_OK)
-		return true;
+		return 0;
 	vm_stop(v->vm, VM_STOP_CRASH,
 		"cannot emulate the MMIO access to 0x%llx at rip 0x%llx: instruction %s (bytes %02x %02x %02x %02x)",
 		(unsigned long long)gpa, (unsigned long long)m->rip,
 		rc == X86_DECODE_TRUNCATED ? "not readable" : "not supported",
 		code[0], code[1], code[2], code[3]);
-	return false;
+	return -EINVAL;
 }
 
 static uint64_t width_mask(uint8_t w)
@@ -52,7 +52,7 @@ static void region_access(struct vcpu *v, const struct mmio_region *r, uint64_t 
 	struct x86_mmio_insn insn;
 	uint64_t off = gpa - r->base;
 
-	if (!fetch_and_decode(v, &m, &insn, gpa))
+	if (fetch_and_decode(v, &m, &insn, gpa))
 		return;
 	if (insn.op == X86_MMIO_STORE) {
 		r->write(r->ctx, off, insn.width,

@@ -13,16 +13,20 @@
 struct vm;
 
 /* Finds the remapping units (ACPI DMAR) and turns DMA and interrupt
- * remapping on; false when the platform has none. */
-bool iommu_init(uint64_t rsdp);
+ * remapping on: 0, or -ENODEV when the platform has none (-EINVAL for a
+ * DMAR table it rejects, -ENOMEM). The reason is logged. */
+int iommu_init(uint64_t rsdp);
 bool iommu_present(void);
 bool iommu_irq_remapping(void);
-/* Builds the VM's DMA domain from the RAM regions of vm->map. */
+/* Builds the VM's DMA domain from the RAM regions of vm->map: 0, or a
+ * negative errno with `why` saying what failed. */
 int iommu_domain_create(struct vm *vm, char *why, size_t n);
+/* Puts `bdf` into the VM's DMA domain: 0, or a negative errno and `why`. */
 int iommu_attach(struct vm *vm, uint16_t bdf, char *why, size_t n);
 void iommu_detach(uint16_t bdf);
 /* An interrupt-remapping entry: interrupts from `bdf` at `index` reach host
- * vector `vector` on the CPU with APIC id `dest`. */
+ * vector `vector` on the CPU with APIC id `dest`. 0, -ENODEV without
+ * interrupt remapping, or -ENOSPC when the table is full. */
 int iommu_irte_alloc(uint16_t bdf, uint8_t vector, uint32_t dest, uint16_t *index);
 void iommu_irte_update(uint16_t index, uint16_t bdf, uint8_t vector, uint32_t dest);
 void iommu_irte_free(uint16_t index);

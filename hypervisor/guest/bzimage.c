@@ -9,11 +9,13 @@
  * new enough to describe the 64-bit entry (protocol 2.12, xloadflags), and
  * that every size it gives stays inside the file.
  */
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
+#include <format.h>
 #include <guest/bzimage.h>
 
 /* All fields are little endian (boot.rst, "Details of Header Fields"). */
@@ -32,30 +34,19 @@ static uint64_t le64(const uint8_t *p)
 	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
 }
 
-/* Two decimal digits: boot.rst writes protocol 0x020f as "2.15". */
-static void put_dec2(char *p, unsigned int v)
-{
-	p[0] = (char)('0' + v / 10 % 10);
-	p[1] = (char)('0' + v % 10);
-}
-
 static int fail(const char **why, const char *reason)
 {
 	if (why)
 		*why = reason;
-	return -1;
+	return -ENOEXEC;
 }
 
 static const char *protocol_too_old(struct bzimage_info *out)
 {
-	static const char text[] =
-		"protocol M.mm too old: need 2.12 or later for the 64-bit entry";
-	const size_t major = sizeof("protocol ") - 1, minor = major + 2;
-
-	_Static_assert(sizeof(text) <= sizeof(out->msg), "msg too small");
-	memcpy(out->msg, text, sizeof(text));
-	out->msg[major] = (char)('0' + (out->protocol >> 8) % 10);
-	put_dec2(out->msg + minor, out->protocol & 0xff);
+	/* boot.rst writes protocol 0x020f as "2.15". */
+	snprintf(out->msg, sizeof(out->msg),
+		 "protocol %u.%02u too old: need 2.12 or later for the 64-bit entry",
+		 (out->protocol >> 8) % 10u, (out->protocol & 0xffu) % 100u);
 	return out->msg;
 }
 
@@ -170,10 +161,10 @@ int bzimage_parse(const void *image, size_t size, struct bzimage_info *out,
 		return fail(why, "no image");
 	if (check_signature(img, size, out, why) ||
 	    check_header_len(img, size, out, why))
-		return -1;
+		return -ENOEXEC;
 	read_fields(img, out);
 	if (check_fields(out, why) || locate_kernel(img, size, out, why))
-		return -1;
+		return -ENOEXEC;
 	if (why)
 		*why = NULL;
 	return 0;

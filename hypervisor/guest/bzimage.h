@@ -77,7 +77,7 @@ struct bzimage_info {
 
 /*
  * Checks the header of the bzImage in image[0..size) and fills *out.
- * Returns 0, or -1 with *why saying what is wrong ("truncated: ...",
+ * Returns 0, or -ENOEXEC with *why saying what is wrong ("truncated: ...",
  * "no HdrS magic ...", "protocol 2.05 too old: need 2.12 ...", "kernel is
  * not 64-bit capable (XLF_KERNEL_64 clear)" ...). *why points to a string
  * constant or into out->msg, so it lives as long as *out. Fields read before

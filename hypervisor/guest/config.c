@@ -11,11 +11,13 @@
  * path and property name, so the user can find them in their DTS.
  */
 #include <libfdt.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
+#include <format.h>
 #include <guest/config.h>
 
 /* Longest piece of a user's value quoted back in a message. */
@@ -27,77 +29,50 @@
 #define MEMORY_MIB_EXAMPLE 256
 #define VCPUS_EXAMPLE 1
 
-/* ---- A bounded string builder: the hypervisor has no printf. ---- */
+/* ---- Message text ---- */
 
-struct sbuf {
-	char *buf;
-	size_t cap; /* > 0 */
-	size_t len;
-};
+/* Room for quote()'s output: two quotes, QUOTE_MAX bytes, "..." and a NUL. */
+#define QUOTED_MAX (QUOTE_MAX + sizeof("\"...\""))
 
-static void sb_init(struct sbuf *sb, char *buf, size_t cap)
-{
-	sb->buf = buf;
-	sb->cap = cap;
-	sb->len = 0;
-	buf[0] = '\0';
-}
-
-/* Appends at most n bytes of s; silently truncates at the buffer's end. */
-static void sb_putn(struct sbuf *sb, const char *s, size_t n)
-{
-	size_t room = sb->cap - 1 - sb->len;
-
-	if (n > room)
-		n = room;
-	memcpy(sb->buf + sb->len, s, n);
-	sb->len += n;
-	sb->buf[sb->len] = '\0';
-}
-
-static void sb_puts(struct sbuf *sb, const char *s)
-{
-	sb_putn(sb, s, strlen(s));
-}
-
-/* Appends n bytes of untrusted text, unprintable bytes shown as '?'. */
-static void sb_put_clean(struct sbuf *sb, const char *s, size_t n)
+/*
+ * Copies at most n bytes of untrusted text (stopping at a NUL) into
+ * dst[cap], with anything unprintable shown as '?', so a hostile value
+ * cannot garble the console. Cuts what does not fit; always NUL-terminates.
+ */
+static void copy_clean(char *dst, size_t cap, const char *s, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n && s[i]; i++) {
-		char c = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
-
-		sb_putn(sb, &c, 1);
-	}
-}
-
-static void sb_putu(struct sbuf *sb, uint64_t v)
-{
-	char digits[20];
-	size_t n = 0;
-
-	do {
-		digits[sizeof(digits) - 1 - n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	sb_putn(sb, digits + sizeof(digits) - n, n);
+	for (i = 0; i < n && i + 1 < cap && s[i]; i++)
+		dst[i] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
+	dst[i] = '\0';
 }
 
 /*
- * Quotes at most `len` bytes of a user's value (stopping at a NUL), with
- * anything unprintable shown as '?', so a hostile value cannot garble the
- * console.
+ * Quotes at most `len` bytes of a user's value (stopping at a NUL) into q,
+ * cleaned as above and cut after QUOTE_MAX bytes, so one long value cannot
+ * crowd the rest of a message out. Returns q, for use as a %s argument.
  */
-static void sb_quote(struct sbuf *sb, const char *s, size_t len)
+static const char *quote(char q[QUOTED_MAX], const char *s, size_t len)
 {
 	size_t n = strnlen(s, len);
+	char clean[QUOTE_MAX + 1];
 
-	sb_puts(sb, "\"");
-	sb_put_clean(sb, s, n < QUOTE_MAX ? n : QUOTE_MAX);
-	if (n > QUOTE_MAX)
-		sb_puts(sb, "...");
-	sb_puts(sb, "\"");
+	copy_clean(clean, sizeof(clean), s, n);
+	snprintf(q, QUOTED_MAX, "\"%s%s\"", clean, n > QUOTE_MAX ? "..." : "");
+	return q;
+}
+
+/* Appends to the string in buf[cap], cutting what does not fit. */
+__attribute__((format(printf, 3, 4)))
+static void msg_append(char *buf, size_t cap, const char *fmt, ...)
+{
+	size_t len = strlen(buf);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf + len, cap - len, fmt, ap);
+	va_end(ap);
 }
 
 /* ---- Reporting ---- */
@@ -127,12 +102,8 @@ static void report_fdt_error(struct parser *p, const char *node,
 			     const char *what, int err)
 {
 	char msg[MSG_MAX];
-	struct sbuf sb;
 
-	sb_init(&sb, msg, sizeof(msg));
-	sb_puts(&sb, what);
-	sb_puts(&sb, ": ");
-	sb_puts(&sb, fdt_strerror(err));
+	snprintf(msg, sizeof(msg), "%s: %s", what, fdt_strerror(err));
 	report(p, CONFIG_ERROR, node, NULL, msg);
 }
 
@@ -185,16 +156,13 @@ static bool prop_copy_string(struct parser *p, struct vm_config *vm,
 {
 	const char *s = prop_string(p, vm, pv);
 	char msg[MSG_MAX];
-	struct sbuf sb;
 
 	if (!s)
 		return false;
 	if ((size_t)pv->len > cap) {
-		sb_init(&sb, msg, sizeof(msg));
-		sb_puts(&sb, "too long: ");
-		sb_putu(&sb, (uint64_t)pv->len - 1);
-		sb_puts(&sb, " characters, at most ");
-		sb_putu(&sb, cap - 1);
+		snprintf(msg, sizeof(msg),
+			 "too long: %d characters, at most %zu", pv->len - 1,
+			 cap - 1);
 		prop_error(p, vm, pv->name, msg);
 		return false;
 	}
@@ -207,38 +175,27 @@ static bool prop_u32(struct parser *p, struct vm_config *vm,
 		     const struct prop_value *pv, uint32_t min, uint32_t max,
 		     uint32_t example, uint32_t *out)
 {
-	char msg[MSG_MAX];
-	struct sbuf sb;
+	char msg[MSG_MAX], q[QUOTED_MAX];
 	uint32_t v;
 
 	if (looks_like_text(pv->val, pv->len)) {
-		sb_init(&sb, msg, sizeof(msg));
-		sb_puts(&sb, "must be a 32-bit cell such as <");
-		sb_putu(&sb, example);
-		sb_puts(&sb, ">, not the string ");
-		sb_quote(&sb, pv->val, (size_t)pv->len);
+		snprintf(msg, sizeof(msg),
+			 "must be a 32-bit cell such as <%u>, not the string %s",
+			 example, quote(q, pv->val, (size_t)pv->len));
 		prop_error(p, vm, pv->name, msg);
 		return false;
 	}
 	if (pv->len != (int)sizeof(fdt32_t)) {
-		sb_init(&sb, msg, sizeof(msg));
-		sb_puts(&sb, "must be exactly one 32-bit cell such as <");
-		sb_putu(&sb, example);
-		sb_puts(&sb, ">; found ");
-		sb_putu(&sb, (uint64_t)pv->len);
-		sb_puts(&sb, " bytes");
+		snprintf(msg, sizeof(msg),
+			 "must be exactly one 32-bit cell such as <%u>; found %d bytes",
+			 example, pv->len);
 		prop_error(p, vm, pv->name, msg);
 		return false;
 	}
 	v = fdt32_ld((const fdt32_t *)pv->val);
 	if (v < min || v > max) {
-		sb_init(&sb, msg, sizeof(msg));
-		sb_puts(&sb, "out of range: ");
-		sb_putu(&sb, v);
-		sb_puts(&sb, " is not in ");
-		sb_putu(&sb, min);
-		sb_puts(&sb, "..");
-		sb_putu(&sb, max);
+		snprintf(msg, sizeof(msg), "out of range: %u is not in %u..%u",
+			 v, min, max);
 		prop_error(p, vm, pv->name, msg);
 		return false;
 	}
@@ -257,8 +214,7 @@ static bool prop_keyword(struct parser *p, struct vm_config *vm,
 			 size_t n, int *out)
 {
 	const char *s = prop_string(p, vm, pv);
-	char msg[MSG_MAX];
-	struct sbuf sb;
+	char msg[MSG_MAX], q[QUOTED_MAX];
 	size_t i;
 
 	if (!s)
@@ -269,15 +225,11 @@ static bool prop_keyword(struct parser *p, struct vm_config *vm,
 			return true;
 		}
 	}
-	sb_init(&sb, msg, sizeof(msg));
-	sb_puts(&sb, "unknown value ");
-	sb_quote(&sb, s, (size_t)pv->len);
-	sb_puts(&sb, ": use ");
-	for (i = 0; i < n; i++) {
-		sb_puts(&sb, i ? (i + 1 == n ? " or \"" : ", \"") : "\"");
-		sb_puts(&sb, kw[i].word);
-		sb_puts(&sb, "\"");
-	}
+	snprintf(msg, sizeof(msg), "unknown value %s: use ",
+		 quote(q, s, (size_t)pv->len));
+	for (i = 0; i < n; i++)
+		msg_append(msg, sizeof(msg), "%s\"%s\"",
+			   i ? (i + 1 == n ? " or " : ", ") : "", kw[i].word);
 	prop_error(p, vm, pv->name, msg);
 	return false;
 }
@@ -455,14 +407,12 @@ static void parse_cpus(struct parser *p, struct vm_config *vm,
 {
 	uint32_t n = (uint32_t)pv->len / sizeof(fdt32_t);
 	char msg[MSG_MAX];
-	struct sbuf sb;
 
 	if (looks_like_text(pv->val, pv->len) || pv->len <= 0 ||
 	    pv->len % (int)sizeof(fdt32_t) || n > CONFIG_VCPUS_MAX) {
-		sb_init(&sb, msg, sizeof(msg));
-		sb_puts(&sb, "must be 1 to ");
-		sb_putu(&sb, CONFIG_VCPUS_MAX);
-		sb_puts(&sb, " 32-bit cells, a pCPU number per vCPU, such as <0 1>");
+		snprintf(msg, sizeof(msg),
+			 "must be 1 to %d 32-bit cells, a pCPU number per vCPU, such as <0 1>",
+			 CONFIG_VCPUS_MAX);
 		prop_error(p, vm, pv->name, msg);
 		return;
 	}
@@ -470,11 +420,9 @@ static void parse_cpus(struct parser *p, struct vm_config *vm,
 		uint32_t cpu = fdt32_ld((const fdt32_t *)pv->val + i);
 
 		if (cpu > CONFIG_MAX_CPU) {
-			sb_init(&sb, msg, sizeof(msg));
-			sb_puts(&sb, "out of range: ");
-			sb_putu(&sb, cpu);
-			sb_puts(&sb, " is not in 0..");
-			sb_putu(&sb, CONFIG_MAX_CPU);
+			snprintf(msg, sizeof(msg),
+				 "out of range: %u is not in 0..%d", cpu,
+				 CONFIG_MAX_CPU);
 			prop_error(p, vm, pv->name, msg);
 			return;
 		}
@@ -535,16 +483,14 @@ static const struct prop_rule *find_rule(const char *name, size_t *index)
 static void node_path(char *dst, size_t cap, const char *parent,
 		      const char *name, int namelen)
 {
-	struct sbuf sb;
+	size_t len;
 
-	sb_init(&sb, dst, cap);
-	sb_puts(&sb, parent);
-	if (strcmp(parent, "/"))
-		sb_puts(&sb, "/");
+	snprintf(dst, cap, "%s%s", parent, strcmp(parent, "/") ? "/" : "");
+	len = strlen(dst);
 	if (name && namelen >= 0)
-		sb_put_clean(&sb, name, (size_t)namelen);
+		copy_clean(dst + len, cap - len, name, (size_t)namelen);
 	else
-		sb_puts(&sb, "?");
+		snprintf(dst + len, cap - len, "?");
 }
 
 static void node_path_of(struct parser *p, int node, char *dst, size_t cap)
@@ -665,7 +611,6 @@ static void parse_vm(struct parser *p, int node, struct vm_config *vm)
 static int check_blob(struct parser *p, const void *dtb, size_t size)
 {
 	char msg[MSG_MAX];
-	struct sbuf sb;
 	int err;
 
 	/* fdt_check_header() reads the whole v17 header: make sure it is there. */
@@ -694,11 +639,9 @@ static int check_blob(struct parser *p, const void *dtb, size_t size)
 		return -1;
 	}
 	if (fdt_totalsize(dtb) > size) {
-		sb_init(&sb, msg, sizeof(msg));
-		sb_puts(&sb, "truncated: the DTB header says ");
-		sb_putu(&sb, fdt_totalsize(dtb));
-		sb_puts(&sb, " bytes but the file has ");
-		sb_putu(&sb, size);
+		snprintf(msg, sizeof(msg),
+			 "truncated: the DTB header says %u bytes but the file has %zu",
+			 fdt_totalsize(dtb), size);
 		report(p, CONFIG_ERROR, "/", NULL, msg);
 		return -1;
 	}
@@ -712,8 +655,7 @@ static const char not_corral[] =
 
 static int check_root(struct parser *p)
 {
-	char msg[MSG_MAX];
-	struct sbuf sb;
+	char msg[MSG_MAX], q[QUOTED_MAX];
 	const char *val;
 	int len;
 
@@ -726,10 +668,8 @@ static int check_root(struct parser *p)
 	}
 	if (fdt_stringlist_contains(val, len, CONFIG_COMPATIBLE))
 		return 0;
-	sb_init(&sb, msg, sizeof(msg));
-	sb_puts(&sb, "wrong value ");
-	sb_quote(&sb, val, (size_t)len);
-	sb_puts(&sb, not_corral);
+	snprintf(msg, sizeof(msg), "wrong value %s%s",
+		 quote(q, val, (size_t)len), not_corral);
 	report(p, CONFIG_ERROR, "/", "compatible", msg);
 	return -1;
 }
@@ -749,12 +689,9 @@ static int find_vms(struct parser *p)
 static void report_too_many(struct parser *p, const char *path)
 {
 	char msg[MSG_MAX];
-	struct sbuf sb;
 
-	sb_init(&sb, msg, sizeof(msg));
-	sb_puts(&sb, "too many VMs: at most ");
-	sb_putu(&sb, CONFIG_MAX_VMS);
-	sb_puts(&sb, "; this one is ignored");
+	snprintf(msg, sizeof(msg),
+		 "too many VMs: at most %d; this one is ignored", CONFIG_MAX_VMS);
 	report(p, CONFIG_ERROR, path, NULL, msg);
 }
 
@@ -784,8 +721,7 @@ static int parse_vms(struct parser *p, int vms, struct system_config *out)
 /* Names are the console prefix and the VM's identity: no two may share one. */
 static void check_unique_names(struct parser *p, struct system_config *out)
 {
-	char msg[MSG_MAX];
-	struct sbuf sb;
+	char msg[MSG_MAX], q[QUOTED_MAX];
 	uint32_t i, j;
 
 	for (j = 1; j < out->nr_vms; j++) {
@@ -794,11 +730,10 @@ static void check_unique_names(struct parser *p, struct system_config *out)
 		for (i = 0; i < j && vm->name[0]; i++) {
 			if (strcmp(out->vms[i].name, vm->name))
 				continue;
-			sb_init(&sb, msg, sizeof(msg));
-			sb_puts(&sb, "duplicate: ");
-			sb_quote(&sb, vm->name, sizeof(vm->name));
-			sb_puts(&sb, " is also the name of ");
-			sb_puts(&sb, out->vms[i].node);
+			snprintf(msg, sizeof(msg),
+				 "duplicate: %s is also the name of %s",
+				 quote(q, vm->name, sizeof(vm->name)),
+				 out->vms[i].node);
 			prop_error(p, vm, "name", msg);
 			break;
 		}

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <format.h>
 #include <guest/bzimage.h>
 #include <guest/linux_boot.h>
 
@@ -59,57 +60,6 @@ static uint64_t min_u64(uint64_t a, uint64_t b)
 	return a < b ? a : b;
 }
 
-/* ---- Messages: a bounded string builder, since there is no printf. ---- */
-
-struct msg {
-	char *buf;
-	size_t cap;
-	size_t len;
-};
-
-static void msg_init(struct msg *m, char *buf, size_t cap)
-{
-	m->buf = buf;
-	m->cap = cap;
-	m->len = 0;
-	buf[0] = '\0';
-}
-
-static void msg_puts(struct msg *m, const char *s)
-{
-	while (*s && m->len + 1 < m->cap)
-		m->buf[m->len++] = *s++;
-	m->buf[m->len] = '\0';
-}
-
-static void msg_putu(struct msg *m, uint64_t v)
-{
-	char digits[21];
-	size_t i = sizeof(digits) - 1;
-
-	digits[i] = '\0';
-	do {
-		digits[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	msg_puts(m, digits + i);
-}
-
-static void msg_putx(struct msg *m, uint64_t v)
-{
-	char digits[19];
-	size_t i = sizeof(digits) - 1;
-
-	digits[i] = '\0';
-	do {
-		digits[--i] = "0123456789abcdef"[v & 0xf];
-		v >>= 4;
-	} while (v);
-	digits[--i] = 'x';
-	digits[--i] = '0';
-	msg_puts(m, digits + i);
-}
-
 static int fail(const char **why, const char *reason)
 {
 	if (why)
@@ -133,15 +83,13 @@ static void plan_fixed(struct linux_layout *l, uint64_t ram_size)
 static int plan_cmdline(const struct bzimage_info *bz, size_t len,
 			struct linux_layout *l, const char **why)
 {
-	struct msg m;
-
 	if (len <= bz->cmdline_size && len < LB_CMDLINE_MAX)
 		return 0;
-	msg_init(&m, l->msg, sizeof(l->msg));
-	msg_puts(&m, "command line too long: ");
-	msg_putu(&m, len);
-	msg_puts(&m, " bytes, the kernel accepts at most ");
-	msg_putu(&m, min_u64(bz->cmdline_size, LB_CMDLINE_MAX - 1));
+	snprintf(l->msg, sizeof(l->msg),
+		 "command line too long: %zu bytes, the kernel accepts at most %llu",
+		 len,
+		 (unsigned long long)min_u64(bz->cmdline_size,
+					     LB_CMDLINE_MAX - 1));
 	return fail(why, l->msg);
 }
 
@@ -149,16 +97,11 @@ static int plan_cmdline(const struct bzimage_info *bz, size_t len,
 static int too_small(struct linux_layout *l, const char *what, uint64_t need,
 		     const char **why)
 {
-	struct msg m;
-
 	l->ram_needed = need;
-	msg_init(&m, l->msg, sizeof(l->msg));
-	msg_puts(&m, "memory-mib too small: ");
-	msg_puts(&m, what);
-	msg_puts(&m, " need ");
-	msg_putu(&m, align_up(need, MIB) / MIB);
-	msg_puts(&m, " MiB of RAM, the VM has ");
-	msg_putu(&m, l->ram_size / MIB);
+	snprintf(l->msg, sizeof(l->msg),
+		 "memory-mib too small: %s need %llu MiB of RAM, the VM has %llu",
+		 what, (unsigned long long)(align_up(need, MIB) / MIB),
+		 (unsigned long long)(l->ram_size / MIB));
 	return fail(why, l->msg);
 }
 
@@ -195,14 +138,10 @@ static int plan_kernel(const struct bzimage_info *bz, struct linux_layout *l,
 static int initrd_too_high(struct linux_layout *l, uint64_t ceiling,
 			   const char **why)
 {
-	struct msg m;
-
-	msg_init(&m, l->msg, sizeof(l->msg));
-	msg_puts(&m, "initrd too large: it must fit between the kernel's end ");
-	msg_putx(&m, l->kernel_end);
-	msg_puts(&m, " and ");
-	msg_putx(&m, ceiling);
-	msg_puts(&m, " (initrd_addr_max or the MMIO hole)");
+	snprintf(l->msg, sizeof(l->msg),
+		 "initrd too large: it must fit between the kernel's end 0x%llx and 0x%llx (initrd_addr_max or the MMIO hole)",
+		 (unsigned long long)l->kernel_end,
+		 (unsigned long long)ceiling);
 	return fail(why, l->msg);
 }
 

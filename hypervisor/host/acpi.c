@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* The host's ACPI tables: RSDP -> XSDT (or RSDT) -> MADT (ACPI 6.5, 5.2). */
+#include <errno.h>
 #include <stdbool.h>
 #include <host/acpi.h>
 #include <string.h>
@@ -54,14 +55,14 @@ const void *acpi_find_table(uint64_t rsdp_phys, const char *sig)
 	return NULL;
 }
 
-bool acpi_find_cpus(uint64_t rsdp_phys, struct acpi_cpus *out)
+int acpi_find_cpus(uint64_t rsdp_phys, struct acpi_cpus *out)
 {
 	const struct acpi_header *madt;
 	const uint8_t *p, *end;
 
 	out->nr = 0;
 	if (!rsdp_phys || !(madt = acpi_find_table(rsdp_phys, "APIC")))
-		return false;
+		return -ENOENT;
 	out->lapic_base = *(const uint32_t *)(madt + 1);
 	p = (const uint8_t *)(madt + 1) + 8;
 	end = (const uint8_t *)madt + madt->length;
@@ -80,5 +81,5 @@ bool acpi_find_cpus(uint64_t rsdp_phys, struct acpi_cpus *out)
 		if ((flags & MADT_LAPIC_ENABLED) && out->nr < ACPI_MAX_CPUS)
 			out->apic_id[out->nr++] = id;
 	}
-	return out->nr > 0;
+	return out->nr ? 0 : -ENOENT;
 }

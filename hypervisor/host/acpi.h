@@ -12,9 +12,9 @@ struct acpi_cpus {
 	uint64_t lapic_base;
 };
 
-/* Finds the host CPUs in the MADT (ACPI 6.5, 5.2.12). false if the firmware
- * gave no usable RSDP/XSDT/MADT. */
-bool acpi_find_cpus(uint64_t rsdp_phys, struct acpi_cpus *out);
+/* Finds the host CPUs in the MADT (ACPI 6.5, 5.2.12): 0, or -ENOENT if the
+ * firmware gave no usable RSDP/XSDT/MADT. */
+int acpi_find_cpus(uint64_t rsdp_phys, struct acpi_cpus *out);
 /* A table listed in the XSDT (or RSDT) with a valid checksum, or NULL.
  * The table starts with the standard 36-byte header; its length is at +4. */
 const void *acpi_find_table(uint64_t rsdp_phys, const char *sig);

@@ -3,6 +3,7 @@
  * The host IOAPIC (82093AA data sheet, 3.2): found in the MADT, else at the
  * architectural 0xfec00000 (OVMF under Bochs has no ACPI tables).
  */
+#include <errno.h>
 #include <host/acpi.h>
 #include <host/host_ioapic.h>
 #include <host/log.h>
@@ -59,15 +60,15 @@ void host_ioapic_init(uint64_t rsdp)
 		nr_pins = 0; /* nothing there (all ones) */
 }
 
-bool host_ioapic_route_level(unsigned pin, uint8_t vector, uint32_t dest)
+int host_ioapic_route_level(unsigned pin, uint8_t vector, uint32_t dest)
 {
 	if (pin >= nr_pins)
-		return false;
+		return -EINVAL;
 	spin_lock(&lock);
 	wr(REG_REDIR(pin) + 1, dest << 24);
 	wr(REG_REDIR(pin), vector | RTE_LEVEL | RTE_ACTIVE_LOW);
 	spin_unlock(&lock);
-	return true;
+	return 0;
 }
 
 void host_ioapic_mask(unsigned pin, bool masked)

@@ -7,8 +7,9 @@
 
 void host_ioapic_init(uint64_t rsdp);
 /* Level-triggered, active-low (a PCI INTx line, PCI 3.0 2.2.6), physical
- * destination `dest`; starts unmasked. false if the pin does not exist. */
-bool host_ioapic_route_level(unsigned pin, uint8_t vector, uint32_t dest);
+ * destination `dest`; starts unmasked. 0, or -EINVAL if the pin does not
+ * exist. */
+int host_ioapic_route_level(unsigned pin, uint8_t vector, uint32_t dest);
 void host_ioapic_mask(unsigned pin, bool masked);
 
 #endif

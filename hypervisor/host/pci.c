@@ -5,6 +5,8 @@
  * 3.2.2.3.2) otherwise. Bus 0 is scanned and every bridge's secondary bus
  * after it (PCI-to-PCI Bridge 1.2, 3.2.5).
  */
+#include <errno.h>
+#include <format.h>
 #include <host/acpi.h>
 #include <host/log.h>
 #include <host/pci.h>
@@ -209,7 +211,7 @@ static const char *parse_hex(const char *s, unsigned digits, unsigned *out)
 	return s;
 }
 
-bool pci_parse_bdf(const char *s, uint16_t *bdf)
+int pci_parse_bdf(const char *s, uint16_t *bdf)
 {
 	unsigned seg = 0, bus, dev, fn;
 	const char *p = s;
@@ -217,34 +219,24 @@ bool pci_parse_bdf(const char *s, uint16_t *bdf)
 	if (s[4] == ':') {
 		p = parse_hex(p, 4, &seg);
 		if (!p || *p++ != ':' || seg != 0)
-			return false;
+			return -EINVAL;
 	}
 	p = parse_hex(p, 2, &bus);
 	if (!p || *p++ != ':')
-		return false;
+		return -EINVAL;
 	p = parse_hex(p, 2, &dev);
 	if (!p || *p++ != '.' || dev > 31)
-		return false;
+		return -EINVAL;
 	p = parse_hex(p, 1, &fn);
 	if (!p || *p || fn > 7)
-		return false;
+		return -EINVAL;
 	*bdf = PCI_BDF(bus, PCI_DEVFN(dev, fn));
-	return true;
+	return 0;
 }
 
 const char *pci_bdf_str(uint16_t bdf, char buf[8])
 {
-	static const char hex[] = "0123456789abcdef";
-	uint8_t bus = bdf >> 8, dev = (bdf >> 3) & 31, fn = bdf & 7;
-
-	buf[0] = hex[bus >> 4];
-	buf[1] = hex[bus & 15];
-	buf[2] = ':';
-	buf[3] = hex[dev >> 4];
-	buf[4] = hex[dev & 15];
-	buf[5] = '.';
-	buf[6] = hex[fn];
-	buf[7] = '\0';
+	snprintf(buf, 8, "%02x:%02x.%x", bdf >> 8, (bdf >> 3) & 31, bdf & 7);
 	return buf;
 }
 
@@ -257,55 +249,57 @@ static void delay_ms(uint64_t ms)
 }
 
 /* PCIe 4.0 6.6.2: FLR, then 100 ms before the function is usable. */
-static bool try_flr(uint16_t bdf)
+static int try_flr(struct pci_device *d)
 {
+	uint16_t bdf = d->bdf;
 	uint8_t exp = pci_find_cap(bdf, PCI_CAP_ID_EXP);
 
 	if (!exp || !(pci_read(bdf, exp + PCI_EXP_DEVCAP, 4) & PCI_EXP_DEVCAP_FLR))
-		return false;
+		return -ENOTSUP;
 	pci_write(bdf, exp + PCI_EXP_DEVCTL, 2,
 		  pci_read(bdf, exp + PCI_EXP_DEVCTL, 2) | PCI_EXP_DEVCTL_FLR);
 	delay_ms(100);
-	return true;
+	return 0;
 }
 
 /* PCI PM 1.2 5.6.1: D3hot -> D0 resets the function unless No_Soft_Reset. */
-static bool try_pm_reset(uint16_t bdf)
+static int try_pm_reset(struct pci_device *d)
 {
+	uint16_t bdf = d->bdf;
 	uint8_t pm = pci_find_cap(bdf, PCI_CAP_ID_PM);
 	uint16_t ctrl;
 
 	if (!pm)
-		return false;
+		return -ENOTSUP;
 	ctrl = pci_read(bdf, pm + PCI_PM_CTRL, 2);
 	if (ctrl & PCI_PM_CTRL_NO_SOFT_RESET)
-		return false;
+		return -ENOTSUP;
 	pci_write(bdf, pm + PCI_PM_CTRL, 2, (ctrl & ~PCI_PM_CTRL_STATE_MASK) | PCI_D3HOT);
 	delay_ms(10);
 	pci_write(bdf, pm + PCI_PM_CTRL, 2, ctrl & ~PCI_PM_CTRL_STATE_MASK);
 	delay_ms(10);
-	return true;
+	return 0;
 }
 
 /* A secondary bus reset resets everything behind the bridge (PCI-to-PCI
  * Bridge 1.2, 3.2.5.17): only used when the device is alone there. */
-static bool try_bus_reset(struct pci_device *d)
+static int try_bus_reset(struct pci_device *d)
 {
 	uint16_t br = d->parent_bridge;
 	uint16_t ctl;
 
 	if (br == 0xffff)
-		return false;
+		return -ENOTSUP;
 	for (uint32_t i = 0; i < nr_devices; i++)
 		if (devices[i].parent_bridge == br && devices[i].bdf != d->bdf &&
 		    (devices[i].bdf & ~7) != (d->bdf & ~7))
-			return false;
+			return -ENOTSUP;
 	ctl = pci_read(br, PCI_BRIDGE_CONTROL, 2);
 	pci_write(br, PCI_BRIDGE_CONTROL, 2, ctl | PCI_BRIDGE_CTL_BUS_RESET);
 	delay_ms(2);
 	pci_write(br, PCI_BRIDGE_CONTROL, 2, ctl);
 	delay_ms(100);
-	return true;
+	return 0;
 }
 
 /* AHCI 1.3.1, 10.4.3: GHC.HR resets the whole HBA; the controller clears
@@ -315,7 +309,7 @@ static bool try_bus_reset(struct pci_device *d)
 #define AHCI_GHC 0x04
 #define AHCI_GHC_HR 0x1u
 
-static bool try_ahci_reset(const struct pci_device *d)
+static int try_ahci_reset(struct pci_device *d)
 {
 	uint32_t abar = pci_read(d->bdf, AHCI_ABAR, 4) & ~0xfu;
 	uint16_t cmd = pci_read(d->bdf, PCI_COMMAND, 2);
@@ -323,7 +317,7 @@ static bool try_ahci_reset(const struct pci_device *d)
 	uint64_t end;
 
 	if ((d->class_rev >> 8) != PCI_CLASS_AHCI || !abar)
-		return false;
+		return -ENOTSUP;
 	pci_write(d->bdf, PCI_COMMAND, 2, cmd | PCI_COMMAND_MEMORY);
 	ghc = (volatile uint32_t *)((uint64_t)abar + AHCI_GHC);
 	*ghc |= AHCI_GHC_HR;
@@ -331,7 +325,7 @@ static bool try_ahci_reset(const struct pci_device *d)
 	while ((*ghc & AHCI_GHC_HR) && rdtsc() < end)
 		cpu_relax();
 	pci_write(d->bdf, PCI_COMMAND, 2, cmd);
-	return !(*ghc & AHCI_GHC_HR);
+	return *ghc & AHCI_GHC_HR ? -ETIMEDOUT : 0;
 }
 
 /* Intel 8254x (e1000) NICs: CTRL.RST (bit 26 of CTRL at BAR0 + 0) resets
@@ -346,7 +340,7 @@ static bool is_8254x(const struct pci_device *d)
 				       d->device == 0x1004 || d->device == 0x1026);
 }
 
-static bool try_e1000_reset(const struct pci_device *d)
+static int try_e1000_reset(struct pci_device *d)
 {
 	uint32_t bar0 = pci_read(d->bdf, PCI_BAR0, 4);
 	uint16_t cmd = pci_read(d->bdf, PCI_COMMAND, 2);
@@ -354,7 +348,7 @@ static bool try_e1000_reset(const struct pci_device *d)
 	uint64_t end;
 
 	if (!is_8254x(d) || (bar0 & 1) || !(bar0 & ~0xfu))
-		return false;
+		return -ENOTSUP;
 	pci_write(d->bdf, PCI_COMMAND, 2, cmd | PCI_COMMAND_MEMORY);
 	ctrl = (volatile uint32_t *)((uint64_t)(bar0 & ~0xfu) + E1000_CTRL);
 	*ctrl |= E1000_CTRL_RST;
@@ -362,37 +356,44 @@ static bool try_e1000_reset(const struct pci_device *d)
 	while ((*ctrl & E1000_CTRL_RST) && rdtsc() < end)
 		cpu_relax();
 	pci_write(d->bdf, PCI_COMMAND, 2, cmd);
-	return !(*ctrl & E1000_CTRL_RST);
+	return *ctrl & E1000_CTRL_RST ? -ETIMEDOUT : 0;
 }
 
 /* Devices known to need no reset (documented in docs/device-assignment.md). */
-static bool reset_quirk(const struct pci_device *d)
+static int reset_quirk(struct pci_device *d)
 {
-	return d->vendor == 0x1234 && d->device == 0x11e8; /* QEMU edu test device */
+	/* QEMU's edu test device */
+	return d->vendor == 0x1234 && d->device == 0x11e8 ? 0 : -ENOTSUP;
 }
 
-const char *pci_reset(struct pci_device *d, const char **method)
+/* In order of preference: the first that applies and completes is used. */
+static const struct {
+	const char *name;
+	int (*reset)(struct pci_device *d);
+} reset_methods[] = {
+	{ "function-level reset", try_flr },
+	{ "PM D3hot->D0", try_pm_reset },
+	{ "secondary bus reset", try_bus_reset },
+	{ "AHCI HBA reset (GHC.HR)", try_ahci_reset },
+	{ "e1000 MAC reset (CTRL.RST)", try_e1000_reset },
+	{ "none needed (quirk)", reset_quirk },
+};
+
+int pci_reset(struct pci_device *d, const char **method)
 {
 	uint32_t bars[6];
+	size_t m;
 
 	/* Resets clear BARs and command on some paths: keep and restore them. */
 	for (int i = 0; i < 6; i++)
 		bars[i] = pci_read(d->bdf, PCI_BAR0 + 4 * i, 4);
-	if (try_flr(d->bdf))
-		*method = "function-level reset";
-	else if (try_pm_reset(d->bdf))
-		*method = "PM D3hot->D0";
-	else if (try_bus_reset(d))
-		*method = "secondary bus reset";
-	else if (try_ahci_reset(d))
-		*method = "AHCI HBA reset (GHC.HR)";
-	else if (try_e1000_reset(d))
-		*method = "e1000 MAC reset (CTRL.RST)";
-	else if (reset_quirk(d))
-		*method = "none needed (quirk)";
-	else
-		return "no reset method: no FLR, no PM soft reset, not alone behind a bridge";
+	for (m = 0; m < sizeof(reset_methods) / sizeof(reset_methods[0]); m++)
+		if (!reset_methods[m].reset(d))
+			break;
+	if (m == sizeof(reset_methods) / sizeof(reset_methods[0]))
+		return -ENOTSUP;
+	*method = reset_methods[m].name;
 	for (int i = 0; i < 6; i++)
 		pci_write(d->bdf, PCI_BAR0 + 4 * i, 4, bars[i]);
-	return NULL;
+	return 0;
 }

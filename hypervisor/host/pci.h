@@ -50,13 +50,14 @@ void pci_write(uint16_t bdf, uint16_t off, uint8_t size, uint32_t val);
 struct pci_device *pci_find(uint16_t bdf);
 /* Offset of a capability, or 0. */
 uint8_t pci_find_cap(uint16_t bdf, uint8_t id);
-/* Parses "SSSS:BB:DD.F" (or "BB:DD.F"). */
-bool pci_parse_bdf(const char *s, uint16_t *bdf);
+/* Parses "SSSS:BB:DD.F" (or "BB:DD.F"): 0, or -EINVAL. */
+int pci_parse_bdf(const char *s, uint16_t *bdf);
 /* Formats "BB:DD.F" into buf[8]. */
 const char *pci_bdf_str(uint16_t bdf, char buf[8]);
-/* Function-level reset, else PM D3hot->D0, else a secondary bus reset;
- * NULL on success, else why not (the device has no reset method). */
-const char *pci_reset(struct pci_device *d, const char **method);
+/* Function-level reset, else PM D3hot->D0, else a secondary bus reset,
+ * else a device-specific reset: 0 with *method naming the one used, or
+ * -ENOTSUP when the device has no reset method. */
+int pci_reset(struct pci_device *d, const char **method);
 bool pci_uses_ecam(void);
 uint64_t pci_ecam_base(void);
 

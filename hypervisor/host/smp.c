@@ -5,6 +5,7 @@
  * with INIT-SIPI-SIPI (SDM Vol. 3A 8.4.4.1), enters 64-bit mode on its own
  * stack, and runs the caller's per-CPU setup before it reports in.
  */
+#include <errno.h>
 #include <host/acpi.h>
 #include <host/boot.h>
 #include <host/host_lapic.h>
@@ -100,7 +101,7 @@ static void prepare_trampoline(uint8_t *t)
 	patch64(t, ap_tramp_entry, (uint64_t)ap_entry);
 }
 
-static bool start_ap(uint8_t *t, uint32_t cpu, uint32_t apic_id)
+static int start_ap(uint8_t *t, uint32_t cpu, uint32_t apic_id)
 {
 	struct percpu *pc = percpu_alloc(cpu, apic_id);
 	uint64_t deadline;
@@ -116,7 +117,7 @@ static bool start_ap(uint8_t *t, uint32_t cpu, uint32_t apic_id)
 	deadline = rdtsc() + tsc_hz / 1000 * AP_START_TIMEOUT_MS;
 	while (!__atomic_load_n(&pc->online, __ATOMIC_ACQUIRE) && rdtsc() < deadline)
 		cpu_relax();
-	return pc->online;
+	return pc->online ? 0 : -ETIMEDOUT;
 }
 
 void smp_init(struct percpu *bsp, void (*setup)(struct percpu *pc))
@@ -127,7 +128,7 @@ void smp_init(struct percpu *bsp, void (*setup)(struct percpu *pc))
 	cpu_setup = setup;
 	setup(bsp);
 	nr_cpus = 1;
-	if (!acpi_find_cpus(boot_info->acpi_rsdp_phys, &found)) {
+	if (acpi_find_cpus(boot_info->acpi_rsdp_phys, &found)) {
 		pr_info("cpus: 1 (no ACPI MADT from the firmware: running on the boot CPU alone)");
 		return;
 	}
@@ -140,7 +141,7 @@ void smp_init(struct percpu *bsp, void (*setup)(struct percpu *pc))
 	for (uint32_t i = 0; i < found.nr && nr_cpus < MAX_CPUS; i++) {
 		if (found.apic_id[i] == bsp->apic_id)
 			continue;
-		if (start_ap(t, nr_cpus, found.apic_id[i]))
+		if (!start_ap(t, nr_cpus, found.apic_id[i]))
 			nr_cpus++;
 		else
 			pr_err("cpu with APIC id %u did not start; continuing without it",

@@ -40,7 +40,7 @@ static void add_ranges(const struct boot_info *bi, bool boot_services)
 		if (boot_services ? !boot_services_type(d->type) :
 				    d->type != EFI_CONVENTIONAL_MEMORY)
 			continue;
-		if (!range_add(&free_ranges, d->phys_start, end))
+		if (range_add(&free_ranges, d->phys_start, end))
 			pr_warn("memory map has too many ranges; ignoring 0x%llx-0x%llx",
 				(unsigned long long)d->phys_start,
 				(unsigned long long)end);
@@ -92,7 +92,7 @@ void page_free(void *p, uint64_t size)
 {
 	size = (size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
 	spin_lock(&alloc_lock);
-	if (!range_add(&free_ranges, (uint64_t)p, (uint64_t)p + size))
+	if (range_add(&free_ranges, (uint64_t)p, (uint64_t)p + size))
 		pr_warn("free-range table full: leaking %llu KiB",
 			(unsigned long long)(size >> 10));
 	spin_unlock(&alloc_lock);

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include <errno.h>
 #include <mm/range_alloc.h>
 #include <string.h>
 
@@ -13,25 +14,25 @@ static void range_delete_at(struct range_alloc *ra, uint32_t i)
 	ra->nr--;
 }
 
-static bool range_insert_at(struct range_alloc *ra, uint32_t i,
+static int range_insert_at(struct range_alloc *ra, uint32_t i,
 			    uint64_t start, uint64_t end)
 {
 	if (ra->nr == RANGE_ALLOC_MAX)
-		return false;
+		return -ENOSPC;
 	memmove(&ra->r[i + 1], &ra->r[i], (ra->nr - i) * sizeof(ra->r[0]));
 	ra->r[i] = (struct range){ start, end };
 	ra->nr++;
-	return true;
+	return 0;
 }
 
-bool range_add(struct range_alloc *ra, uint64_t start, uint64_t end)
+int range_add(struct range_alloc *ra, uint64_t start, uint64_t end)
 {
 	uint32_t i = 0;
 
 	if (start == 0)
 		start = 1; /* address 0 is the failure value: never hand it out */
 	if (start >= end)
-		return true;
+		return 0;
 	while (i < ra->nr && ra->r[i].end < start)
 		i++;
 	/* Merge every range that overlaps or touches [start, end). */
@@ -45,7 +46,7 @@ bool range_add(struct range_alloc *ra, uint64_t start, uint64_t end)
 	return range_insert_at(ra, i, start, end);
 }
 
-bool range_remove(struct range_alloc *ra, uint64_t start, uint64_t end)
+int range_remove(struct range_alloc *ra, uint64_t start, uint64_t end)
 {
 	for (uint32_t i = 0; i < ra->nr; i++) {
 		struct range cur = ra->r[i];
@@ -53,13 +54,13 @@ bool range_remove(struct range_alloc *ra, uint64_t start, uint64_t end)
 		if (cur.end <= start || cur.start >= end)
 			continue;
 		range_delete_at(ra, i);
-		if (cur.end > end && !range_insert_at(ra, i, end, cur.end))
-			return false;
-		if (cur.start < start && !range_insert_at(ra, i, cur.start, start))
-			return false;
+		if (cur.end > end && range_insert_at(ra, i, end, cur.end))
+			return -ENOSPC;
+		if (cur.start < start && range_insert_at(ra, i, cur.start, start))
+			return -ENOSPC;
 		i--;
 	}
-	return true;
+	return 0;
 }
 
 uint64_t range_alloc(struct range_alloc *ra, uint64_t size, uint64_t align,
@@ -76,7 +77,7 @@ uint64_t range_alloc(struct range_alloc *ra, uint64_t size, uint64_t align,
 		base = (top - size) & ~(align - 1);
 		if (base < ra->r[i].start || base == 0)
 			continue;
-		if (!range_remove(ra, base, base + size))
+		if (range_remove(ra, base, base + size))
 			return 0;
 		return base;
 	}

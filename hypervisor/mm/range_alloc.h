@@ -20,10 +20,12 @@ struct range_alloc {
 };
 
 void range_alloc_init(struct range_alloc *ra);
-/* Adds [start, end) as free, merging with neighbours. false if the table is full. */
-bool range_add(struct range_alloc *ra, uint64_t start, uint64_t end);
-/* Removes [start, end) from the free set (what is not free is ignored). */
-bool range_remove(struct range_alloc *ra, uint64_t start, uint64_t end);
+/* Adds [start, end) as free, merging with neighbours: 0, or -ENOSPC when
+ * the table is full. */
+int range_add(struct range_alloc *ra, uint64_t start, uint64_t end);
+/* Removes [start, end) from the free set (what is not free is ignored): 0,
+ * or -ENOSPC when splitting a range needs a slot the table lacks. */
+int range_remove(struct range_alloc *ra, uint64_t start, uint64_t end);
 /* Finds `size` bytes aligned to `align` (a power of two) ending at or below
  * `limit`, taking the highest fit; returns 0 on failure (0 is never free). */
 uint64_t range_alloc(struct range_alloc *ra, uint64_t size, uint64_t align,

@@ -16,6 +16,7 @@
  * Every other capability is unlinked, and every byte of config space
  * from 0x40 to 0xff that is not in a visible capability reads 0.
  */
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -185,7 +186,7 @@ static bool msix_region_ok(const struct vpci_dev *d, uint32_t reg,
 	return off < d->bar[bir].size && len <= d->bar[bir].size - off;
 }
 
-static bool msix_setup(struct vpci_dev *d, uint8_t off)
+static int msix_setup(struct vpci_dev *d, uint8_t off)
 {
 	struct vpci_msix *x = &d->msix;
 	unsigned n;
@@ -195,9 +196,11 @@ static bool msix_setup(struct vpci_dev *d, uint8_t off)
 	x->table = vpci_dev_read(d, off + MSIX_TABLE, 4);
 	x->pba = vpci_dev_read(d, off + MSIX_PBA, 4);
 	n = x->ctrl_ro + 1u;
-	return msix_region_ok(d, x->table, (uint64_t)n * MSIX_ENTRY_SIZE) &&
-	       msix_region_ok(d, x->pba, (n + MSIX_PBA_BITS_PER_QWORD - 1) /
-				 MSIX_PBA_BITS_PER_QWORD * 8);
+	if (!msix_region_ok(d, x->table, (uint64_t)n * MSIX_ENTRY_SIZE) ||
+	    !msix_region_ok(d, x->pba, (n + MSIX_PBA_BITS_PER_QWORD - 1) /
+					       MSIX_PBA_BITS_PER_QWORD * 8))
+		return -EINVAL;
+	return 0;
 }
 
 static void pcie_setup(struct vpci_dev *d, uint8_t off)
@@ -210,22 +213,23 @@ static void pcie_setup(struct vpci_dev *d, uint8_t off)
 			(uint16_t)vpci_dev_read(d, off + EXP_DEVCTL2, 2);
 }
 
-/* Snapshots what the model needs of an allowed capability; false hides it. */
-static bool setup_cap(struct vpci_dev *d, uint8_t off, uint8_t id)
+/* Snapshots what the model needs of an allowed capability; an error hides
+ * it. */
+static int setup_cap(struct vpci_dev *d, uint8_t off, uint8_t id)
 {
 	switch (id) {
 	case VPCI_CAP_ID_MSI:
 		d->msi.ctrl_ro = (uint16_t)vpci_dev_read(d, off + MSI_CTRL,
 							   2) & MSI_CTRL_RO;
-		return true;
+		return 0;
 	case VPCI_CAP_ID_PCIE:
 		pcie_setup(d, off);
-		return true;
+		return 0;
 	case VPCI_CAP_ID_MSIX:
 		/* A table outside its BAR is unusable: hide MSI-X. */
 		return msix_setup(d, off);
 	default:
-		return true;
+		return 0;
 	}
 }
 
@@ -238,7 +242,7 @@ static void add_cap(struct vpci_dev *d, uint8_t off, uint8_t id)
 	if (!slot || *slot || d->nr_caps >= VPCI_MAX_CAPS)
 		return;
 	len = cap_len(d, off, id);
-	if (!len || cap_overlaps(d, off, len) || !setup_cap(d, off, id))
+	if (!len || cap_overlaps(d, off, len) || setup_cap(d, off, id))
 		return;
 	d->caps[d->nr_caps++] = (struct vpci_cap){
 		.off = off, .len = (uint8_t)len, .id = id,

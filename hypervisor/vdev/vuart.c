@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Register behaviour follows the PC16550D data sheet (TI/National, 1995). */
 #include <vdev/vuart.h>
+#include <errno.h>
 #include <string.h>
 
 #define REG_RBR_THR 0
@@ -89,15 +90,15 @@ size_t vuart_rx_room(const struct vuart *u)
 
 /* The receiver got a byte, from the line or, in loopback, from THR. A full
  * FIFO keeps what it holds: the new byte is the one lost. */
-static bool rx_put(struct vuart *u, uint8_t byte)
+static int rx_put(struct vuart *u, uint8_t byte)
 {
 	if (u->rx_count >= rx_capacity(u)) {
 		u->overrun = true;
-		return false;
+		return -ENOSPC;
 	}
 	u->rx[(u->rx_head + u->rx_count) % VUART_RX_FIFO] = byte;
 	u->rx_count++;
-	return true;
+	return 0;
 }
 
 static uint8_t rx_pop(struct vuart *u)
@@ -118,11 +119,11 @@ static void rx_clear(struct vuart *u)
 	u->rx_count = 0;
 }
 
-bool vuart_rx_push(struct vuart *u, uint8_t byte)
+int vuart_rx_push(struct vuart *u, uint8_t byte)
 {
 	/* Loopback disconnects the receiver from the line. */
 	if (u->mcr & MCR_LOOP)
-		return false;
+		return -EAGAIN;
 	return rx_put(u, byte);
 }
 

@@ -43,12 +43,12 @@ void vuart_feed(struct vuart *u, const char *s, size_t n);
 /* Emits a partial line (at VM stop). */
 void vuart_flush(struct vuart *u);
 /*
- * A byte arrives on the line. False when it was not taken: the receive
- * FIFO (16 bytes, 1 with FIFOs disabled) is full, which also sets the
- * overrun error the guest sees in LSR; or the UART is in loopback, where
- * the receiver hears only its own transmitter.
+ * A byte arrives on the line: 0 when it was taken; -ENOSPC when the
+ * receive FIFO (16 bytes, 1 with FIFOs disabled) is full, which also sets
+ * the overrun error the guest sees in LSR; -EAGAIN when the UART is in
+ * loopback, where the receiver hears only its own transmitter.
  */
-bool vuart_rx_push(struct vuart *u, uint8_t byte);
+int vuart_rx_push(struct vuart *u, uint8_t byte);
 /* How many more bytes vuart_rx_push would take now. */
 size_t vuart_rx_room(const struct vuart *u);
 

@@ -5,6 +5,7 @@
 # overrides it.
 corral_unit_test(bzimage
 	${PROJECT_SOURCE_DIR}/tests/unit/test_bzimage.c
-	${PROJECT_SOURCE_DIR}/hypervisor/guest/bzimage.c)
+	${PROJECT_SOURCE_DIR}/hypervisor/guest/bzimage.c
+	${PROJECT_SOURCE_DIR}/lib/format.c)
 target_compile_definitions(bzimage PRIVATE
 	CORRAL_KERNEL_ENV="${CORRAL_CACHE}/kernel/current.env")

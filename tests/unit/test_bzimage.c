@@ -8,6 +8,7 @@
  * catches any read past the end. The real guest kernel is parsed too when
  * scripts/setup has fetched it (else that part is skipped).
  */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -153,7 +154,7 @@ static void expect_fail(void (*mutate)(uint8_t *img), const char *expect)
 	uint8_t *img = make_image(SETUP_SECTS, 0, &size);
 
 	mutate(img);
-	CHECK_EQ(parse_copy(img, size, &bz, &why), -1);
+	CHECK_EQ(parse_copy(img, size, &bz, &why), -ENOEXEC);
 	if (!why || !strstr(why, expect))
 		fprintf(stderr, "expected \"%s\", got \"%s\"\n", expect,
 			why ? why : "(null)");

@@ -9,6 +9,7 @@
 #include <dmar.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 #include "test.h"
 
@@ -243,7 +244,7 @@ static void check_qemu_common(const struct dmar_info *d, uint8_t haw)
 	CHECK_EQ(s->path[0][0], 0);
 	CHECK_EQ(s->path[0][1], 0);
 	CHECK_EQ(dmar_ioapic_source_id(d, 0, NULL, NULL, NULL), 0xff00);
-	CHECK_EQ(dmar_ioapic_source_id(d, 1, NULL, NULL, NULL), -1);
+	CHECK_EQ(dmar_ioapic_source_id(d, 1, NULL, NULL, NULL), -ENOENT);
 }
 
 static void test_qemu_default(void)
@@ -367,7 +368,7 @@ static void test_corrupt_real(void)
 	memcpy(t, good, n);
 	t[0x40] ^= 1;
 	why = NULL;
-	CHECK_EQ(parse_exact(t, n, &d, &why), -1);
+	CHECK_EQ(parse_exact(t, n, &d, &why), -EINVAL);
 	CHECK(why && strstr(why, "checksum"));
 
 	/* Bad signature (checksum fixed). */
@@ -375,30 +376,30 @@ static void test_corrupt_real(void)
 	t[0] = 'X';
 	fix_checksum(t);
 	why = NULL;
-	CHECK_EQ(parse_exact(t, n, &d, &why), -1);
+	CHECK_EQ(parse_exact(t, n, &d, &why), -EINVAL);
 	CHECK(why && strstr(why, "signature"));
 
 	/* Truncated: fewer bytes than the header's length says, and shorter
 	 * than the 48-byte header itself. */
 	why = NULL;
-	CHECK_EQ(parse_exact(good, n - 1, &d, &why), -1);
+	CHECK_EQ(parse_exact(good, n - 1, &d, &why), -EINVAL);
 	CHECK(why && strstr(why, "truncated"));
-	CHECK_EQ(parse_exact(good, 47, &d, &why), -1);
-	CHECK_EQ(parse_exact(good, 0, &d, &why), -1);
-	CHECK_EQ(dmar_parse(NULL, 100, &d, NULL), -1);
+	CHECK_EQ(parse_exact(good, 47, &d, &why), -EINVAL);
+	CHECK_EQ(parse_exact(good, 0, &d, &why), -EINVAL);
+	CHECK_EQ(dmar_parse(NULL, 100, &d, NULL), -EINVAL);
 
 	/* Header length below 48. */
 	memcpy(t, good, n);
 	t[4] = 40;
 	fix_checksum(t);
-	CHECK_EQ(parse_exact(t, n, &d, &why), -1);
+	CHECK_EQ(parse_exact(t, n, &d, &why), -EINVAL);
 
 	/* The DRHD's length overruns the table. */
 	memcpy(t, good, n);
 	t[0x32] = 0x70;
 	fix_checksum(t);
 	why = NULL;
-	CHECK_EQ(parse_exact(t, n, &d, &why), -1);
+	CHECK_EQ(parse_exact(t, n, &d, &why), -EINVAL);
 	CHECK(why && strstr(why, "past the table"));
 
 	/* A device scope overruns its DRHD: the DRHD ends 2 bytes early. */
@@ -406,7 +407,7 @@ static void test_corrupt_real(void)
 	t[0x32] -= 2;
 	fix_checksum(t);
 	why = NULL;
-	CHECK_EQ(parse_exact(t, n, &d, &why), -1);
+	CHECK_EQ(parse_exact(t, n, &d, &why), -EINVAL);
 
 	/* Zero-length DRHD: an error, not an endless loop. */
 	memcpy(t, good, n);
@@ -414,14 +415,14 @@ static void test_corrupt_real(void)
 	t[0x33] = 0;
 	fix_checksum(t);
 	why = NULL;
-	CHECK_EQ(parse_exact(t, n, &d, &why), -1);
+	CHECK_EQ(parse_exact(t, n, &d, &why), -EINVAL);
 	CHECK(why && strstr(why, "zero-length"));
 
 	/* Zero-length device scope. */
 	memcpy(t, good, n);
 	t[0x41] = 0;
 	fix_checksum(t);
-	CHECK_EQ(parse_exact(t, n, &d, &why), -1);
+	CHECK_EQ(parse_exact(t, n, &d, &why), -EINVAL);
 
 	/* Every truncation of the table (length fixed to match) is handled. */
 	for (size_t cut = 0; cut < n; cut++) {
@@ -475,7 +476,7 @@ static void test_too_many(void)
 	tb_drhd(&t, 0, 0, 0xfeda0000);
 	tb_end(&t);
 	why = NULL;
-	CHECK_EQ(parse_exact(tb_finish(&t), t.len, &d, &why), -1);
+	CHECK_EQ(parse_exact(tb_finish(&t), t.len, &d, &why), -EINVAL);
 	CHECK(why && strstr(why, "DMAR_MAX_UNITS"));
 
 	/* Scopes. */
@@ -485,7 +486,7 @@ static void test_too_many(void)
 		tb_ep(&t, (uint8_t)(i / 32), (uint8_t)(i % 32), 0);
 	tb_end(&t);
 	why = NULL;
-	CHECK_EQ(parse_exact(tb_finish(&t), t.len, &d, &why), -1);
+	CHECK_EQ(parse_exact(tb_finish(&t), t.len, &d, &why), -EINVAL);
 	CHECK(why && strstr(why, "DMAR_MAX_SCOPES"));
 
 	/* RMRRs. */
@@ -497,7 +498,7 @@ static void test_too_many(void)
 		tb_end(&t);
 	}
 	why = NULL;
-	CHECK_EQ(parse_exact(tb_finish(&t), t.len, &d, &why), -1);
+	CHECK_EQ(parse_exact(tb_finish(&t), t.len, &d, &why), -EINVAL);
 	CHECK(why && strstr(why, "DMAR_MAX_RMRRS"));
 }
 
@@ -515,7 +516,7 @@ static void test_bad_structures(void)
 	tb_end(&t);
 	put16(&t, 7);
 	put16(&t, 2);
-	CHECK_EQ(parse_exact(tb_finish(&t), t.len, &d, &why), -1);
+	CHECK_EQ(parse_exact(tb_finish(&t), t.len, &d, &why), -EINVAL);
 
 	/* A zero-length structure of a type the parser skips: an error, not
 	 * an endless loop. */
@@ -526,7 +527,7 @@ static void test_bad_structures(void)
 	put16(&t, 0);
 	put64(&t, 0);
 	why = NULL;
-	CHECK_EQ(parse_exact(tb_finish(&t), t.len, &d, &why), -1);
+	CHECK_EQ(parse_exact(tb_finish(&t), t.len, &d, &why), -EINVAL);
 	CHECK(why && strstr(why, "zero-length"));
 
 	/* Three stray bytes after the last structure. */
@@ -536,24 +537,24 @@ static void test_bad_structures(void)
 	put8(&t, 0);
 	put8(&t, 0);
 	put8(&t, 0);
-	CHECK_EQ(parse_exact(tb_finish(&t), t.len, &d, &why), -1);
+	CHECK_EQ(parse_exact(tb_finish(&t), t.len, &d, &why), -EINVAL);
 
 	/* A DRHD too short for its fixed fields. */
 	tb_init(&t, 38, 0);
 	tb_begin(&t, 0);
 	put64(&t, 0);
 	tb_end(&t);
-	CHECK_EQ(parse_exact(tb_finish(&t), t.len, &d, &why), -1);
+	CHECK_EQ(parse_exact(tb_finish(&t), t.len, &d, &why), -EINVAL);
 
 	/* Register base not 4 KiB aligned; zero. */
 	tb_init(&t, 38, 0);
 	tb_drhd(&t, 0, 0, 0xfed90800);
 	tb_end(&t);
-	CHECK_EQ(parse_exact(tb_finish(&t), t.len, &d, &why), -1);
+	CHECK_EQ(parse_exact(tb_finish(&t), t.len, &d, &why), -EINVAL);
 	tb_init(&t, 38, 0);
 	tb_drhd(&t, 0, 0, 0);
 	tb_end(&t);
-	CHECK_EQ(parse_exact(tb_finish(&t), t.len, &d, &why), -1);
+	CHECK_EQ(parse_exact(tb_finish(&t), t.len, &d, &why), -EINVAL);
 
 	/* Scope: odd length, shorter than 6, empty path, 5 hops, bad devfn. */
 	tb_init(&t, 38, 0);
@@ -562,7 +563,7 @@ static void test_bad_structures(void)
 	t.b[t.len - 7] = 7; /* scope length 7 */
 	put8(&t, 0);
 	tb_end(&t);
-	CHECK_EQ(parse_exact(tb_finish(&t), t.len, &d, &why), -1);
+	CHECK_EQ(parse_exact(tb_finish(&t), t.len, &d, &why), -EINVAL);
 
 	tb_init(&t, 38, 0);
 	tb_drhd(&t, 0, 0, 0xfed90000);
@@ -570,31 +571,31 @@ static void test_bad_structures(void)
 	put8(&t, 4);
 	put16(&t, 0);
 	tb_end(&t);
-	CHECK_EQ(parse_exact(tb_finish(&t), t.len, &d, &why), -1);
+	CHECK_EQ(parse_exact(tb_finish(&t), t.len, &d, &why), -EINVAL);
 
 	tb_init(&t, 38, 0);
 	tb_drhd(&t, 0, 0, 0xfed90000);
 	tb_scope(&t, DMAR_SCOPE_ENDPOINT, 0, 0, 0, NULL);
 	tb_end(&t);
-	CHECK_EQ(parse_exact(tb_finish(&t), t.len, &d, &why), -1);
+	CHECK_EQ(parse_exact(tb_finish(&t), t.len, &d, &why), -EINVAL);
 
 	tb_init(&t, 38, 0);
 	tb_drhd(&t, 0, 0, 0xfed90000);
 	tb_scope(&t, DMAR_SCOPE_ENDPOINT, 0, 0, 5, long_path);
 	tb_end(&t);
 	why = NULL;
-	CHECK_EQ(parse_exact(tb_finish(&t), t.len, &d, &why), -1);
+	CHECK_EQ(parse_exact(tb_finish(&t), t.len, &d, &why), -EINVAL);
 	CHECK(why && strstr(why, "DMAR_MAX_PATH"));
 
 	tb_init(&t, 38, 0);
 	tb_drhd(&t, 0, 0, 0xfed90000);
 	tb_ep(&t, 0, 32, 0);
 	tb_end(&t);
-	CHECK_EQ(parse_exact(tb_finish(&t), t.len, &d, &why), -1);
+	CHECK_EQ(parse_exact(tb_finish(&t), t.len, &d, &why), -EINVAL);
 
 	/* No DRHD at all. */
 	tb_init(&t, 38, 0);
-	CHECK_EQ(parse_exact(tb_finish(&t), t.len, &d, &why), -1);
+	CHECK_EQ(parse_exact(tb_finish(&t), t.len, &d, &why), -EINVAL);
 
 	/* RMRR: misaligned end, end before base. */
 	tb_init(&t, 38, 0);
@@ -602,13 +603,13 @@ static void test_bad_structures(void)
 	tb_end(&t);
 	tb_rmrr(&t, 0, 0xe0000, 0xf0000);
 	tb_end(&t);
-	CHECK_EQ(parse_exact(tb_finish(&t), t.len, &d, &why), -1);
+	CHECK_EQ(parse_exact(tb_finish(&t), t.len, &d, &why), -EINVAL);
 	tb_init(&t, 38, 0);
 	tb_drhd(&t, 1, 0, 0xfed90000);
 	tb_end(&t);
 	tb_rmrr(&t, 0, 0xf0000, 0xe0fff);
 	tb_end(&t);
-	CHECK_EQ(parse_exact(tb_finish(&t), t.len, &d, &why), -1);
+	CHECK_EQ(parse_exact(tb_finish(&t), t.len, &d, &why), -EINVAL);
 
 	/* RHSA shorter than 20 bytes; ATSR whose scope overruns it. */
 	tb_init(&t, 38, 0);
@@ -617,7 +618,7 @@ static void test_bad_structures(void)
 	tb_begin(&t, 3);
 	put64(&t, 0xfed90000);
 	tb_end(&t);
-	CHECK_EQ(parse_exact(tb_finish(&t), t.len, &d, &why), -1);
+	CHECK_EQ(parse_exact(tb_finish(&t), t.len, &d, &why), -EINVAL);
 	tb_init(&t, 38, 0);
 	tb_drhd(&t, 1, 0, 0xfed90000);
 	tb_end(&t);
@@ -628,7 +629,7 @@ static void test_bad_structures(void)
 	tb_ep(&t, 0, 1, 0);
 	t.b[t.len - 7] = 10;
 	tb_end(&t);
-	CHECK_EQ(parse_exact(tb_finish(&t), t.len, &d, &why), -1);
+	CHECK_EQ(parse_exact(tb_finish(&t), t.len, &d, &why), -EINVAL);
 
 	/* Two INCLUDE_PCI_ALL units for one segment. */
 	tb_init(&t, 38, 0);
@@ -637,7 +638,7 @@ static void test_bad_structures(void)
 	tb_drhd(&t, 1, 0, 0xfed91000);
 	tb_end(&t);
 	why = NULL;
-	CHECK_EQ(parse_exact(tb_finish(&t), t.len, &d, &why), -1);
+	CHECK_EQ(parse_exact(tb_finish(&t), t.len, &d, &why), -EINVAL);
 	CHECK(why && strstr(why, "INCLUDE_PCI_ALL"));
 }
 

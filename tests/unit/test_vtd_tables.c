@@ -8,6 +8,7 @@
 #include <pt_build.h>
 #include <vtd_tables.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 #include "test.h"
 #define FAKE_PT_PAGES 1024
@@ -99,8 +100,8 @@ static void test_root_context(void)
 
 	/* Present entries: identical is fine, a change is refused. */
 	CHECK_EQ(vtd_context_set(&rt, 0, DEVFN(2, 0), 0x12345000, 2, 5, &alloc), 0);
-	CHECK_EQ(vtd_context_set(&rt, 0, DEVFN(2, 0), 0x12345000, 2, 6, &alloc), -1);
-	CHECK_EQ(vtd_context_set(&rt, 0, DEVFN(2, 0), 0x22345000, 2, 5, &alloc), -1);
+	CHECK_EQ(vtd_context_set(&rt, 0, DEVFN(2, 0), 0x12345000, 2, 6, &alloc), -EBUSY);
+	CHECK_EQ(vtd_context_set(&rt, 0, DEVFN(2, 0), 0x22345000, 2, 5, &alloc), -EBUSY);
 	CHECK_EQ(rd64(pool[1], 0x108), 0x502ull);
 
 	/* Clearing: the whole 128 bits go, the neighbours and the root entry
@@ -120,22 +121,22 @@ static void test_root_context(void)
 	CHECK_EQ(used, 3);
 
 	/* Bad arguments. */
-	CHECK_EQ(vtd_context_set(&rt, 1, 0, 0, 2, 1, &alloc), -1);
-	CHECK_EQ(vtd_context_set(&rt, 1, 0, 0x1000800, 2, 1, &alloc), -1);
-	CHECK_EQ(vtd_context_set(&rt, 1, 0, 0x1000000, 0, 1, &alloc), -1);
-	CHECK_EQ(vtd_context_set(&rt, 1, 0, 0x1000000, 4, 1, &alloc), -1);
+	CHECK_EQ(vtd_context_set(&rt, 1, 0, 0, 2, 1, &alloc), -EINVAL);
+	CHECK_EQ(vtd_context_set(&rt, 1, 0, 0x1000800, 2, 1, &alloc), -EINVAL);
+	CHECK_EQ(vtd_context_set(&rt, 1, 0, 0x1000000, 0, 1, &alloc), -EINVAL);
+	CHECK_EQ(vtd_context_set(&rt, 1, 0, 0x1000000, 4, 1, &alloc), -EINVAL);
 	CHECK_EQ(used, 3);
 	CHECK_EQ(rd64(root, 16), 0);
 
 	/* Out of memory for a new context table. */
 	limit = used;
-	CHECK_EQ(vtd_context_set(&rt, 1, 0, 0x1000000, 2, 1, &alloc), -1);
+	CHECK_EQ(vtd_context_set(&rt, 1, 0, 0x1000000, 2, 1, &alloc), -ENOMEM);
 	CHECK_EQ(rd64(root, 16), 0);
 	/* ... but a bus that has one still works. */
 	CHECK_EQ(vtd_context_set(&rt, 3, DEVFN(1, 0), 0x1000000, 2, 1, &alloc), 0);
 	limit = 0;
 	used = 0;
-	CHECK_EQ(vtd_root_init(&rt, &alloc), -1);
+	CHECK_EQ(vtd_root_init(&rt, &alloc), -ENOMEM);
 	CHECK(rt.virt == NULL);
 	limit = FAKE_PT_PAGES;
 }
@@ -315,15 +316,15 @@ static void test_pick_aw(void)
 	CHECK_EQ(vtd_pick_aw(0x2ull << 8), 1);
 	CHECK_EQ(vtd_pick_aw(0x4ull << 8), 2);
 	CHECK_EQ(vtd_pick_aw(0x6ull << 8), 2);
-	CHECK_EQ(vtd_pick_aw(0x0ull << 8), -1);
+	CHECK_EQ(vtd_pick_aw(0x0ull << 8), -ENOTSUP);
 	/* Only 5-level (SAGAW bit 3) or only the obsolete 2-level (bit 0). */
-	CHECK_EQ(vtd_pick_aw(0x8ull << 8), -1);
-	CHECK_EQ(vtd_pick_aw(0x1ull << 8), -1);
+	CHECK_EQ(vtd_pick_aw(0x8ull << 8), -ENOTSUP);
+	CHECK_EQ(vtd_pick_aw(0x1ull << 8), -ENOTSUP);
 	/* QEMU 7.2 intel-iommu as Linux printed its capability register:
 	 * default (aw-bits=39, SAGAW 0x2) and aw-bits=48 (SAGAW 0x6). */
 	CHECK_EQ(vtd_pick_aw(0x00d2008c22260206ull), 1);
 	CHECK_EQ(vtd_pick_aw(0x00d2008c222f0606ull), 2);
-	CHECK_EQ(vtd_pick_aw(~0ull & ~(0x1full << 8)), -1);
+	CHECK_EQ(vtd_pick_aw(~0ull & ~(0x1full << 8)), -ENOTSUP);
 	CHECK_EQ(vtd_pick_aw(~0ull), 2);
 }
 

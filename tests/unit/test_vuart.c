@@ -305,7 +305,7 @@ static void test_fifo_bits(void)
 static void push_str(struct vuart *u, const char *s)
 {
 	while (*s)
-		CHECK(vuart_rx_push(u, (uint8_t)*s++));
+		CHECK(!vuart_rx_push(u, (uint8_t)*s++));
 }
 
 static void test_rx_basic(void)
@@ -315,7 +315,7 @@ static void test_rx_basic(void)
 	setup(&u);
 	CHECK_EQ(vuart_read(&u, LSR), 0x60);
 	CHECK_EQ(vuart_rx_room(&u), 1);	/* FIFOs off after reset */
-	CHECK(vuart_rx_push(&u, 'x'));
+	CHECK(!vuart_rx_push(&u, 'x'));
 	CHECK_EQ(vuart_rx_room(&u), 0);
 	CHECK_EQ(vuart_read(&u, LSR), 0x61);	/* DR */
 	CHECK_EQ(vuart_read(&u, LSR), 0x61);	/* reading LSR keeps DR */
@@ -357,8 +357,8 @@ static void test_rx_overrun(void)
 	setup(&u);
 	vuart_write(&u, FCR, 0x01);
 	for (int i = 0; i < VUART_RX_FIFO; i++)
-		CHECK(vuart_rx_push(&u, (uint8_t)('a' + i)));
-	CHECK(!vuart_rx_push(&u, 'Z'));
+		CHECK(!vuart_rx_push(&u, (uint8_t)('a' + i)));
+	CHECK(vuart_rx_push(&u, 'Z'));
 	CHECK_EQ(vuart_read(&u, LSR), 0x63);	/* DR | OE */
 	CHECK_EQ(vuart_read(&u, LSR), 0x61);	/* OE cleared by the read */
 	for (int i = 0; i < VUART_RX_FIFO; i++)
@@ -367,12 +367,12 @@ static void test_rx_overrun(void)
 
 	/* FIFO off: one byte holds, the second overruns. */
 	setup(&u);
-	CHECK(vuart_rx_push(&u, '1'));
-	CHECK(!vuart_rx_push(&u, '2'));
+	CHECK(!vuart_rx_push(&u, '1'));
+	CHECK(vuart_rx_push(&u, '2'));
 	CHECK_EQ(vuart_read(&u, LSR), 0x63);
 	CHECK_EQ(vuart_read(&u, THR), '1');
 	CHECK_EQ(vuart_read(&u, LSR), 0x60);
-	CHECK(vuart_rx_push(&u, '3'));
+	CHECK(!vuart_rx_push(&u, '3'));
 	CHECK_EQ(vuart_read(&u, THR), '3');
 }
 
@@ -383,7 +383,7 @@ static void test_rx_dlab(void)
 	setup(&u);
 	vuart_write(&u, LCR, 0x83);
 	vuart_write(&u, THR, 0x01);	/* DLL */
-	CHECK(vuart_rx_push(&u, 'q'));
+	CHECK(!vuart_rx_push(&u, 'q'));
 	/* With DLAB set, offset 0 is DLL: the byte stays in the FIFO. */
 	CHECK_EQ(vuart_read(&u, THR), 0x01);
 	CHECK_EQ(vuart_read(&u, LSR), 0x61);
@@ -400,7 +400,7 @@ static void test_rx_interrupt(void)
 	vuart_write(&u, MCR, 0x0b);
 	vuart_write(&u, FCR, 0x07);
 	/* Data waiting but RDA disabled: no interrupt. */
-	CHECK(vuart_rx_push(&u, 'a'));
+	CHECK(!vuart_rx_push(&u, 'a'));
 	CHECK(!vuart_irq_level(&u));
 	CHECK_EQ(vuart_read(&u, IIR), 0xc1);
 	/* Enabling RDA (and RLS, as Linux's start_rx does) raises it. */
@@ -422,7 +422,7 @@ static void test_rx_interrupt(void)
 
 	/* RDA has priority over THRE, which stays pending behind it. */
 	vuart_write(&u, IER, 0x07);	/* RDA, THRE, RLS: THRE raised */
-	CHECK(vuart_rx_push(&u, 'd'));
+	CHECK(!vuart_rx_push(&u, 'd'));
 	CHECK_EQ(vuart_read(&u, IIR), 0xc4);
 	CHECK_EQ(vuart_read(&u, IIR), 0xc4);	/* THRE not acknowledged */
 	CHECK_EQ(vuart_read(&u, THR), 'd');
@@ -432,7 +432,7 @@ static void test_rx_interrupt(void)
 	CHECK(!vuart_irq_level(&u));
 
 	/* Gated by OUT2 like THRE. */
-	CHECK(vuart_rx_push(&u, 'e'));
+	CHECK(!vuart_rx_push(&u, 'e'));
 	vuart_write(&u, MCR, 0x03);
 	CHECK(!vuart_irq_level(&u));
 	CHECK_EQ(vuart_read(&u, IIR), 0xc4);
@@ -451,8 +451,8 @@ static void test_rx_line_status_interrupt(void)
 	vuart_write(&u, IER, 0x07);
 	CHECK_EQ(vuart_read(&u, IIR), 0x02);	/* acknowledge THRE */
 	/* FIFOs off: the second byte overruns. */
-	CHECK(vuart_rx_push(&u, 'x'));
-	CHECK(!vuart_rx_push(&u, 'y'));
+	CHECK(!vuart_rx_push(&u, 'x'));
+	CHECK(vuart_rx_push(&u, 'y'));
 	/* Line status outranks received data; reading LSR clears it. */
 	CHECK(vuart_irq_level(&u));
 	CHECK_EQ(vuart_read(&u, IIR), 0x06);
@@ -463,8 +463,8 @@ static void test_rx_line_status_interrupt(void)
 	CHECK(!vuart_irq_level(&u));
 	/* Without IER.RLS an overrun shows only in LSR. */
 	vuart_write(&u, IER, 0x01);
-	CHECK(vuart_rx_push(&u, 'x'));
-	CHECK(!vuart_rx_push(&u, 'y'));
+	CHECK(!vuart_rx_push(&u, 'x'));
+	CHECK(vuart_rx_push(&u, 'y'));
 	CHECK_EQ(vuart_read(&u, IIR), 0x04);
 	CHECK_EQ(vuart_read(&u, LSR), 0x63);
 }
@@ -489,7 +489,7 @@ static void test_rx_fifo_control(void)
 	vuart_write(&u, FCR, 0x00);
 	CHECK_EQ(vuart_read(&u, LSR), 0x60);
 	CHECK_EQ(vuart_rx_room(&u), 1);
-	CHECK(vuart_rx_push(&u, 'f'));
+	CHECK(!vuart_rx_push(&u, 'f'));
 	/* ...and so does turning them on. */
 	vuart_write(&u, FCR, 0x01);
 	CHECK_EQ(vuart_read(&u, LSR), 0x60);
@@ -512,7 +512,7 @@ static void test_rx_loopback(void)
 	vuart_write(&u, IER, 0x01);
 	/* The line is disconnected: pushed bytes are refused, not overrun. */
 	CHECK_EQ(vuart_rx_room(&u), 0);
-	CHECK(!vuart_rx_push(&u, 'w'));
+	CHECK(vuart_rx_push(&u, 'w'));
 	CHECK_EQ(vuart_read(&u, LSR), 0x60);
 	/* THR writes come back through the receiver, interrupt and all. */
 	out_str(&u, "ok\n");
@@ -530,7 +530,7 @@ static void test_rx_loopback(void)
 	vuart_write(&u, FCR, 0x03);
 	/* Out of loopback: nothing looped reached the console, input works. */
 	vuart_write(&u, MCR, 0x0b);
-	CHECK(vuart_rx_push(&u, 'z'));
+	CHECK(!vuart_rx_push(&u, 'z'));
 	CHECK_EQ(vuart_read(&u, THR), 'z');
 	vuart_flush(&u);
 	CHECK_EQ(nlines, 0);
