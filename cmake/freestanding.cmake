@@ -9,7 +9,7 @@ set(CORRAL_FREESTANDING_FLAGS
 	-ffreestanding -mno-red-zone -mgeneral-regs-only -fno-stack-protector
 	-fno-stack-check -fno-builtin -nostdinc -isystem ${CORRAL_CC_INCLUDE}
 	-fno-common -fno-asynchronous-unwind-tables -fno-omit-frame-pointer
-	-Wall -Wextra -Wno-unused-parameter -Werror=implicit-function-declaration
+	-Wall -Wextra -Wno-unused-parameter -Werror
 	-O2 -g -fno-tree-loop-distribute-patterns)
 
 # corral_freestanding(<target> [PIE]): make <target> build for bare metal.

@@ -8,6 +8,7 @@
  * in ".dtb" counts, which binary junk is most unlikely to produce.
  */
 #include <corral/boot_info.h>
+#include <errno.h>
 #include "uefi.h"
 #include "cmdline.h"
 #include "console.h"
@@ -61,8 +62,9 @@ static bool next_word(const CHAR16 *s, UINTN n, UINTN *pos, struct word *w)
 	return true;
 }
 
-/* Copies the word as ASCII, with '?' for anything else (for messages). */
-static bool word_to_ascii(const struct word *w, char *out, UINTN cap)
+/* Copies the word as ASCII, with '?' for anything else (for messages):
+ * 0, or -EINVAL when it was not all ASCII or did not fit. */
+static int word_to_ascii(const struct word *w, char *out, UINTN cap)
 {
 	bool ok = w->len < cap;
 	UINTN n = ok ? w->len : cap - 1;
@@ -72,7 +74,7 @@ static bool word_to_ascii(const struct word *w, char *out, UINTN cap)
 		out[i] = w->s[i] <= ASCII_MAX ? (char)w->s[i] : '?';
 	}
 	out[n] = '\0';
-	return ok;
+	return ok ? 0 : -EINVAL;
 }
 
 EFI_STATUS cmdline_config_path(const EFI_LOADED_IMAGE *image, char *out,
@@ -87,7 +89,7 @@ EFI_STATUS cmdline_config_path(const EFI_LOADED_IMAGE *image, char *out,
 	while (next_word(s, n, &pos, &w)) {
 		if (!ends_in_dtb(&w))
 			continue;
-		if (!word_to_ascii(&w, out, cap)) {
+		if (word_to_ascii(&w, out, cap)) {
 			con_error(
 				"the config path \"%s%s\" on the command line must be ASCII and shorter than %u characters",
 				out, w.len >= cap ? "..." : "",

@@ -6,6 +6,7 @@
  * (section 9.1).
  */
 #include <corral/boot_info.h>
+#include <errno.h>
 #include "uefi.h"
 #include "file.h"
 #include "pages.h"
@@ -68,7 +69,7 @@ static int path_to_ucs2(const char *path, CHAR16 *out, UINTN cap)
 
 	for (i = 0; path[i]; i++) {
 		if (i + 1 >= cap || (unsigned char)path[i] >= 0x80)
-			return -1;
+			return -EINVAL;
 		out[i] = path[i] == '/' ? L'\\' : (CHAR16)path[i];
 	}
 	out[i] = 0;

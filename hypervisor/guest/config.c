@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <errno.h>
 #include <string.h>
 
 #include <format.h>
@@ -151,27 +152,27 @@ static const char *prop_string(struct parser *p, struct vm_config *vm,
 }
 
 /* Copies a string property into dst[cap]; an error if it does not fit. */
-static bool prop_copy_string(struct parser *p, struct vm_config *vm,
+static int prop_copy_string(struct parser *p, struct vm_config *vm,
 			     const struct prop_value *pv, char *dst, size_t cap)
 {
 	const char *s = prop_string(p, vm, pv);
 	char msg[MSG_MAX];
 
 	if (!s)
-		return false;
+		return -EINVAL;
 	if ((size_t)pv->len > cap) {
 		snprintf(msg, sizeof(msg),
 			 "too long: %d characters, at most %zu", pv->len - 1,
 			 cap - 1);
 		prop_error(p, vm, pv->name, msg);
-		return false;
+		return -EINVAL;
 	}
 	memcpy(dst, s, (size_t)pv->len);
-	return true;
+	return 0;
 }
 
 /* A single 32-bit big-endian cell, <n> in DTS, checked against [min, max]. */
-static bool prop_u32(struct parser *p, struct vm_config *vm,
+static int prop_u32(struct parser *p, struct vm_config *vm,
 		     const struct prop_value *pv, uint32_t min, uint32_t max,
 		     uint32_t example, uint32_t *out)
 {
@@ -183,24 +184,24 @@ static bool prop_u32(struct parser *p, struct vm_config *vm,
 			 "must be a 32-bit cell such as <%u>, not the string %s",
 			 example, quote(q, pv->val, (size_t)pv->len));
 		prop_error(p, vm, pv->name, msg);
-		return false;
+		return -EINVAL;
 	}
 	if (pv->len != (int)sizeof(fdt32_t)) {
 		snprintf(msg, sizeof(msg),
 			 "must be exactly one 32-bit cell such as <%u>; found %d bytes",
 			 example, pv->len);
 		prop_error(p, vm, pv->name, msg);
-		return false;
+		return -EINVAL;
 	}
 	v = fdt32_ld((const fdt32_t *)pv->val);
 	if (v < min || v > max) {
 		snprintf(msg, sizeof(msg), "out of range: %u is not in %u..%u",
 			 v, min, max);
 		prop_error(p, vm, pv->name, msg);
-		return false;
+		return -EINVAL;
 	}
 	*out = v;
-	return true;
+	return 0;
 }
 
 struct keyword {
@@ -209,7 +210,7 @@ struct keyword {
 };
 
 /* Looks a string property up in a table of keywords; an error names them all. */
-static bool prop_keyword(struct parser *p, struct vm_config *vm,
+static int prop_keyword(struct parser *p, struct vm_config *vm,
 			 const struct prop_value *pv, const struct keyword *kw,
 			 size_t n, int *out)
 {
@@ -218,11 +219,11 @@ static bool prop_keyword(struct parser *p, struct vm_config *vm,
 	size_t i;
 
 	if (!s)
-		return false;
+		return -EINVAL;
 	for (i = 0; i < n; i++) {
 		if (!strcmp(s, kw[i].word)) {
 			*out = kw[i].value;
-			return true;
+			return 0;
 		}
 	}
 	snprintf(msg, sizeof(msg), "unknown value %s: use ",
@@ -231,7 +232,7 @@ static bool prop_keyword(struct parser *p, struct vm_config *vm,
 		msg_append(msg, sizeof(msg), "%s\"%s\"",
 			   i ? (i + 1 == n ? " or " : ", ") : "", kw[i].word);
 	prop_error(p, vm, pv->name, msg);
-	return false;
+	return -EINVAL;
 }
 
 /* ---- The VM node's properties ---- */
@@ -284,7 +285,7 @@ static void parse_class(struct parser *p, struct vm_config *vm,
 {
 	int v;
 
-	if (prop_keyword(p, vm, pv, class_words, ARRAY_SIZE(class_words), &v))
+	if (!prop_keyword(p, vm, pv, class_words, ARRAY_SIZE(class_words), &v))
 		vm->vm_class = (enum vm_class)v;
 }
 
@@ -293,7 +294,7 @@ static void parse_restart(struct parser *p, struct vm_config *vm,
 {
 	int v;
 
-	if (prop_keyword(p, vm, pv, restart_words, ARRAY_SIZE(restart_words),
+	if (!prop_keyword(p, vm, pv, restart_words, ARRAY_SIZE(restart_words),
 			 &v))
 		vm->restart = (enum restart_policy)v;
 }
@@ -315,7 +316,7 @@ static void parse_vcpus(struct parser *p, struct vm_config *vm,
 static void parse_kernel(struct parser *p, struct vm_config *vm,
 			 const struct prop_value *pv)
 {
-	if (prop_copy_string(p, vm, pv, vm->kernel, sizeof(vm->kernel)) &&
+	if (!prop_copy_string(p, vm, pv, vm->kernel, sizeof(vm->kernel)) &&
 	    !vm->kernel[0])
 		prop_error(p, vm, pv->name, "must not be empty");
 }
@@ -389,7 +390,7 @@ static void parse_dma_isolation(struct parser *p, struct vm_config *vm,
 {
 	int v;
 
-	if (prop_keyword(p, vm, pv, isolation_words, ARRAY_SIZE(isolation_words), &v))
+	if (!prop_keyword(p, vm, pv, isolation_words, ARRAY_SIZE(isolation_words), &v))
 		vm->dma_isolation_none = v == 1;
 }
 
@@ -617,14 +618,14 @@ static int check_blob(struct parser *p, const void *dtb, size_t size)
 	if (!dtb || size < sizeof(struct fdt_header)) {
 		report(p, CONFIG_ERROR, "/", NULL,
 		       "truncated: the file is smaller than a DTB header");
-		return -1;
+		return -EINVAL;
 	}
 	err = fdt_check_header(dtb);
 	if (err) {
 		report_fdt_error(p, "/",
 				 "not a usable DTB (compile the DTS with dtc)",
 				 err);
-		return -1;
+		return -EINVAL;
 	}
 	/*
 	 * Devicetree Specification v0.4, chapter 5 ("Alignment"): the memory
@@ -636,14 +637,14 @@ static int check_blob(struct parser *p, const void *dtb, size_t size)
 	    (fdt_off_dt_struct(dtb) & (FDT_TAGSIZE - 1))) {
 		report(p, CONFIG_ERROR, "/", NULL,
 		       "corrupted DTB: misaligned memory reservation or structure block");
-		return -1;
+		return -EINVAL;
 	}
 	if (fdt_totalsize(dtb) > size) {
 		snprintf(msg, sizeof(msg),
 			 "truncated: the DTB header says %u bytes but the file has %zu",
 			 fdt_totalsize(dtb), size);
 		report(p, CONFIG_ERROR, "/", NULL, msg);
-		return -1;
+		return -EINVAL;
 	}
 	return 0;
 }
@@ -664,14 +665,14 @@ static int check_root(struct parser *p)
 		report(p, CONFIG_ERROR, "/", "compatible",
 		       len == -FDT_ERR_NOTFOUND ? no_compatible :
 						  "cannot be read: corrupted DTB");
-		return -1;
+		return -EINVAL;
 	}
 	if (fdt_stringlist_contains(val, len, CONFIG_COMPATIBLE))
 		return 0;
 	snprintf(msg, sizeof(msg), "wrong value %s%s",
 		 quote(q, val, (size_t)len), not_corral);
 	report(p, CONFIG_ERROR, "/", "compatible", msg);
-	return -1;
+	return -EINVAL;
 }
 
 static int find_vms(struct parser *p)
@@ -710,7 +711,7 @@ static int parse_vms(struct parser *p, int vms, struct system_config *out)
 	}
 	if (node != -FDT_ERR_NOTFOUND) {
 		report_fdt_error(p, "/vms", "corrupted DTB", node);
-		return -1;
+		return -EINVAL;
 	}
 	if (!out->nr_vms)
 		report(p, CONFIG_WARNING, "/vms", NULL,
@@ -749,12 +750,12 @@ int config_parse(const void *dtb, size_t size, struct system_config *out,
 
 	memset(out, 0, sizeof(*out));
 	if (check_blob(&p, dtb, size) < 0 || check_root(&p) < 0)
-		return -1;
+		return -EINVAL;
 	vms = find_vms(&p);
 	if (vms < 0 || parse_vms(&p, vms, out) < 0) {
 		/* No half-parsed VM may be started from a blob we cannot walk. */
 		memset(out, 0, sizeof(*out));
-		return -1;
+		return -EINVAL;
 	}
 	check_unique_names(&p, out);
 	for (i = 0; i < out->nr_vms; i++)

@@ -77,7 +77,7 @@ typedef void (*config_report_fn)(void *ctx, enum config_severity sev,
 
 /*
  * Parses the DTB at dtb[0..size) into *out. Returns the number of valid VMs
- * (0 is possible), or a negative value if the DTB as a whole is unusable:
+ * (0 is possible), or -EINVAL if the DTB as a whole is unusable:
  * bad header, blob larger than `size`, wrong or missing root compatible, no
  * /vms node, or a structure libfdt cannot walk. Every problem, fatal or
  * not, is reported through `report` (which may be NULL).

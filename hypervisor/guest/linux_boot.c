@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <errno.h>
 #include <string.h>
 
 #include <format.h>
@@ -64,7 +65,7 @@ static int fail(const char **why, const char *reason)
 {
 	if (why)
 		*why = reason;
-	return -1;
+	return -EINVAL;
 }
 
 /* ---- Planning ---- */
@@ -206,7 +207,7 @@ int linux_layout_plan(const struct bzimage_info *bz, uint64_t ram_size,
 				 why);
 	if (plan_cmdline(bz, cmdline_len, out, why) ||
 	    plan_kernel(bz, out, why) || plan_initrd(bz, initrd_size, out, why))
-		return -1;
+		return -EINVAL;
 	plan_e820(out);
 	if (why)
 		*why = NULL;
@@ -226,12 +227,12 @@ int linux_build_cmdline(char *out, size_t out_size, const char *bootargs,
 	if (out_size)
 		out[0] = '\0';
 	if (!vm_name)
-		return -1;
+		return -EINVAL;
 	name = strlen(vm_name);
 	args = bootargs ? strlen(bootargs) : 0;
 	total = key + name + (args ? 1 + args : 0);
 	if (total > cmdline_size || total >= out_size || total > INT32_MAX)
-		return -1;
+		return -E2BIG;
 	memcpy(out, CMDLINE_VM_KEY, key);
 	memcpy(out + key, vm_name, name);
 	if (args) {

@@ -109,7 +109,8 @@ struct linux_layout {
 };
 
 /*
- * Plans where everything goes for a VM of ram_size bytes. Returns 0, or -1
+ * Plans where everything goes for a VM of ram_size bytes. Returns 0, or
+ * -EINVAL
  * with *why ("memory-mib too small: kernel and initrd need 97 MiB ...")
  * pointing into out->msg or to a constant.
  *
@@ -127,8 +128,9 @@ int linux_layout_plan(const struct bzimage_info *bz, uint64_t ram_size,
  * Builds the command line "corral.vm=<name> <bootargs>" (loader options go
  * first, as boot.rst's "Special Command Line Options" recommends, so that
  * a "--" or "init=" in bootargs cannot swallow them). bootargs may be NULL
- * or "". Returns the length (without NUL), or -1 if it would exceed
- * cmdline_size or does not fit out[out_size]; out is "" then.
+ * or "". Returns the length (without NUL), or -E2BIG if it would exceed
+ * cmdline_size or does not fit out[out_size] (-EINVAL without a name); out
+ * is "" then.
  */
 int linux_build_cmdline(char *out, size_t out_size, const char *bootargs,
 			const char *vm_name, uint32_t cmdline_size);

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 
 #include <guest/bzimage.h>
@@ -183,19 +184,19 @@ static void test_too_small(void)
 	uint8_t *img = make_image(0x3f98000, 16 * MiB, &size);
 	struct bzimage_info bz = parse(img, size);
 
-	CHECK_EQ(linux_layout_plan(&bz, 64 * MiB, 0, 10, &l, &why), -1);
+	CHECK_EQ(linux_layout_plan(&bz, 64 * MiB, 0, 10, &l, &why), -EINVAL);
 	CHECK(why && strstr(why, "memory-mib too small"));
 	CHECK(why && strstr(why, "need 80 MiB"));
 	CHECK(why == l.msg);
 	CHECK_EQ(l.ram_needed, 16 * MiB + 0x3f98000);
 
 	/* The kernel fits in 96 MiB but a 20 MiB initrd does not. */
-	CHECK_EQ(linux_layout_plan(&bz, 96 * MiB, 20 * MiB, 10, &l, &why), -1);
+	CHECK_EQ(linux_layout_plan(&bz, 96 * MiB, 20 * MiB, 10, &l, &why), -EINVAL);
 	CHECK(why && strstr(why, "kernel and the initrd need 100 MiB"));
 	CHECK_EQ(linux_layout_plan(&bz, 100 * MiB, 20 * MiB, 10, &l, &why), 0);
 
 	/* Less than 1 MiB of RAM. */
-	CHECK_EQ(linux_layout_plan(&bz, 512 * 1024, 0, 10, &l, &why), -1);
+	CHECK_EQ(linux_layout_plan(&bz, 512 * 1024, 0, 10, &l, &why), -EINVAL);
 	CHECK(why && strstr(why, "memory-mib too small"));
 	free(img);
 }
@@ -217,7 +218,7 @@ static void test_initrd_addr_max(void)
 
 	/* Below the kernel's end there is no room, however much RAM. */
 	bz.initrd_addr_max = 50 * MiB - 1;
-	CHECK_EQ(linux_layout_plan(&bz, 2 * GiB, initrd, 10, &l, &why), -1);
+	CHECK_EQ(linux_layout_plan(&bz, 2 * GiB, initrd, 10, &l, &why), -EINVAL);
 	CHECK(why && strstr(why, "initrd too large"));
 	free(img);
 }
@@ -240,7 +241,7 @@ static void test_kernel_placement(void)
 	/* Not relocatable: only pref_address will do. */
 	bz.relocatable = false;
 	bz.pref_address = 0;
-	CHECK_EQ(linux_layout_plan(&bz, 64 * MiB, 0, 10, &l, &why), -1);
+	CHECK_EQ(linux_layout_plan(&bz, 64 * MiB, 0, 10, &l, &why), -EINVAL);
 	CHECK(why && strstr(why, "not relocatable"));
 	bz.pref_address = 3 * MiB;
 	CHECK_EQ(linux_layout_plan(&bz, 64 * MiB, 0, 10, &l, &why), 0);
@@ -290,17 +291,17 @@ static void test_cmdline(void)
 
 	/* Exactly cmdline_size characters fit; one more does not. */
 	CHECK_EQ(linux_build_cmdline(buf, sizeof(buf), "xyz", "vm", 16), 16);
-	CHECK_EQ(linux_build_cmdline(buf, sizeof(buf), "xyz", "vm", 15), -1);
+	CHECK_EQ(linux_build_cmdline(buf, sizeof(buf), "xyz", "vm", 15), -E2BIG);
 	CHECK(!strcmp(buf, ""));
 	/* ... and the buffer needs room for the NUL. */
 	CHECK_EQ(linux_build_cmdline(buf, 17, "xyz", "vm", 2047), 16);
-	CHECK_EQ(linux_build_cmdline(buf, 16, "xyz", "vm", 2047), -1);
+	CHECK_EQ(linux_build_cmdline(buf, 16, "xyz", "vm", 2047), -E2BIG);
 	CHECK(!strcmp(buf, ""));
-	CHECK_EQ(linux_build_cmdline(buf, sizeof(buf), "x", NULL, 2047), -1);
+	CHECK_EQ(linux_build_cmdline(buf, sizeof(buf), "x", NULL, 2047), -EINVAL);
 
 	/* The planner refuses a line longer than the kernel's cmdline_size. */
 	CHECK_EQ(linux_layout_plan(&bz, 64 * MiB, 0, 2047, &l, &why), 0);
-	CHECK_EQ(linux_layout_plan(&bz, 64 * MiB, 0, 2048, &l, &why), -1);
+	CHECK_EQ(linux_layout_plan(&bz, 64 * MiB, 0, 2048, &l, &why), -EINVAL);
 	CHECK(why && strstr(why, "command line too long"));
 	free(img);
 }
@@ -534,7 +535,7 @@ static void test_real_kernel(void)
 	CHECK_EQ(bzimage_parse(img, (size_t)size, &bz, &why), 0);
 
 	/* Debian 6.1 needs ~80 MiB before any initrd: 64 MiB must fail. */
-	CHECK_EQ(linux_layout_plan(&bz, 64 * MiB, 0, 100, &l, &why), -1);
+	CHECK_EQ(linux_layout_plan(&bz, 64 * MiB, 0, 100, &l, &why), -EINVAL);
 	printf("64 MiB: %s\n", why ? why : "(fits)");
 	CHECK_EQ(linux_layout_plan(&bz, 256 * MiB, 20 * MiB, 100, &l, &why), 0);
 	CHECK_EQ(l.kernel_gpa, bz.pref_address);
