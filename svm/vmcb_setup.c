@@ -15,6 +15,7 @@ const uint32_t svm_msr_passthrough[] = {
 	MSR_CSTAR, MSR_SFMASK, MSR_IA32_SYSENTER_CS,
 	MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP, MSR_IA32_PAT,
 };
+
 const size_t svm_msr_passthrough_count =
 	sizeof(svm_msr_passthrough) / sizeof(svm_msr_passthrough[0]);
 

@@ -34,6 +34,7 @@ static int __init triple_init(void)
 		cpu_relax();
 	return 0;
 }
+
 module_init(triple_init);
 
 MODULE_LICENSE("GPL");

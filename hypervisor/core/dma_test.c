@@ -26,6 +26,7 @@ static uint32_t checksum_page(uint64_t hpa)
 		s = (s ^ p[i]) * 16777619u;
 	return s;
 }
+
 void dma_test_bootargs(struct vm *vm, char *bootargs, size_t n)
 {
 	size_t len = strlen(bootargs);
@@ -46,6 +47,7 @@ void dma_test_bootargs(struct vm *vm, char *bootargs, size_t n)
 		 (unsigned long long)dma_test_target[0],
 		 (unsigned long long)dma_test_target[1]);
 }
+
 void dma_test_report(struct vm *vm, bool at_start)
 {
 	static const char *const what[2] = { "hypervisor image", "another VM's RAM" };

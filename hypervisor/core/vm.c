@@ -36,6 +36,7 @@ const char *vm_stop_reason_name(enum vm_stop_reason r)
 	default: return "stopped";
 	}
 }
+
 bool vm_log_budget(struct vm *vm)
 {
 	if (vm->log_lines < VM_LOG_BUDGET) {
@@ -47,6 +48,7 @@ bool vm_log_budget(struct vm *vm)
 			vm->name);
 	return false;
 }
+
 void vm_stop(struct vm *vm, enum vm_stop_reason why, const char *fmt, ...)
 {
 	va_list ap;
@@ -66,6 +68,7 @@ void vm_stop(struct vm *vm, enum vm_stop_reason why, const char *fmt, ...)
 	for (uint32_t i = 0; i < vm->nr_vcpus; i++)
 		vcpu_kick(vm->vcpus[i]);
 }
+
 void vm_vcpu_parked(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
@@ -81,6 +84,7 @@ void vm_vcpu_parked(struct vcpu *v)
 		"every vCPU halted with interrupts disabled" :
 		"halted with interrupts disabled");
 }
+
 void vm_error(const struct vm_config *cfg, const char *fmt, ...)
 {
 	char msg[256];
@@ -91,6 +95,7 @@ void vm_error(const struct vm_config *cfg, const char *fmt, ...)
 	va_end(ap);
 	pr_err("vm %s (%s): %s; this VM does not start", cfg->name, cfg->node, msg);
 }
+
 static const struct boot_module *need_module(const struct vm_config *cfg,
 					     const char *path, const char *prop)
 {
@@ -100,6 +105,7 @@ static const struct boot_module *need_module(const struct vm_config *cfg,
 		vm_error(cfg, "property \"%s\": file %s was not loaded", prop, path);
 	return m;
 }
+
 /* Everything a (re)start needs, in order: the map, the platform devices, the
  * assigned devices and Linux (load_linux), the second-stage tables and the
  * DMA domain. A restart runs it again on the same RAM, after a scrub. */
@@ -130,6 +136,7 @@ static int vm_build(struct vm *vm)
 	}
 	return err;
 }
+
 static void vm_free(struct vm *vm)
 {
 	for (uint32_t i = 0; i < vm->nr_vcpus; i++)
@@ -139,6 +146,7 @@ static void vm_free(struct vm *vm)
 		page_free(vm->ram, vm->ram_size);
 	page_free(vm, sizeof(*vm));
 }
+
 static int alloc_vcpus(struct vm *vm)
 {
 	for (uint32_t i = 0; i < vm->nr_vcpus; i++) {
@@ -154,6 +162,7 @@ static int alloc_vcpus(struct vm *vm)
 	}
 	return 0;
 }
+
 /* Two VMs may restart at once on different pCPUs; a build uses shared
  * scratch (load_linux's command-line buffers, the DMA-test targets, the
  * assigned-device pool), so builds take turns. */
@@ -167,6 +176,7 @@ static int vm_build_locked(struct vm *vm)
 	spin_unlock(&build_lock);
 	return err;
 }
+
 struct vm *vm_create(uint32_t id, const struct vm_config *cfg)
 {
 	struct vm *vm;
@@ -217,6 +227,7 @@ struct vm *vm_create(uint32_t id, const struct vm_config *cfg)
 	vm->state = VM_CREATED;
 	return vm;
 }
+
 void vm_start(struct vm *vm)
 {
 	struct vcpu *bsp = vm->vcpus[0];
@@ -250,6 +261,7 @@ void vm_start(struct vm *vm)
 	__atomic_store_n(&bsp->power, VCPU_START, __ATOMIC_SEQ_CST);
 	vcpu_kick(bsp);
 }
+
 static bool policy_restarts(const struct vm *vm)
 {
 	enum restart_policy p = vm->cfg->restart;
@@ -264,6 +276,7 @@ static bool policy_restarts(const struct vm *vm)
 		return false; /* corral could not go on: it would fail again */
 	}
 }
+
 /* More than CRASH_LOOP_RESTARTS restarts within CRASH_LOOP_SECONDS: stop. */
 #define CRASH_LOOP_RESTARTS 5
 #define CRASH_LOOP_SECONDS 60
@@ -277,6 +290,7 @@ static bool crash_loop(struct vm *vm)
 	return vm->restarts >= CRASH_LOOP_RESTARTS &&
 	       now - oldest < tsc_hz * CRASH_LOOP_SECONDS;
 }
+
 /* The vCPU stopped: report, release the devices, and either rebuild the VM
  * from the pristine kernel and initrd on scrubbed memory, or retire it.
  * Returns true if it runs again. */
@@ -304,6 +318,7 @@ static void report_exits(struct vm *vm)
 	}
 	pr_info("vm %s: exits by reason: %s", vm->name, len ? line : "none");
 }
+
 bool vm_stopped(struct vm *vm)
 {
 	uint64_t exits = 0;

@@ -109,6 +109,7 @@ static inline void *vm_gpa_to_host(struct vm *vm, uint64_t gpa, uint64_t len)
 {
 	return (void *)gpa_map_to_host(&vm->map, gpa, len);
 }
+
 const char *vm_stop_reason_name(enum vm_stop_reason r);
 /* May this VM log one more "unemulated access" line? After VM_LOG_BUDGET
  * of them it says once that it stops, so a guest cannot flood the console. */

@@ -26,6 +26,7 @@ static void console_emit(void *ctx, const char *line, size_t n)
 	snprintf(prefix, sizeof(prefix), "[%s] ", vm->name);
 	log_raw_line(prefix, line, n);
 }
+
 static void ioapic_deliver(void *ctx, const struct vioapic_msg *m)
 {
 	struct vm *vm = ctx;
@@ -37,24 +38,29 @@ static void ioapic_deliver(void *ctx, const struct vioapic_msg *m)
 		vcpu_irq_deliver_msg(vm, (uint8_t)m->dest, m->logical, m->vector, m->level,
 			       m->delivery_mode == LAPIC_DELIVERY_LOWEST);
 }
+
 void vm_update_uart_irq(struct vm *vm)
 {
 	vioapic_set_pin(&vm->ioapic, VUART_IRQ, vuart_irq_level(&vm->uart));
 }
+
 static uint64_t ioapic_mmio_read(void *ctx, uint64_t off, uint8_t size)
 {
 	return vioapic_read(ctx, off & ~3ull);
 }
+
 static void ioapic_mmio_write(void *ctx, uint64_t off, uint8_t size, uint64_t val)
 {
 	vioapic_write(ctx, off & ~3ull, (uint32_t)val);
 }
+
 static uint64_t mailbox_mmio_read(void *ctx, uint64_t off, uint8_t size)
 {
 	struct vm *vm = ctx;
 
 	return mp_mailbox_read(&vm->mailbox, off, size);
 }
+
 /* The guest asks for a secondary vCPU (under vm->lock, so one at a time). */
 static void wake_ap(struct vm *vm, const struct mp_wakeup_request *req)
 {
@@ -78,6 +84,7 @@ static void wake_ap(struct vm *vm, const struct mp_wakeup_request *req)
 	__atomic_store_n(&v->power, VCPU_START, __ATOMIC_SEQ_CST);
 	vcpu_kick(v);
 }
+
 static void mailbox_mmio_write(void *ctx, uint64_t off, uint8_t size, uint64_t val)
 {
 	struct vm *vm = ctx;
@@ -88,6 +95,7 @@ static void mailbox_mmio_write(void *ctx, uint64_t off, uint8_t size, uint64_t v
 	wake_ap(vm, &req);
 	mp_mailbox_ack(&vm->mailbox);
 }
+
 static bool uart_pio(void *ctx, uint16_t port, uint8_t size, bool in,
 		     uint32_t *val)
 {

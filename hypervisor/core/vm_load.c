@@ -60,6 +60,7 @@ static int build_acpi(struct vm *vm, uint64_t *rsdp)
 	}
 	return 0;
 }
+
 int vm_load_linux(struct vm *vm, const struct boot_module *kernel,
 		       const struct boot_module *initrd)
 {

@@ -460,6 +460,7 @@ static const struct prop_rule vm_rules[] = {
 	{ "phandle", NULL, false },
 	{ "linux,phandle", NULL, false },
 };
+
 _Static_assert(ARRAY_SIZE(vm_rules) <= 32,
 	       "handle_property's seen mask is 32 bits");
 

@@ -395,6 +395,7 @@ static const struct pci_device_id edu_ids[] = {
 	{ PCI_DEVICE(EDU_VENDOR_ID, EDU_DEVICE_ID) },
 	{},
 };
+
 MODULE_DEVICE_TABLE(pci, edu_ids);
 
 static struct pci_driver edu_driver = {
@@ -403,6 +404,7 @@ static struct pci_driver edu_driver = {
 	.probe = edu_probe,
 	.remove = edu_remove,
 };
+
 module_pci_driver(edu_driver);
 
 MODULE_DESCRIPTION(

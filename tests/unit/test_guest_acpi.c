@@ -79,10 +79,12 @@ static uint16_t rd16(const uint8_t *p, size_t off)
 {
 	return (uint16_t)(p[off] | p[off + 1] << 8);
 }
+
 static uint32_t rd32(const uint8_t *p, size_t off)
 {
 	return (uint32_t)rd16(p, off) | (uint32_t)rd16(p, off + 2) << 16;
 }
+
 static uint64_t rd64(const uint8_t *p, size_t off)
 {
 	return (uint64_t)rd32(p, off) | (uint64_t)rd32(p, off + 4) << 32;
