@@ -6,7 +6,8 @@
 
 struct vmcb_seg {
 	uint16_t selector;
-	uint16_t attrib; /* compressed: type/S/DPL/P in 7:0, AVL/L/DB/G in 11:8 */
+	/* compressed: type/S/DPL/P in 7:0, AVL/L/DB/G in 11:8 */
+	uint16_t attrib;
 	uint32_t limit;
 	uint64_t base;
 } __attribute__((packed));

@@ -7,6 +7,8 @@
  * business: RSP lives in the VMCS/VMCB, RAX too on SVM, and RDI holds the
  * vcpu pointer until the last moment.
  */
+/* Assembler macros, which clang-format would mangle: */
+/* clang-format off */
 #ifndef CORRAL_GPR_ASM_H
 #define CORRAL_GPR_ASM_H
 #ifdef __ASSEMBLER__

@@ -35,11 +35,14 @@ static struct cpuid_regs sig_regs(uint32_t eax, const char *s)
 }
 
 /* "Intel(R) Core(TM) i7-6700 CPU @ 3.40GHz" as leaves 0x80000002-4. */
+/* clang-format off */
 #define BRAND0 { 0x65746e49, 0x2952286c, 0x726f4320, 0x4d542865 }
 #define BRAND1 { 0x37692029, 0x3037362d, 0x50432030, 0x20402055 }
 #define BRAND2 { 0x30342e33, 0x007a4847, 0x00000000, 0x00000000 }
+/* clang-format on */
 
 /* Everything set that a host might set, so that the filter must act. */
+/* clang-format off */
 static struct fake_leaf intel[] = {
 	{ 0, 0, { 0 } },	/* filled with "GenuineIntel" in main() */
 	{ 1, 0, { 0x000906ea, 0x0b100800, 0xfffaf3bf | BIT(5), 0xbfebfbff } },
@@ -65,7 +68,9 @@ static struct fake_leaf intel[] = {
 	{ 0x80000008u, 0, { 0x3027, 0x100, 0, 0 } },
 	{ ~0u, 0, { 0 } }
 };
+/* clang-format on */
 
+/* clang-format off */
 static struct fake_leaf amd[] = {
 	{ 0, 0, { 0 } },	/* "AuthenticAMD" */
 	{ 1, 0, { 0x00870f10, 0x000c0800, 0x7ed8320b, 0x178bfbff } },
@@ -84,6 +89,7 @@ static struct fake_leaf amd[] = {
 	{ 0x8000001fu, 0, { 0x1, 0xb3, 0, 0 } },
 	{ ~0u, 0, { 0 } }
 };
+/* clang-format on */
 
 static struct fake_leaf *find(struct fake_leaf *t, uint32_t leaf)
 {

@@ -38,6 +38,7 @@ struct vec {
 	uint64_t imm;
 };
 
+/* clang-format off */
 static const struct vec good[] = {
 	/* readl/writel and friends as gcc emits them for Linux. */
 	{ "mov eax,[rax]", M64, 2, { 0x8b, 0x00 }, 2, LD, 4, 0, 0, 4, NONE, 0 },
@@ -136,6 +137,7 @@ static const struct vec good[] = {
 	{ "16: mov word [bx],imm16", M16, 4, { 0xc7, 0x07, 0x34, 0x12 },
 	  4, ST, 2, IMM_REG, 0, 2, NONE, 0x1234 },
 };
+/* clang-format on */
 
 struct bad {
 	const char *what;
