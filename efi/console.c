@@ -8,13 +8,13 @@
 #include "console.h"
 
 #define CON_LINE_MAX 384 /* longer messages are cut, never lost entirely */
-#define CON_CHUNK 64 /* CHAR16s handed to OutputString() per call */
+#define CON_CHUNK 64	 /* CHAR16s handed to OutputString() per call */
 
 /* COM1 as every PC firmware sets it up; used only after ExitBootServices(). */
 #define COM1_BASE 0x3F8
-#define UART_THR 0 /* transmit holding register */
-#define UART_LSR 5 /* line status register */
-#define UART_LSR_THRE 0x20 /* transmit holding register empty */
+#define UART_THR 0	     /* transmit holding register */
+#define UART_LSR 5	     /* line status register */
+#define UART_LSR_THRE 0x20   /* transmit holding register empty */
 #define UART_POLL_MAX 100000 /* give up on a missing UART instead of hanging */
 
 static void con_flush(CHAR16 *chunk, UINTN *n)

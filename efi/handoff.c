@@ -24,7 +24,7 @@
 
 struct mmap_buf {
 	EFI_MEMORY_DESCRIPTOR *desc;
-	UINTN cap; /* bytes */
+	UINTN cap;  /* bytes */
 	UINTN size; /* bytes filled by GetMemoryMap() */
 	UINTN key;
 	UINTN desc_size;

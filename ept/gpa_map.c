@@ -20,7 +20,8 @@ int gpa_map_add(struct gpa_map *m, uint64_t gpa, uint64_t hpa, uint64_t size,
 	if (m->nr == GPA_MAP_MAX_REGIONS)
 		return -ENOSPC;
 	for (uint32_t i = 0; i < m->nr; i++)
-		if (gpa < m->r[i].gpa + m->r[i].size && m->r[i].gpa < gpa + size)
+		if (gpa < m->r[i].gpa + m->r[i].size &&
+		    m->r[i].gpa < gpa + size)
 			return -EEXIST;
 	m->r[m->nr++] = (struct gpa_region){ gpa, hpa, size, perm, mem_type };
 	return 0;
@@ -29,11 +30,16 @@ int gpa_map_add(struct gpa_map *m, uint64_t gpa, uint64_t hpa, uint64_t size,
 const char *gpa_map_strerror(int err)
 {
 	switch (err) {
-	case -EINVAL: return "region is not 4 KiB aligned";
-	case -ERANGE: return "region is empty or wraps";
-	case -ENOSPC: return "too many regions in the guest-physical map";
-	case -EEXIST: return "region overlaps another in guest-physical space";
-	default: return "unknown error";
+	case -EINVAL:
+		return "region is not 4 KiB aligned";
+	case -ERANGE:
+		return "region is empty or wraps";
+	case -ENOSPC:
+		return "too many regions in the guest-physical map";
+	case -EEXIST:
+		return "region overlaps another in guest-physical space";
+	default:
+		return "unknown error";
 	}
 }
 

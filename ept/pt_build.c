@@ -8,7 +8,7 @@
 #include <stddef.h>
 
 #define ENTRIES 512
-#define LEVEL_SHIFT(l) (12 + 9 * ((l) - 1))
+#define LEVEL_SHIFT(l) (12 + 9 * ((l)-1))
 #define LEVEL_SIZE(l) (1ull << LEVEL_SHIFT(l))
 #define INDEX(gpa, l) (((gpa) >> LEVEL_SHIFT(l)) & (ENTRIES - 1))
 
@@ -89,9 +89,10 @@ uint64_t pt_build(const struct gpa_map *m, const struct pt_format *f,
 			int level = best_level(r->gpa + off, r->hpa + off,
 					       r->size - off, f);
 
-			if (!map_page(root, r->gpa + off, r->hpa + off, level, r,
-				      f, a)) {
-				pt_free(root_phys, f, a); /* no half-built tree */
+			if (!map_page(root, r->gpa + off, r->hpa + off, level,
+				      r, f, a)) {
+				pt_free(root_phys, f,
+					a); /* no half-built tree */
 				return 0;
 			}
 			off += LEVEL_SIZE(level);

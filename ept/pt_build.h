@@ -22,7 +22,8 @@ uint64_t pt_build(const struct gpa_map *m, const struct pt_format *f,
 
 /* Frees every table page of the tree at root (not the memory it maps).
  * The caller makes sure no CPU or device still walks it (INVEPT, IOTLB). */
-void pt_free(uint64_t root, const struct pt_format *f, const struct pt_alloc *a);
+void pt_free(uint64_t root, const struct pt_format *f,
+	     const struct pt_alloc *a);
 
 /* Software walk: the leaf entry mapping gpa (and its level), or 0. */
 uint64_t pt_lookup(uint64_t root, uint64_t gpa, const struct pt_format *f,

@@ -95,12 +95,15 @@ static int parse_scopes(const uint8_t *p, size_t len, struct dmar_info *out,
 		struct dmar_scope *sc;
 
 		if (len - off < 2)
-			return fail(why, "device scope header runs past its structure");
+			return fail(
+				why,
+				"device scope header runs past its structure");
 		slen = s[1];
 		if (slen < SCOPE_HDR_LEN)
 			return fail(why, "device scope shorter than 6 bytes");
 		if (slen > len - off)
-			return fail(why, "device scope runs past its structure");
+			return fail(why,
+				    "device scope runs past its structure");
 		if ((slen - SCOPE_HDR_LEN) & 1)
 			return fail(why, "device scope path has an odd length");
 		hops = (slen - SCOPE_HDR_LEN) / 2;
@@ -111,15 +114,20 @@ static int parse_scopes(const uint8_t *p, size_t len, struct dmar_info *out,
 		if (hops == 0)
 			return fail(why, "device scope has an empty path");
 		if (hops > DMAR_MAX_PATH)
-			return fail(why, "device scope path longer than DMAR_MAX_PATH");
+			return fail(
+				why,
+				"device scope path longer than DMAR_MAX_PATH");
 		for (size_t i = 0; i < hops; i++) {
 			if (s[6 + 2 * i] > 31 || s[7 + 2 * i] > 7)
-				return fail(why, "device scope path has a bad device or function");
+				return fail(
+					why,
+					"device scope path has a bad device or function");
 		}
 		if (!store)
 			continue;
 		if (out->nr_scopes >= DMAR_MAX_SCOPES)
-			return fail(why, "more than DMAR_MAX_SCOPES device scopes");
+			return fail(why,
+				    "more than DMAR_MAX_SCOPES device scopes");
 		sc = &out->scopes[out->nr_scopes++];
 		memset(sc, 0, sizeof(*sc));
 		sc->type = s[0];
@@ -151,17 +159,20 @@ static int parse_drhd(const uint8_t *p, size_t len, struct dmar_info *out,
 	u->segment = rd16(p + 6);
 	u->reg_base = rd64(p + 8);
 	if (!u->reg_base || (u->reg_base & PAGE_MASK))
-		return fail(why, "DRHD register base is zero or not 4 KiB aligned");
+		return fail(why,
+			    "DRHD register base is zero or not 4 KiB aligned");
 	if (u->include_pci_all) {
 		for (uint32_t i = 0; i < out->nr_units; i++) {
 			if (out->units[i].include_pci_all &&
 			    out->units[i].segment == u->segment)
-				return fail(why, "two INCLUDE_PCI_ALL units in one segment");
+				return fail(
+					why,
+					"two INCLUDE_PCI_ALL units in one segment");
 		}
 	}
 	u->first_scope = out->nr_scopes;
-	if (parse_scopes(p + DRHD_LEN, len - DRHD_LEN, out, true,
-			 &u->nr_scopes, why))
+	if (parse_scopes(p + DRHD_LEN, len - DRHD_LEN, out, true, &u->nr_scopes,
+			 why))
 		return -EINVAL;
 	out->nr_units++;
 	return 0;
@@ -184,10 +195,12 @@ static int parse_rmrr(const uint8_t *p, size_t len, struct dmar_info *out,
 	/* 8.4: base 4 KiB aligned, limit + 1 4 KiB aligned. */
 	if ((r->base & PAGE_MASK) || (r->end & PAGE_MASK) != PAGE_MASK ||
 	    r->end < r->base)
-		return fail(why, "RMRR range is not 4 KiB aligned or ends before it starts");
+		return fail(
+			why,
+			"RMRR range is not 4 KiB aligned or ends before it starts");
 	r->first_scope = out->nr_scopes;
-	if (parse_scopes(p + RMRR_LEN, len - RMRR_LEN, out, true,
-			 &r->nr_scopes, why))
+	if (parse_scopes(p + RMRR_LEN, len - RMRR_LEN, out, true, &r->nr_scopes,
+			 why))
 		return -EINVAL;
 	out->nr_rmrrs++;
 	return 0;
@@ -219,9 +232,12 @@ static int check_other(uint16_t type, const uint8_t *p, size_t len,
 		return 0; /* reserved for future use (8.2): skipped */
 	}
 	if (len < min)
-		return fail(why, "remapping structure shorter than its type's fixed part");
+		return fail(
+			why,
+			"remapping structure shorter than its type's fixed part");
 	if (scopes)
-		return parse_scopes(p + scopes, len - scopes, out, false, NULL, why);
+		return parse_scopes(p + scopes, len - scopes, out, false, NULL,
+				    why);
 	return 0;
 }
 
@@ -241,9 +257,12 @@ int dmar_parse(const void *table, size_t len, struct dmar_info *out,
 	tlen = (uint32_t)t[4] | (uint32_t)t[5] << 8 | (uint32_t)t[6] << 16 |
 	       (uint32_t)t[7] << 24;
 	if (tlen < DMAR_HDR_LEN)
-		return fail(why, "DMAR length field is shorter than its header");
+		return fail(why,
+			    "DMAR length field is shorter than its header");
 	if (tlen > len)
-		return fail(why, "DMAR length field runs past the table (truncated)");
+		return fail(
+			why,
+			"DMAR length field runs past the table (truncated)");
 	for (uint32_t i = 0; i < tlen; i++)
 		sum += t[i];
 	if (sum)
@@ -259,13 +278,18 @@ int dmar_parse(const void *table, size_t len, struct dmar_info *out,
 		int rc;
 
 		if (tlen - off < 4)
-			return fail(why, "remapping structure header runs past the table");
+			return fail(
+				why,
+				"remapping structure header runs past the table");
 		type = rd16(p);
 		slen = rd16(p + 2);
 		if (slen < 4)
-			return fail(why, "remapping structure length below 4 (zero-length loop)");
+			return fail(
+				why,
+				"remapping structure length below 4 (zero-length loop)");
 		if (slen > tlen - off)
-			return fail(why, "remapping structure runs past the table");
+			return fail(why,
+				    "remapping structure runs past the table");
 		switch (type) {
 		case DMAR_TYPE_DRHD:
 			rc = parse_drhd(p, slen, out, why);
@@ -313,11 +337,9 @@ static bool scope_target(const struct dmar_scope *s,
 	return s->path_len != 0;
 }
 
-const struct dmar_unit *
-dmar_unit_for(const struct dmar_info *d, uint16_t seg, uint8_t bus,
-	      uint8_t devfn,
-	      int (*secondary_bus)(void *ctx, uint8_t bus, uint8_t devfn),
-	      void *ctx)
+const struct dmar_unit *dmar_unit_for(
+	const struct dmar_info *d, uint16_t seg, uint8_t bus, uint8_t devfn,
+	int (*secondary_bus)(void *ctx, uint8_t bus, uint8_t devfn), void *ctx)
 {
 	const struct dmar_unit *best = NULL;
 	unsigned int best_span = 256;
@@ -329,7 +351,8 @@ dmar_unit_for(const struct dmar_info *d, uint16_t seg, uint8_t bus,
 		if (u->segment != seg)
 			continue;
 		for (uint32_t j = 0; j < u->nr_scopes; j++) {
-			const struct dmar_scope *s = &d->scopes[u->first_scope + j];
+			const struct dmar_scope *s =
+				&d->scopes[u->first_scope + j];
 			uint8_t b, df;
 
 			if (s->type != DMAR_SCOPE_ENDPOINT &&
@@ -348,7 +371,8 @@ dmar_unit_for(const struct dmar_info *d, uint16_t seg, uint8_t bus,
 		if (u->segment != seg)
 			continue;
 		for (uint32_t j = 0; j < u->nr_scopes; j++) {
-			const struct dmar_scope *s = &d->scopes[u->first_scope + j];
+			const struct dmar_scope *s =
+				&d->scopes[u->first_scope + j];
 			unsigned int sec, sub;
 			uint8_t b, df;
 			int r;
@@ -390,7 +414,8 @@ int dmar_ioapic_source_id(const struct dmar_info *d, uint8_t ioapic_id,
 		const struct dmar_unit *u = &d->units[i];
 
 		for (uint32_t j = 0; j < u->nr_scopes; j++) {
-			const struct dmar_scope *s = &d->scopes[u->first_scope + j];
+			const struct dmar_scope *s =
+				&d->scopes[u->first_scope + j];
 			uint8_t b, df;
 
 			if (s->type != DMAR_SCOPE_IOAPIC ||

@@ -22,10 +22,10 @@
  * Types"). */
 enum dmar_scope_type {
 	DMAR_SCOPE_ENDPOINT = 1,
-	DMAR_SCOPE_BRIDGE = 2,	/* the bridge and its whole sub-hierarchy */
-	DMAR_SCOPE_IOAPIC = 3,	/* enumeration_id = I/O APIC id (MADT) */
-	DMAR_SCOPE_HPET = 4,	/* enumeration_id = HPET number */
-	DMAR_SCOPE_ACPI = 5,	/* enumeration_id = ANDD device number */
+	DMAR_SCOPE_BRIDGE = 2, /* the bridge and its whole sub-hierarchy */
+	DMAR_SCOPE_IOAPIC = 3, /* enumeration_id = I/O APIC id (MADT) */
+	DMAR_SCOPE_HPET = 4,   /* enumeration_id = HPET number */
+	DMAR_SCOPE_ACPI = 5,   /* enumeration_id = ANDD device number */
 };
 
 /* One device scope entry (VT-d 8.3.1). path[i] = {device, function}; hop 0
@@ -38,10 +38,10 @@ struct dmar_scope {
 /* A DMA Remapping Hardware Unit Definition, DRHD (VT-d 8.3). Its device
  * scopes are scopes[first_scope .. first_scope + nr_scopes - 1]. */
 struct dmar_unit {
-	uint64_t reg_base;	/* 4 KiB aligned MMIO register set */
-	uint64_t reg_size;	/* 2^Size 4 KiB pages (DRHD "Size", bits 3:0) */
+	uint64_t reg_base; /* 4 KiB aligned MMIO register set */
+	uint64_t reg_size; /* 2^Size 4 KiB pages (DRHD "Size", bits 3:0) */
 	uint16_t segment;
-	bool include_pci_all;	/* DRHD flags bit 0: INCLUDE_PCI_ALL */
+	bool include_pci_all; /* DRHD flags bit 0: INCLUDE_PCI_ALL */
 	uint32_t first_scope, nr_scopes;
 };
 
@@ -50,14 +50,14 @@ struct dmar_unit {
  * memory). */
 struct dmar_rmrr {
 	uint16_t segment;
-	uint64_t base, end;	/* end is inclusive */
+	uint64_t base, end; /* end is inclusive */
 	uint32_t first_scope, nr_scopes;
 };
 
 struct dmar_info {
-	uint8_t host_addr_width;	/* HAW + 1: physical address bits */
-	bool intr_remap;		/* DMAR flags bit 0: INTR_REMAP */
-	bool x2apic_opt_out;		/* DMAR flags bit 1: X2APIC_OPT_OUT */
+	uint8_t host_addr_width; /* HAW + 1: physical address bits */
+	bool intr_remap;	 /* DMAR flags bit 0: INTR_REMAP */
+	bool x2apic_opt_out;	 /* DMAR flags bit 1: X2APIC_OPT_OUT */
 	uint32_t nr_units;
 	struct dmar_unit units[DMAR_MAX_UNITS];
 	uint32_t nr_rmrrs;
@@ -100,11 +100,9 @@ int dmar_parse(const void *table, size_t len, struct dmar_info *out,
  * every scope is single-hop and no BRIDGE scope needs resolving (such
  * scopes are then skipped, never guessed).
  */
-const struct dmar_unit *
-dmar_unit_for(const struct dmar_info *d, uint16_t seg, uint8_t bus,
-	      uint8_t devfn,
-	      int (*secondary_bus)(void *ctx, uint8_t bus, uint8_t devfn),
-	      void *ctx);
+const struct dmar_unit *dmar_unit_for(
+	const struct dmar_info *d, uint16_t seg, uint8_t bus, uint8_t devfn,
+	int (*secondary_bus)(void *ctx, uint8_t bus, uint8_t devfn), void *ctx);
 
 /*
  * The PCI requester id (bus << 8 | devfn) that the I/O APIC with MADT id

@@ -18,11 +18,11 @@
 #define MSI_ADDR_BASE 0xfee00000u
 #define MSI_ADDR_BASE_MASK 0xfff00000u
 #define MSI_ADDR_DEST_SHIFT 12
-#define MSI_ADDR_EXT_DEST_SHIFT 5	/* bits 11:5 -> destination 14:8 */
-#define MSI_ADDR_IF (1u << 4)		/* interrupt format: remappable */
-#define MSI_ADDR_SHV (1u << 3)		/* remappable: sub-handle valid */
-#define MSI_ADDR_DM (1u << 2)		/* compatibility: logical mode */
-#define MSI_ADDR_HANDLE15 (1u << 2)	/* remappable: handle bit 15 */
+#define MSI_ADDR_EXT_DEST_SHIFT 5   /* bits 11:5 -> destination 14:8 */
+#define MSI_ADDR_IF (1u << 4)	    /* interrupt format: remappable */
+#define MSI_ADDR_SHV (1u << 3)	    /* remappable: sub-handle valid */
+#define MSI_ADDR_DM (1u << 2)	    /* compatibility: logical mode */
+#define MSI_ADDR_HANDLE15 (1u << 2) /* remappable: handle bit 15 */
 #define MSI_ADDR_HANDLE_SHIFT 5
 #define MSI_DATA_DLM_SHIFT 8
 #define MSI_DATA_TM (1u << 15)

@@ -20,33 +20,33 @@
 #define IRTE_DLM_EXTINT 7
 
 /* IRTE fields (9.10). irte[0] holds bits 63:0, irte[1] bits 127:64. */
-#define IRTE_P (1ull << 0)		/* present */
-#define IRTE_FPD (1ull << 1)		/* fault processing disable */
-#define IRTE_DM (1ull << 2)		/* destination mode: 1 = logical */
-#define IRTE_RH (1ull << 3)		/* redirection hint */
-#define IRTE_TM (1ull << 4)		/* trigger mode: 1 = level */
-#define IRTE_DLM_SHIFT 5		/* delivery mode, bits 7:5 */
-#define IRTE_IM (1ull << 15)		/* IRTE mode: 1 = posted (9.11) */
-#define IRTE_VECTOR_SHIFT 16		/* bits 23:16 */
-#define IRTE_DST_SHIFT 32		/* x2APIC: bits 63:32 */
-#define IRTE_XAPIC_DST_SHIFT 40		/* xAPIC: bits 47:40 */
-#define IRTE_HI_SID_MASK 0xffffull	/* bits 79:64: source id */
-#define IRTE_HI_SQ_SHIFT 16		/* bits 81:80: source-id qualifier */
-#define IRTE_HI_SVT_SHIFT 18		/* bits 83:82: source validation type */
+#define IRTE_P (1ull << 0)	   /* present */
+#define IRTE_FPD (1ull << 1)	   /* fault processing disable */
+#define IRTE_DM (1ull << 2)	   /* destination mode: 1 = logical */
+#define IRTE_RH (1ull << 3)	   /* redirection hint */
+#define IRTE_TM (1ull << 4)	   /* trigger mode: 1 = level */
+#define IRTE_DLM_SHIFT 5	   /* delivery mode, bits 7:5 */
+#define IRTE_IM (1ull << 15)	   /* IRTE mode: 1 = posted (9.11) */
+#define IRTE_VECTOR_SHIFT 16	   /* bits 23:16 */
+#define IRTE_DST_SHIFT 32	   /* x2APIC: bits 63:32 */
+#define IRTE_XAPIC_DST_SHIFT 40	   /* xAPIC: bits 47:40 */
+#define IRTE_HI_SID_MASK 0xffffull /* bits 79:64: source id */
+#define IRTE_HI_SQ_SHIFT 16	   /* bits 81:80: source-id qualifier */
+#define IRTE_HI_SVT_SHIFT 18	   /* bits 83:82: source validation type */
 #define IRTE_SVT_NONE 0
-#define IRTE_SVT_SID 1			/* verify requester id against SID/SQ */
-#define IRTE_SVT_BUS 2			/* verify requester bus in SID's range */
-#define IRTE_SQ_ALL 0			/* compare all 16 bits */
+#define IRTE_SVT_SID 1 /* verify requester id against SID/SQ */
+#define IRTE_SVT_BUS 2 /* verify requester bus in SID's range */
+#define IRTE_SQ_ALL 0  /* compare all 16 bits */
 
 struct irte_params {
 	uint8_t vector;
-	uint32_t dest;		/* APIC id (xAPIC: low 8 bits used) */
-	bool x2apic;		/* the unit runs with IRTA.EIME = 1 */
-	bool logical;		/* logical destination mode */
-	bool level;		/* level triggered */
-	uint8_t delivery_mode;	/* IRTE_DLM_*, 3 bits */
-	uint16_t source_id;	/* requester id: bus << 8 | devfn */
-	bool verify_source;	/* SVT = 01, SQ = 00, SID = source_id */
+	uint32_t dest;	       /* APIC id (xAPIC: low 8 bits used) */
+	bool x2apic;	       /* the unit runs with IRTA.EIME = 1 */
+	bool logical;	       /* logical destination mode */
+	bool level;	       /* level triggered */
+	uint8_t delivery_mode; /* IRTE_DLM_*, 3 bits */
+	uint16_t source_id;    /* requester id: bus << 8 | devfn */
+	bool verify_source;    /* SVT = 01, SQ = 00, SID = source_id */
 };
 
 /*
@@ -73,10 +73,10 @@ void msi_remappable(uint16_t index, uint32_t *addr_lo, uint32_t *addr_hi,
 /* A compatibility-format MSI, as a guest's driver programs it. */
 struct msi_compat {
 	uint8_t vector;
-	uint32_t dest;		/* APIC id: address bits 19:12, plus 11:5 */
-	bool logical;		/* address bit 2 */
-	uint8_t delivery_mode;	/* data bits 10:8 */
-	bool level;		/* data bit 15 */
+	uint32_t dest;	       /* APIC id: address bits 19:12, plus 11:5 */
+	bool logical;	       /* address bit 2 */
+	uint8_t delivery_mode; /* data bits 10:8 */
+	bool level;	       /* data bit 15 */
 };
 
 /*

@@ -134,7 +134,8 @@ static void flush_all(struct vtd_unit *u)
 	wr64(u, VTD_CCMD, VTD_CCMD_ICC | VTD_CCMD_GLOBAL);
 	while (rd64(u, VTD_CCMD) & VTD_CCMD_ICC)
 		cpu_relax();
-	wr64(u, iotlb, VTD_IOTLB_IVT | VTD_IOTLB_GLOBAL | VTD_IOTLB_DR | VTD_IOTLB_DW);
+	wr64(u, iotlb,
+	     VTD_IOTLB_IVT | VTD_IOTLB_GLOBAL | VTD_IOTLB_DR | VTD_IOTLB_DW);
 	while (rd64(u, iotlb) & VTD_IOTLB_IVT)
 		cpu_relax();
 }
@@ -249,8 +250,8 @@ static int secondary_bus(void *ctx, uint8_t bus, uint8_t devfn)
 
 static struct vtd_unit *unit_for(uint16_t bdf)
 {
-	const struct dmar_unit *du = dmar_unit_for(&dmar, 0, bdf >> 8, bdf & 0xff,
-						   secondary_bus, NULL);
+	const struct dmar_unit *du = dmar_unit_for(
+		&dmar, 0, bdf >> 8, bdf & 0xff, secondary_bus, NULL);
 
 	for (uint32_t i = 0; i < nr_units; i++)
 		if (units[i].dmar == du)
@@ -300,18 +301,21 @@ int iommu_attach(struct vm *vm, uint16_t bdf, char *why, size_t n)
 	char b[8];
 
 	if (!u) {
-		snprintf(why, n, "no IOMMU unit covers %s", pci_bdf_str(bdf, b));
+		snprintf(why, n, "no IOMMU unit covers %s",
+			 pci_bdf_str(bdf, b));
 		return -ENODEV;
 	}
 	root = vtd_sl_root_for_levels(d->root4, vtd_aw_levels(u->aw),
 				      &vtd_sl_format, &host_pt_alloc);
 	if (!root) {
-		snprintf(why, n, "the VM's memory lies beyond the IOMMU's address width");
+		snprintf(
+			why, n,
+			"the VM's memory lies beyond the IOMMU's address width");
 		return -ERANGE;
 	}
 	spin_lock(&lock);
-	if (vtd_context_set(&root_table, bdf >> 8, bdf & 0xff, root, (uint8_t)u->aw,
-			    d->did, &host_pt_alloc)) {
+	if (vtd_context_set(&root_table, bdf >> 8, bdf & 0xff, root,
+			    (uint8_t)u->aw, d->did, &host_pt_alloc)) {
 		spin_unlock(&lock);
 		snprintf(why, n, "out of memory for a context table");
 		return -ENOMEM;
@@ -342,7 +346,8 @@ static void flush_iec(uint16_t bdf)
 	}
 }
 
-int iommu_irte_alloc(uint16_t bdf, uint8_t vector, uint32_t dest, uint16_t *index)
+int iommu_irte_alloc(uint16_t bdf, uint8_t vector, uint32_t dest,
+		     uint16_t *index)
 {
 	if (!ir_enabled)
 		return -ENODEV;
@@ -360,7 +365,8 @@ int iommu_irte_alloc(uint16_t bdf, uint8_t vector, uint32_t dest, uint16_t *inde
 	return -ENOSPC;
 }
 
-void iommu_irte_update(uint16_t index, uint16_t bdf, uint8_t vector, uint32_t dest)
+void iommu_irte_update(uint16_t index, uint16_t bdf, uint8_t vector,
+		       uint32_t dest)
 {
 	struct irte_params p = {
 		.vector = vector,
@@ -387,17 +393,28 @@ void iommu_irte_free(uint16_t index)
 static const char *fault_reason(unsigned r)
 {
 	switch (r) {
-	case 0x01: return "root entry not present";
-	case 0x02: return "context entry not present (device not assigned)";
-	case 0x03: return "invalid context entry";
-	case 0x04: return "address beyond the domain's width";
-	case 0x05: return "write to an address the VM does not own";
-	case 0x06: return "read of an address the VM does not own";
-	case 0x20: return "reserved bits in a remappable interrupt";
-	case 0x21: return "interrupt index beyond the table";
-	case 0x22: return "interrupt entry not present (never programmed)";
-	case 0x25: return "unremapped (compatibility-format) interrupt blocked";
-	case 0x26: return "interrupt from a device other than the entry's owner";
+	case 0x01:
+		return "root entry not present";
+	case 0x02:
+		return "context entry not present (device not assigned)";
+	case 0x03:
+		return "invalid context entry";
+	case 0x04:
+		return "address beyond the domain's width";
+	case 0x05:
+		return "write to an address the VM does not own";
+	case 0x06:
+		return "read of an address the VM does not own";
+	case 0x20:
+		return "reserved bits in a remappable interrupt";
+	case 0x21:
+		return "interrupt index beyond the table";
+	case 0x22:
+		return "interrupt entry not present (never programmed)";
+	case 0x25:
+		return "unremapped (compatibility-format) interrupt blocked";
+	case 0x26:
+		return "interrupt from a device other than the entry's owner";
 	}
 	return "see VT-d spec appendix A";
 }
@@ -415,14 +432,16 @@ static void log_fault(struct vtd_unit *u, uint64_t lo, uint64_t hi)
 		d->owner->iommu_faults++;
 	if (reason >= 0x20)
 		pr_warn("iommu: interrupt fault #%llu: source %s (owner vm %s), index %llu: reason 0x%02x, %s",
-			(unsigned long long)fault_count, pci_bdf_str(sid, b), owner,
-			(unsigned long long)(lo >> 48), reason, fault_reason(reason));
+			(unsigned long long)fault_count, pci_bdf_str(sid, b),
+			owner, (unsigned long long)(lo >> 48), reason,
+			fault_reason(reason));
 	else
 		pr_warn("iommu: DMA fault #%llu: %s of 0x%llx from source %s (owner vm %s): reason 0x%02x, %s",
 			(unsigned long long)fault_count,
 			(hi & VTD_FRCD_TYPE_READ) ? "read" : "write",
-			(unsigned long long)(lo & ~0xfffull), pci_bdf_str(sid, b), owner,
-			reason, fault_reason(reason));
+			(unsigned long long)(lo & ~0xfffull),
+			pci_bdf_str(sid, b), owner, reason,
+			fault_reason(reason));
 }
 
 void iommu_poll_faults(void)
@@ -445,7 +464,8 @@ void iommu_poll_faults(void)
 				break;
 			lo = rd64(u, off);
 			log_fault(u, lo, hi);
-			wr32(u, off + 12, (uint32_t)(VTD_FRCD_F >> 32)); /* RW1C */
+			wr32(u, off + 12,
+			     (uint32_t)(VTD_FRCD_F >> 32)); /* RW1C */
 		}
 		wr32(u, VTD_FSTS, VTD_FSTS_PFO | VTD_FSTS_PPF);
 		spin_unlock(&lock);

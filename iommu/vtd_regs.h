@@ -26,12 +26,13 @@
 #define VTD_GCMD_SIRTP (1u << 24)
 #define VTD_GCMD_CFI (1u << 23)
 /* Bits that stay set in GCMD writes (the others are one-shot commands). */
-#define VTD_GCMD_PERSISTENT (VTD_GCMD_TE | VTD_GCMD_QIE | VTD_GCMD_IRE | VTD_GCMD_CFI)
+#define VTD_GCMD_PERSISTENT \
+	(VTD_GCMD_TE | VTD_GCMD_QIE | VTD_GCMD_IRE | VTD_GCMD_CFI)
 
 /* CAP (11.4.2) and ECAP (11.4.3) fields */
 #define VTD_CAP_NFR(c) ((unsigned)(((c) >> 40) & 0xff) + 1)
 #define VTD_CAP_FRO(c) ((unsigned)(((c) >> 24) & 0x3ff) * 16)
-#define VTD_CAP_ND(c) ((unsigned)((c) & 7))
+#define VTD_CAP_ND(c) ((unsigned)((c)&7))
 #define VTD_ECAP_IRO(e) ((unsigned)(((e) >> 8) & 0x3ff) * 16)
 #define VTD_ECAP_QI (1ull << 1)
 #define VTD_ECAP_IR (1ull << 3)

@@ -67,10 +67,11 @@ int vtd_context_set(struct vtd_root_table *rt, uint8_t bus, uint8_t devfn,
 	}
 	lo = (slptptr & VTD_CTX_SLPTPTR_MASK) |
 	     VTD_CTX_TT_UNTRANSLATED << VTD_CTX_TT_SHIFT | VTD_CTX_P;
-	hi = (aw & VTD_CTX_HI_AW_MASK) |
-	     (uint64_t)domain_id << VTD_CTX_HI_DID_SHIFT;
+	hi = (aw & VTD_CTX_HI_AW_MASK) | (uint64_t)domain_id
+						 << VTD_CTX_HI_DID_SHIFT;
 	if (ct[2 * devfn] & VTD_CTX_P)
-		return ct[2 * devfn] == lo && ct[2 * devfn + 1] == hi ? 0 : -EBUSY;
+		return ct[2 * devfn] == lo && ct[2 * devfn + 1] == hi ? 0 :
+									-EBUSY;
 	ct[2 * devfn + 1] = hi;
 	barrier();
 	ct[2 * devfn] = lo;

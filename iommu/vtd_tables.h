@@ -17,29 +17,29 @@
 
 /* Root entry (9.1): 128 bits, indexed by bus. */
 #define VTD_ROOT_P (1ull << 0)
-#define VTD_ROOT_CTP_MASK 0xfffffffffffff000ull	/* bits 63:12 */
+#define VTD_ROOT_CTP_MASK 0xfffffffffffff000ull /* bits 63:12 */
 
 /* Context entry (9.3): 128 bits, indexed by devfn. [0] = bits 63:0. */
 #define VTD_CTX_P (1ull << 0)
 #define VTD_CTX_FPD (1ull << 1)
-#define VTD_CTX_TT_SHIFT 2			/* bits 3:2 */
-#define VTD_CTX_TT_UNTRANSLATED 0ull		/* second level only */
-#define VTD_CTX_TT_ALL 1ull			/* + device-TLB (ATS) */
-#define VTD_CTX_TT_PASSTHROUGH 2ull		/* ECAP.PT */
-#define VTD_CTX_SLPTPTR_MASK 0xfffffffffffff000ull	/* bits 63:12 */
+#define VTD_CTX_TT_SHIFT 2			   /* bits 3:2 */
+#define VTD_CTX_TT_UNTRANSLATED 0ull		   /* second level only */
+#define VTD_CTX_TT_ALL 1ull			   /* + device-TLB (ATS) */
+#define VTD_CTX_TT_PASSTHROUGH 2ull		   /* ECAP.PT */
+#define VTD_CTX_SLPTPTR_MASK 0xfffffffffffff000ull /* bits 63:12 */
 /* [1] = bits 127:64 */
-#define VTD_CTX_HI_AW_MASK 0x7ull		/* bits 66:64 */
-#define VTD_CTX_HI_DID_SHIFT 8			/* bits 87:72 */
+#define VTD_CTX_HI_AW_MASK 0x7ull /* bits 66:64 */
+#define VTD_CTX_HI_DID_SHIFT 8	  /* bits 87:72 */
 
 /* Address widths (context AW, capability SAGAW bit numbers). */
-#define VTD_AW_39 1	/* 3-level */
-#define VTD_AW_48 2	/* 4-level */
-#define VTD_AW_57 3	/* 5-level */
-#define VTD_CAP_SAGAW_SHIFT 8	/* capability register bits 12:8 */
+#define VTD_AW_39 1	      /* 3-level */
+#define VTD_AW_48 2	      /* 4-level */
+#define VTD_AW_57 3	      /* 5-level */
+#define VTD_CAP_SAGAW_SHIFT 8 /* capability register bits 12:8 */
 
 struct vtd_root_table {
 	uint64_t phys;
-	uint64_t *virt;	/* 256 root entries of 128 bits: virt[2 * bus] */
+	uint64_t *virt; /* 256 root entries of 128 bits: virt[2 * bus] */
 };
 
 /* Allocates the (zeroed) root table. 0, or -1 when out of memory. */

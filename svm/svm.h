@@ -16,8 +16,8 @@ struct svm_caps {
 
 /* The per-pCPU host state VMSAVE/VMLOAD keep (FS, GS, TR, syscall MSRs). */
 struct svm_percpu {
-	void *host_save_area;  /* VM_HSAVE_PA */
-	void *host_vmcb;       /* VMSAVE target for the host's own state */
+	void *host_save_area; /* VM_HSAVE_PA */
+	void *host_vmcb;      /* VMSAVE target for the host's own state */
 };
 
 extern struct svm_caps svm_caps;

@@ -36,26 +36,32 @@ int svm_probe(char *why, size_t n)
 		return -ENODEV;
 	}
 	if (rdmsr(MSR_AMD_VM_CR) & VM_CR_SVMDIS) {
-		snprintf(why, n, "SVM is disabled by the firmware (VM_CR.SVMDIS)");
+		snprintf(why, n,
+			 "SVM is disabled by the firmware (VM_CR.SVMDIS)");
 		return -ENODEV;
 	}
 	r = cpuid(CPUID_SVM_LEAF);
 	if (!(r.edx & CPUID_SVM_EDX_NP)) {
-		snprintf(why, n, "the CPU lacks the required SVM feature: nested paging (CPUID 8000000Ah EDX[0])");
+		snprintf(
+			why, n,
+			"the CPU lacks the required SVM feature: nested paging (CPUID 8000000Ah EDX[0])");
 		return -ENODEV;
 	}
 	svm_caps.nr_asids = r.ebx;
 	svm_caps.nrip_save = r.edx & CPUID_SVM_EDX_NRIPS;
 	svm_caps.decode_assists = r.edx & CPUID_SVM_EDX_DECODE_ASSISTS;
-	pr_info("svm: %u ASIDs, NRIP-save %s, decode assists %s", svm_caps.nr_asids,
-		svm_caps.nrip_save ? "yes" : "no",
-		svm_caps.decode_assists ? "yes" : "no (instructions are decoded by corral)");
+	pr_info("svm: %u ASIDs, NRIP-save %s, decode assists %s",
+		svm_caps.nr_asids, svm_caps.nrip_save ? "yes" : "no",
+		svm_caps.decode_assists ?
+			"yes" :
+			"no (instructions are decoded by corral)");
 	return 0;
 }
 
 int svm_cpu_enable(struct percpu *pc, char *why, size_t n)
 {
-	struct svm_percpu *s = page_alloc(sizeof(*s), PAGE_SIZE, ALLOC_ANYWHERE);
+	struct svm_percpu *s =
+		page_alloc(sizeof(*s), PAGE_SIZE, ALLOC_ANYWHERE);
 
 	if (!s || !(s->host_save_area = page_alloc_zeroed_page()) ||
 	    !(s->host_vmcb = page_alloc_zeroed_page())) {

@@ -73,11 +73,13 @@ static int svm_vm_init(struct vm *vm, char *why, size_t n)
 	stage2_free(vm->stage2_root, &npt_format);
 	vm->stage2_root = stage2_build(&vm->map, &npt_format);
 	if (!vm->stage2_root) {
-		snprintf(why, n, "out of memory building the nested page tables");
+		snprintf(why, n,
+			 "out of memory building the nested page tables");
 		return -ENOMEM;
 	}
 	svm_iopm_init(a->iopm);
-	svm_msrpm_init(a->msrpm, svm_msr_passthrough, svm_msr_passthrough_count);
+	svm_msrpm_init(a->msrpm, svm_msr_passthrough,
+		       svm_msr_passthrough_count);
 	a->asid = svm_vm_asid(vm->id, svm_caps.nr_asids);
 	return 0;
 }
@@ -163,7 +165,8 @@ static void svm_skip_insn(struct vcpu *v, uint8_t len)
 static int svm_set_efer(struct vcpu *v, uint64_t efer)
 {
 	struct vmcb_save *g = &vmcb_of(v)->save;
-	uint64_t allowed = X86_EFER_SCE | X86_EFER_LME | X86_EFER_LMA | X86_EFER_NXE;
+	uint64_t allowed =
+		X86_EFER_SCE | X86_EFER_LME | X86_EFER_LMA | X86_EFER_NXE;
 
 	if (efer & ~allowed)
 		return -EINVAL;
@@ -224,9 +227,10 @@ static uint8_t fixed_insn_len(struct vcpu *v, const uint8_t *op, uint8_t len,
 	    !memcmp(code, op, len))
 		return len;
 	e->reason = EXIT_FAILED;
-	snprintf(e->why, sizeof(e->why),
-		 "unsupported encoding at rip 0x%llx (%02x %02x %02x): prefixes are not decoded for this exit",
-		 (unsigned long long)m.rip, code[0], code[1], code[2]);
+	snprintf(
+		e->why, sizeof(e->why),
+		"unsupported encoding at rip 0x%llx (%02x %02x %02x): prefixes are not decoded for this exit",
+		(unsigned long long)m.rip, code[0], code[1], code[2]);
 	return 0;
 }
 
@@ -321,13 +325,16 @@ static void decode_exit(struct vcpu *v, uint64_t code, struct vcpu_exit *e)
 	}
 	e->reason = EXIT_FAILED;
 	if (code == SVM_EXIT_INVALID)
-		snprintf(e->why, sizeof(e->why), "VMRUN failed: invalid guest state in the VMCB");
-	else
 		snprintf(e->why, sizeof(e->why),
-			 "unhandled #VMEXIT code 0x%llx (info1 0x%llx, info2 0x%llx) at rip 0x%llx",
-			 (unsigned long long)code, (unsigned long long)c->exit_info1,
-			 (unsigned long long)c->exit_info2,
-			 (unsigned long long)vmcb_of(v)->save.rip);
+			 "VMRUN failed: invalid guest state in the VMCB");
+	else
+		snprintf(
+			e->why, sizeof(e->why),
+			"unhandled #VMEXIT code 0x%llx (info1 0x%llx, info2 0x%llx) at rip 0x%llx",
+			(unsigned long long)code,
+			(unsigned long long)c->exit_info1,
+			(unsigned long long)c->exit_info2,
+			(unsigned long long)vmcb_of(v)->save.rip);
 }
 
 /* With nested paging the guest's own paging may be off (APM 15.25.3). */
@@ -379,10 +386,11 @@ static void svm_vcpu_run(struct vcpu *v, struct vcpu_exit *e)
 	svm_enter(v, (uint64_t)vmcb, (uint64_t)host->host_vmcb);
 	if (holds_host_state(&vmcb->save)) {
 		e->reason = EXIT_FAILED;
-		snprintf(e->why, sizeof(e->why),
-			 "its VMCB came back from VMRUN holding corral's own state (rip 0x%llx, cr3 0x%llx): the CPU or emulator lost the guest's state",
-			 (unsigned long long)vmcb->save.rip,
-			 (unsigned long long)vmcb->save.cr3);
+		snprintf(
+			e->why, sizeof(e->why),
+			"its VMCB came back from VMRUN holding corral's own state (rip 0x%llx, cr3 0x%llx): the CPU or emulator lost the guest's state",
+			(unsigned long long)vmcb->save.rip,
+			(unsigned long long)vmcb->save.cr3);
 		return;
 	}
 	v->gpr[GPR_RSP] = vmcb->save.rsp;

@@ -13,64 +13,66 @@ struct vmcb_seg {
 } __attribute__((packed));
 
 struct vmcb_control {
-	uint32_t intercept_cr;		/* 0x000: reads 15:0, writes 31:16 */
-	uint32_t intercept_dr;		/* 0x004 */
-	uint32_t intercept_exceptions;	/* 0x008 */
-	uint32_t intercept_misc1;	/* 0x00c */
-	uint32_t intercept_misc2;	/* 0x010 */
-	uint32_t intercept_misc3;	/* 0x014 */
+	uint32_t intercept_cr;	       /* 0x000: reads 15:0, writes 31:16 */
+	uint32_t intercept_dr;	       /* 0x004 */
+	uint32_t intercept_exceptions; /* 0x008 */
+	uint32_t intercept_misc1;      /* 0x00c */
+	uint32_t intercept_misc2;      /* 0x010 */
+	uint32_t intercept_misc3;      /* 0x014 */
 	uint8_t reserved0[0x03c - 0x018];
-	uint16_t pause_filter_threshold;/* 0x03c */
-	uint16_t pause_filter_count;	/* 0x03e */
-	uint64_t iopm_base_pa;		/* 0x040 */
-	uint64_t msrpm_base_pa;		/* 0x048 */
-	uint64_t tsc_offset;		/* 0x050 */
-	uint32_t asid;			/* 0x058 */
-	uint8_t tlb_control;		/* 0x05c */
+	uint16_t pause_filter_threshold; /* 0x03c */
+	uint16_t pause_filter_count;	 /* 0x03e */
+	uint64_t iopm_base_pa;		 /* 0x040 */
+	uint64_t msrpm_base_pa;		 /* 0x048 */
+	uint64_t tsc_offset;		 /* 0x050 */
+	uint32_t asid;			 /* 0x058 */
+	uint8_t tlb_control;		 /* 0x05c */
 	uint8_t reserved1[3];
-	uint32_t vintr;			/* 0x060: V_TPR, V_IRQ (8), V_IGN_TPR (20), V_INTR_MASKING (24) */
-	uint32_t vintr_vector;		/* 0x064 */
-	uint64_t interrupt_shadow;	/* 0x068 */
-	uint64_t exit_code;		/* 0x070 */
-	uint64_t exit_info1;		/* 0x078 */
-	uint64_t exit_info2;		/* 0x080 */
-	uint64_t exit_int_info;		/* 0x088 */
-	uint64_t np_enable;		/* 0x090 */
+	uint32_t
+		vintr; /* 0x060: V_TPR, V_IRQ (8), V_IGN_TPR (20), V_INTR_MASKING (24) */
+	uint32_t vintr_vector;	   /* 0x064 */
+	uint64_t interrupt_shadow; /* 0x068 */
+	uint64_t exit_code;	   /* 0x070 */
+	uint64_t exit_info1;	   /* 0x078 */
+	uint64_t exit_info2;	   /* 0x080 */
+	uint64_t exit_int_info;	   /* 0x088 */
+	uint64_t np_enable;	   /* 0x090 */
 	uint8_t reserved2[0x0a8 - 0x098];
-	uint64_t event_inj;		/* 0x0a8 */
-	uint64_t n_cr3;			/* 0x0b0 */
-	uint64_t lbr_virt;		/* 0x0b8 */
-	uint32_t clean_bits;		/* 0x0c0 */
+	uint64_t event_inj;  /* 0x0a8 */
+	uint64_t n_cr3;	     /* 0x0b0 */
+	uint64_t lbr_virt;   /* 0x0b8 */
+	uint32_t clean_bits; /* 0x0c0 */
 	uint32_t reserved3;
-	uint64_t next_rip;		/* 0x0c8 */
-	uint8_t insn_bytes_fetched;	/* 0x0d0 */
+	uint64_t next_rip;	    /* 0x0c8 */
+	uint8_t insn_bytes_fetched; /* 0x0d0 */
 	uint8_t insn_bytes[15];
 	uint8_t reserved4[0x400 - 0x0e0];
 } __attribute__((packed));
 
 struct vmcb_save {
-	struct vmcb_seg es, cs, ss, ds, fs, gs, gdtr, ldtr, idtr, tr; /* 0x400 */
+	struct vmcb_seg es, cs, ss, ds, fs, gs, gdtr, ldtr, idtr,
+		tr; /* 0x400 */
 	uint8_t reserved0[0x4cb - 0x4a0];
-	uint8_t cpl;			/* 0x4cb */
+	uint8_t cpl; /* 0x4cb */
 	uint32_t reserved1;
-	uint64_t efer;			/* 0x4d0 */
+	uint64_t efer; /* 0x4d0 */
 	uint8_t reserved2[0x548 - 0x4d8];
-	uint64_t cr4;			/* 0x548 */
+	uint64_t cr4; /* 0x548 */
 	uint64_t cr3;
 	uint64_t cr0;
 	uint64_t dr7;
 	uint64_t dr6;
 	uint64_t rflags;
-	uint64_t rip;			/* 0x578 */
+	uint64_t rip; /* 0x578 */
 	uint8_t reserved3[0x5d8 - 0x580];
-	uint64_t rsp;			/* 0x5d8 */
+	uint64_t rsp; /* 0x5d8 */
 	uint8_t reserved4[0x5f8 - 0x5e0];
-	uint64_t rax;			/* 0x5f8 */
+	uint64_t rax; /* 0x5f8 */
 	uint64_t star, lstar, cstar, sfmask, kernel_gs_base;
 	uint64_t sysenter_cs, sysenter_esp, sysenter_eip;
-	uint64_t cr2;			/* 0x640 */
+	uint64_t cr2; /* 0x640 */
 	uint8_t reserved5[0x668 - 0x648];
-	uint64_t g_pat;			/* 0x668 */
+	uint64_t g_pat; /* 0x668 */
 	uint64_t dbgctl;
 } __attribute__((packed));
 
@@ -81,12 +83,14 @@ struct vmcb {
 
 _Static_assert(sizeof(struct vmcb_control) == 0x400, "VMCB control area");
 _Static_assert(__builtin_offsetof(struct vmcb, save.cpl) == 0x4cb, "VMCB CPL");
-_Static_assert(__builtin_offsetof(struct vmcb, save.efer) == 0x4d0, "VMCB EFER");
+_Static_assert(__builtin_offsetof(struct vmcb, save.efer) == 0x4d0,
+	       "VMCB EFER");
 _Static_assert(__builtin_offsetof(struct vmcb, save.rip) == 0x578, "VMCB RIP");
 _Static_assert(__builtin_offsetof(struct vmcb, save.rsp) == 0x5d8, "VMCB RSP");
 _Static_assert(__builtin_offsetof(struct vmcb, save.rax) == 0x5f8, "VMCB RAX");
 _Static_assert(__builtin_offsetof(struct vmcb, save.cr2) == 0x640, "VMCB CR2");
-_Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668, "VMCB G_PAT");
+_Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668,
+	       "VMCB G_PAT");
 
 /* intercept_misc1 (APM 15.9, VMCB offset 0x0c) */
 #define SVM_INTERCEPT_INTR (1u << 0)

@@ -11,9 +11,17 @@
 #include <arch/x86.h>
 
 const uint32_t svm_msr_passthrough[] = {
-	MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, MSR_STAR, MSR_LSTAR,
-	MSR_CSTAR, MSR_SFMASK, MSR_IA32_SYSENTER_CS,
-	MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP, MSR_IA32_PAT,
+	MSR_FS_BASE,
+	MSR_GS_BASE,
+	MSR_KERNEL_GS_BASE,
+	MSR_STAR,
+	MSR_LSTAR,
+	MSR_CSTAR,
+	MSR_SFMASK,
+	MSR_IA32_SYSENTER_CS,
+	MSR_IA32_SYSENTER_ESP,
+	MSR_IA32_SYSENTER_EIP,
+	MSR_IA32_PAT,
 };
 
 const size_t svm_msr_passthrough_count =
@@ -52,7 +60,7 @@ void svm_msrpm_init(uint8_t *msrpm, const uint32_t *passthrough, size_t n)
 		if (bit < 0)
 			continue; /* outside the map: always intercepted */
 		/* Clear the read and the write bit; both are in one byte. */
-		msrpm[bit / 8] &= (uint8_t)~(3u << (bit % 8));
+		msrpm[bit / 8] &= (uint8_t) ~(3u << (bit % 8));
 	}
 }
 
@@ -101,11 +109,10 @@ void vmcb_init_control(struct vmcb_control *c, uint64_t iopm_pa,
 	memset(c, 0, sizeof(*c));
 	/* 15.9-15.13. INTR and NMI exit so the host keeps its interrupts;
 	 * SHUTDOWN turns a guest triple fault into a VM event. */
-	c->intercept_misc1 = SVM_INTERCEPT_INTR | SVM_INTERCEPT_NMI |
-			     SVM_INTERCEPT_RDPMC | SVM_INTERCEPT_CPUID |
-			     SVM_INTERCEPT_INVD | SVM_INTERCEPT_HLT |
-			     SVM_INTERCEPT_IOIO | SVM_INTERCEPT_MSR |
-			     SVM_INTERCEPT_SHUTDOWN;
+	c->intercept_misc1 =
+		SVM_INTERCEPT_INTR | SVM_INTERCEPT_NMI | SVM_INTERCEPT_RDPMC |
+		SVM_INTERCEPT_CPUID | SVM_INTERCEPT_INVD | SVM_INTERCEPT_HLT |
+		SVM_INTERCEPT_IOIO | SVM_INTERCEPT_MSR | SVM_INTERCEPT_SHUTDOWN;
 	/* The VMRUN intercept is required: VMRUN fails its consistency checks
 	 * without it (15.5.1). The other SVM instructions #UD in the guest. */
 	c->intercept_misc2 = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL |
@@ -119,13 +126,17 @@ void vmcb_init_control(struct vmcb_control *c, uint64_t iopm_pa,
 	/* V_INTR_MASKING: the guest's IF masks only virtual interrupts;
 	 * physical ones exit (15.21). */
 	c->vintr = SVM_VINTR_MASKING;
-	c->np_enable = SVM_NP_ENABLE; /* nested paging, n_cr3 its root (15.25) */
+	c->np_enable =
+		SVM_NP_ENABLE; /* nested paging, n_cr3 its root (15.25) */
 	c->n_cr3 = n_cr3;
 }
 
-static void seg(struct vmcb_seg *s, uint16_t sel, uint16_t attrib, uint32_t limit)
+static void seg(struct vmcb_seg *s, uint16_t sel, uint16_t attrib,
+		uint32_t limit)
 {
-	*s = (struct vmcb_seg){ .selector = sel, .attrib = attrib, .limit = limit };
+	*s = (struct vmcb_seg){ .selector = sel,
+				.attrib = attrib,
+				.limit = limit };
 }
 
 void vmcb_init_save(struct vmcb_save *g, const struct vcpu_boot_state *s)
@@ -142,7 +153,8 @@ void vmcb_init_save(struct vmcb_save *g, const struct vcpu_boot_state *s)
 	g->gdtr.base = s->gdt_base;
 	g->gdtr.limit = s->gdt_limit;
 	g->cpl = 0;
-	g->efer = s->efer | X86_EFER_SVME; /* required while the guest runs (15.5.1) */
+	g->efer = s->efer |
+		  X86_EFER_SVME; /* required while the guest runs (15.5.1) */
 	g->cr0 = s->cr0;
 	g->cr3 = s->cr3;
 	g->cr4 = s->cr4;
@@ -151,7 +163,8 @@ void vmcb_init_save(struct vmcb_save *g, const struct vcpu_boot_state *s)
 	g->rsp = s->rsp;
 	g->dr6 = VMCB_DR6_DEFAULT;
 	g->dr7 = VMCB_DR7_DEFAULT;
-	g->g_pat = VMCB_PAT_DEFAULT; /* the guest PAT under nested paging (15.25) */
+	g->g_pat =
+		VMCB_PAT_DEFAULT; /* the guest PAT under nested paging (15.25) */
 }
 
 uint16_t vmcb_attrib_from_vmx_ar(uint32_t ar)

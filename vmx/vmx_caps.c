@@ -18,7 +18,8 @@ struct ctl_bit {
 };
 
 static const struct ctl_bit pin_bits[] = {
-	{ PIN_EXTERNAL_INTERRUPT_EXITING, true, "external-interrupt exiting (pin-based bit 0)" },
+	{ PIN_EXTERNAL_INTERRUPT_EXITING, true,
+	  "external-interrupt exiting (pin-based bit 0)" },
 	{ PIN_NMI_EXITING, true, "NMI exiting (pin-based bit 3)" },
 	{ PIN_VIRTUAL_NMIS, false, "virtual NMIs" },
 	{ PIN_PREEMPTION_TIMER, false, "VMX preemption timer" },
@@ -33,7 +34,8 @@ static const struct ctl_bit proc_bits[] = {
 	{ PROC_USE_IO_BITMAPS, true, "I/O bitmaps (primary bit 25)" },
 	{ PROC_USE_MSR_BITMAPS, true, "MSR bitmaps (primary bit 28)" },
 	{ PROC_MONITOR_EXITING, true, "MONITOR exiting (primary bit 29)" },
-	{ PROC_ACTIVATE_SECONDARY, true, "secondary controls (primary bit 31)" },
+	{ PROC_ACTIVATE_SECONDARY, true,
+	  "secondary controls (primary bit 31)" },
 };
 
 static const struct ctl_bit proc2_bits[] = {
@@ -48,7 +50,8 @@ static const struct ctl_bit proc2_bits[] = {
 static const struct ctl_bit exit_bits[] = {
 	{ EXIT_SAVE_DEBUG_CONTROLS, false, "save debug controls" },
 	{ EXIT_HOST_ADDR_SPACE_SIZE, true, "64-bit host (exit bit 9)" },
-	{ EXIT_ACK_INTERRUPT_ON_EXIT, true, "acknowledge interrupt on exit (exit bit 15)" },
+	{ EXIT_ACK_INTERRUPT_ON_EXIT, true,
+	  "acknowledge interrupt on exit (exit bit 15)" },
 	{ EXIT_SAVE_IA32_PAT, true, "save IA32_PAT (exit bit 18)" },
 	{ EXIT_LOAD_IA32_PAT, true, "load IA32_PAT (exit bit 19)" },
 	{ EXIT_SAVE_IA32_EFER, true, "save IA32_EFER (exit bit 20)" },
@@ -62,9 +65,10 @@ static const struct ctl_bit entry_bits[] = {
 };
 
 /* Controls corral never wants set, even where they default to 1. */
-static const uint32_t proc_unwanted = PROC_CR3_LOAD_EXITING |
-	PROC_CR3_STORE_EXITING | PROC_INVLPG_EXITING | PROC_RDTSC_EXITING |
-	PROC_UNCONDITIONAL_IO_EXITING | PROC_MOV_DR_EXITING;
+static const uint32_t proc_unwanted =
+	PROC_CR3_LOAD_EXITING | PROC_CR3_STORE_EXITING | PROC_INVLPG_EXITING |
+	PROC_RDTSC_EXITING | PROC_UNCONDITIONAL_IO_EXITING |
+	PROC_MOV_DR_EXITING;
 
 static void set_why(char *why, size_t n, const char *a, const char *b)
 {
@@ -93,7 +97,8 @@ static bool compute(uint64_t cap, const struct ctl_bit *bits, size_t nbits,
 		if (may & bits[i].bit) {
 			want |= bits[i].bit;
 		} else if (bits[i].required) {
-			set_why(why, n, "the CPU lacks the required VMX control: ",
+			set_why(why, n,
+				"the CPU lacks the required VMX control: ",
 				bits[i].name);
 			return false;
 		}
@@ -103,7 +108,7 @@ static bool compute(uint64_t cap, const struct ctl_bit *bits, size_t nbits,
 	return true;
 }
 
-#define COMPUTE(cap, tbl, unw, out)                                          \
+#define COMPUTE(cap, tbl, unw, out) \
 	compute(cap, tbl, sizeof(tbl) / sizeof(tbl[0]), unw, out, why, n)
 
 int vmx_compute_controls(const struct vmx_cap_msrs *c, struct vmx_controls *o,
@@ -112,16 +117,20 @@ int vmx_compute_controls(const struct vmx_cap_msrs *c, struct vmx_controls *o,
 	bool true_ctls = c->basic & VMX_BASIC_TRUE_CTLS;
 
 	memset(o, 0, sizeof(*o));
-	if (((c->basic >> VMX_BASIC_MEMTYPE_SHIFT) & 0xf) != VMX_BASIC_MEMTYPE_WB) {
+	if (((c->basic >> VMX_BASIC_MEMTYPE_SHIFT) & 0xf) !=
+	    VMX_BASIC_MEMTYPE_WB) {
 		set_why(why, n, "VMCS memory type is not write-back", "");
 		return -ENOTSUP;
 	}
-	if (!COMPUTE(true_ctls ? c->true_pinbased : c->pinbased, pin_bits, 0, &o->pin) ||
+	if (!COMPUTE(true_ctls ? c->true_pinbased : c->pinbased, pin_bits, 0,
+		     &o->pin) ||
 	    !COMPUTE(true_ctls ? c->true_procbased : c->procbased, proc_bits,
 		     proc_unwanted, &o->proc) ||
 	    !COMPUTE(c->procbased2, proc2_bits, 0, &o->proc2) ||
-	    !COMPUTE(true_ctls ? c->true_exit : c->exit, exit_bits, 0, &o->exit) ||
-	    !COMPUTE(true_ctls ? c->true_entry : c->entry, entry_bits, 0, &o->entry))
+	    !COMPUTE(true_ctls ? c->true_exit : c->exit, exit_bits, 0,
+		     &o->exit) ||
+	    !COMPUTE(true_ctls ? c->true_entry : c->entry, entry_bits, 0,
+		     &o->entry))
 		return -ENOTSUP;
 	if (!(c->ept_vpid & EPT_CAP_WALK_4) || !(c->ept_vpid & EPT_CAP_WB)) {
 		set_why(why, n, "the CPU lacks the required EPT feature: ",
@@ -143,7 +152,8 @@ int vmx_compute_controls(const struct vmx_cap_msrs *c, struct vmx_controls *o,
 	o->rdtscp = o->proc2 & PROC2_ENABLE_RDTSCP;
 	o->invpcid = o->proc2 & PROC2_ENABLE_INVPCID;
 	if ((o->proc2 & PROC2_ENABLE_VPID) && !(c->ept_vpid & VPID_CAP_INVVPID))
-		o->proc2 &= ~PROC2_ENABLE_VPID; /* no way to flush: don't use it */
+		o->proc2 &=
+			~PROC2_ENABLE_VPID; /* no way to flush: don't use it */
 	o->vpid = o->proc2 & PROC2_ENABLE_VPID;
 	o->unrestricted = o->proc2 & PROC2_UNRESTRICTED_GUEST;
 	o->entry &= ~ENTRY_IA32E_MODE_GUEST; /* set per guest from EFER.LMA */

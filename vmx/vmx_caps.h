@@ -12,7 +12,7 @@
 
 struct vmx_cap_msrs {
 	uint64_t basic;
-	uint64_t pinbased, procbased, exit, entry;		/* legacy */
+	uint64_t pinbased, procbased, exit, entry; /* legacy */
 	uint64_t true_pinbased, true_procbased, true_exit, true_entry;
 	uint64_t procbased2;
 	uint64_t ept_vpid;
@@ -103,7 +103,8 @@ int vmx_compute_controls(const struct vmx_cap_msrs *caps,
 			 struct vmx_controls *out, char *why, size_t n);
 
 /* The value a control register must hold in VMX operation (fixed bits). */
-static inline uint64_t vmx_fix_cr(uint64_t val, uint64_t fixed0, uint64_t fixed1)
+static inline uint64_t vmx_fix_cr(uint64_t val, uint64_t fixed0,
+				  uint64_t fixed1)
 {
 	return (val | fixed0) & fixed1;
 }

@@ -47,18 +47,23 @@ static void read_caps(struct vmx_cap_msrs *c)
 
 static void log_caps(const struct vmx_cap_msrs *c)
 {
-	pr_debug("vmx: basic %llx pin %llx/%llx proc %llx/%llx exit %llx/%llx entry %llx/%llx",
-		 (unsigned long long)c->basic, (unsigned long long)c->pinbased,
-		 (unsigned long long)c->true_pinbased,
-		 (unsigned long long)c->procbased,
-		 (unsigned long long)c->true_procbased, (unsigned long long)c->exit,
-		 (unsigned long long)c->true_exit, (unsigned long long)c->entry,
-		 (unsigned long long)c->true_entry);
-	pr_debug("vmx: proc2 %llx ept/vpid %llx misc %llx cr0 %llx/%llx cr4 %llx/%llx",
-		 (unsigned long long)c->procbased2, (unsigned long long)c->ept_vpid,
-		 (unsigned long long)c->misc, (unsigned long long)c->cr0_fixed0,
-		 (unsigned long long)c->cr0_fixed1, (unsigned long long)c->cr4_fixed0,
-		 (unsigned long long)c->cr4_fixed1);
+	pr_debug(
+		"vmx: basic %llx pin %llx/%llx proc %llx/%llx exit %llx/%llx entry %llx/%llx",
+		(unsigned long long)c->basic, (unsigned long long)c->pinbased,
+		(unsigned long long)c->true_pinbased,
+		(unsigned long long)c->procbased,
+		(unsigned long long)c->true_procbased,
+		(unsigned long long)c->exit, (unsigned long long)c->true_exit,
+		(unsigned long long)c->entry,
+		(unsigned long long)c->true_entry);
+	pr_debug(
+		"vmx: proc2 %llx ept/vpid %llx misc %llx cr0 %llx/%llx cr4 %llx/%llx",
+		(unsigned long long)c->procbased2,
+		(unsigned long long)c->ept_vpid, (unsigned long long)c->misc,
+		(unsigned long long)c->cr0_fixed0,
+		(unsigned long long)c->cr0_fixed1,
+		(unsigned long long)c->cr4_fixed0,
+		(unsigned long long)c->cr4_fixed1);
 }
 
 int vmx_probe(char *why, size_t n)
@@ -74,7 +79,9 @@ int vmx_probe(char *why, size_t n)
 	fc = rdmsr(MSR_IA32_FEATURE_CONTROL);
 	if ((fc & FEATURE_CONTROL_LOCKED) &&
 	    !(fc & FEATURE_CONTROL_VMX_OUTSIDE_SMX)) {
-		snprintf(why, n, "VT-x is disabled by the firmware (IA32_FEATURE_CONTROL locked)");
+		snprintf(
+			why, n,
+			"VT-x is disabled by the firmware (IA32_FEATURE_CONTROL locked)");
 		return -ENODEV;
 	}
 	read_caps(&caps);
@@ -83,11 +90,15 @@ int vmx_probe(char *why, size_t n)
 		return -ENODEV;
 	if (!vmx_ctl.ept_2m) {
 		/* ept/ept_format.c emits 2 MiB leaves wherever alignment allows. */
-		snprintf(why, n, "the CPU lacks the required EPT feature: 2 MiB pages (IA32_VMX_EPT_VPID_CAP bit 16)");
+		snprintf(
+			why, n,
+			"the CPU lacks the required EPT feature: 2 MiB pages (IA32_VMX_EPT_VPID_CAP bit 16)");
 		return -ENODEV;
 	}
 	if (!vmx_ctl.preemption_timer) {
-		snprintf(why, n, "the CPU lacks the required VMX control: VMX preemption timer (pin-based bit 6)");
+		snprintf(
+			why, n,
+			"the CPU lacks the required VMX control: VMX preemption timer (pin-based bit 6)");
 		return -ENODEV;
 	}
 	vmcs_revision = caps.basic & VMX_BASIC_REVISION_MASK;
@@ -118,7 +129,8 @@ int vmx_cpu_enable(struct percpu *pc, char *why, size_t n)
 
 	if (!(fc & FEATURE_CONTROL_LOCKED))
 		wrmsr(MSR_IA32_FEATURE_CONTROL,
-		      fc | FEATURE_CONTROL_LOCKED | FEATURE_CONTROL_VMX_OUTSIDE_SMX);
+		      fc | FEATURE_CONTROL_LOCKED |
+			      FEATURE_CONTROL_VMX_OUTSIDE_SMX);
 	write_cr0(vmx_fix_cr(read_cr0(), vmx_cr0_fixed0, vmx_cr0_fixed1));
 	write_cr4(vmx_fix_cr(read_cr4() | X86_CR4_VMXE, vmx_cr4_fixed0,
 			     vmx_cr4_fixed1));

@@ -10,7 +10,10 @@ static inline bool vmxon(uint64_t phys)
 {
 	bool fail;
 
-	asm volatile("vmxon %1; setna %0" : "=q"(fail) : "m"(phys) : "cc", "memory");
+	asm volatile("vmxon %1; setna %0"
+		     : "=q"(fail)
+		     : "m"(phys)
+		     : "cc", "memory");
 	return !fail;
 }
 
@@ -18,7 +21,10 @@ static inline bool vmclear(uint64_t phys)
 {
 	bool fail;
 
-	asm volatile("vmclear %1; setna %0" : "=q"(fail) : "m"(phys) : "cc", "memory");
+	asm volatile("vmclear %1; setna %0"
+		     : "=q"(fail)
+		     : "m"(phys)
+		     : "cc", "memory");
 	return !fail;
 }
 
@@ -26,7 +32,10 @@ static inline bool vmptrld(uint64_t phys)
 {
 	bool fail;
 
-	asm volatile("vmptrld %1; setna %0" : "=q"(fail) : "m"(phys) : "cc", "memory");
+	asm volatile("vmptrld %1; setna %0"
+		     : "=q"(fail)
+		     : "m"(phys)
+		     : "cc", "memory");
 	return !fail;
 }
 

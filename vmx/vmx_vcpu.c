@@ -71,9 +71,17 @@ void vmx_exit_entry(void);
 /* Intercept every MSR (bit set) except those in the pass-through list,
  * whose guest values either live in the VMCS or are unused by corral. */
 static const uint32_t msr_passthrough[] = {
-	MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, MSR_STAR, MSR_LSTAR,
-	MSR_CSTAR, MSR_SFMASK, MSR_IA32_SYSENTER_CS,
-	MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP, MSR_IA32_PAT,
+	MSR_FS_BASE,
+	MSR_GS_BASE,
+	MSR_KERNEL_GS_BASE,
+	MSR_STAR,
+	MSR_LSTAR,
+	MSR_CSTAR,
+	MSR_SFMASK,
+	MSR_IA32_SYSENTER_CS,
+	MSR_IA32_SYSENTER_ESP,
+	MSR_IA32_SYSENTER_EIP,
+	MSR_IA32_PAT,
 };
 
 static void msr_bitmap_allow(uint8_t *bm, uint32_t msr)
@@ -125,7 +133,8 @@ static int vmx_vm_init(struct vm *vm, char *why, size_t n)
 		return -ENOMEM;
 	}
 	memset(a->msr_bitmap, 0xff, PAGE_SIZE);
-	for (size_t i = 0; i < sizeof(msr_passthrough) / sizeof(msr_passthrough[0]); i++)
+	for (size_t i = 0;
+	     i < sizeof(msr_passthrough) / sizeof(msr_passthrough[0]); i++)
 		msr_bitmap_allow(a->msr_bitmap, msr_passthrough[i]);
 	memset(a->io_bitmap, 0xff, 2 * PAGE_SIZE); /* every port exits */
 	vm->stage2_root = root;
@@ -206,27 +215,36 @@ static uint16_t vpid_of(const struct vcpu *v)
 	return (uint16_t)(1 + v->vm->id * VM_MAX_VCPUS + v->id);
 }
 
-static void write_guest_state(struct vmx_vcpu *x, const struct vcpu_boot_state *s)
+static void write_guest_state(struct vmx_vcpu *x,
+			      const struct vcpu_boot_state *s)
 {
 	uint16_t ds = s->ds;
 
-	write_segment(VMCS_GUEST_CS_SEL, VMCS_GUEST_CS_BASE, VMCS_GUEST_CS_LIMIT,
-		      VMCS_GUEST_CS_AR, s->cs, 0xffffffff, AR_CODE64);
-	write_segment(VMCS_GUEST_DS_SEL, VMCS_GUEST_DS_BASE, VMCS_GUEST_DS_LIMIT,
-		      VMCS_GUEST_DS_AR, ds, 0xffffffff, AR_DATA);
-	write_segment(VMCS_GUEST_ES_SEL, VMCS_GUEST_ES_BASE, VMCS_GUEST_ES_LIMIT,
-		      VMCS_GUEST_ES_AR, ds, 0xffffffff, AR_DATA);
-	write_segment(VMCS_GUEST_SS_SEL, VMCS_GUEST_SS_BASE, VMCS_GUEST_SS_LIMIT,
-		      VMCS_GUEST_SS_AR, ds, 0xffffffff, AR_DATA);
-	write_segment(VMCS_GUEST_FS_SEL, VMCS_GUEST_FS_BASE, VMCS_GUEST_FS_LIMIT,
-		      VMCS_GUEST_FS_AR, ds, 0xffffffff, AR_DATA);
-	write_segment(VMCS_GUEST_GS_SEL, VMCS_GUEST_GS_BASE, VMCS_GUEST_GS_LIMIT,
-		      VMCS_GUEST_GS_AR, ds, 0xffffffff, AR_DATA);
+	write_segment(VMCS_GUEST_CS_SEL, VMCS_GUEST_CS_BASE,
+		      VMCS_GUEST_CS_LIMIT, VMCS_GUEST_CS_AR, s->cs, 0xffffffff,
+		      AR_CODE64);
+	write_segment(VMCS_GUEST_DS_SEL, VMCS_GUEST_DS_BASE,
+		      VMCS_GUEST_DS_LIMIT, VMCS_GUEST_DS_AR, ds, 0xffffffff,
+		      AR_DATA);
+	write_segment(VMCS_GUEST_ES_SEL, VMCS_GUEST_ES_BASE,
+		      VMCS_GUEST_ES_LIMIT, VMCS_GUEST_ES_AR, ds, 0xffffffff,
+		      AR_DATA);
+	write_segment(VMCS_GUEST_SS_SEL, VMCS_GUEST_SS_BASE,
+		      VMCS_GUEST_SS_LIMIT, VMCS_GUEST_SS_AR, ds, 0xffffffff,
+		      AR_DATA);
+	write_segment(VMCS_GUEST_FS_SEL, VMCS_GUEST_FS_BASE,
+		      VMCS_GUEST_FS_LIMIT, VMCS_GUEST_FS_AR, ds, 0xffffffff,
+		      AR_DATA);
+	write_segment(VMCS_GUEST_GS_SEL, VMCS_GUEST_GS_BASE,
+		      VMCS_GUEST_GS_LIMIT, VMCS_GUEST_GS_AR, ds, 0xffffffff,
+		      AR_DATA);
 	/* A 64-bit guest needs a usable busy TSS (26.3.1.2) even if unused. */
-	write_segment(VMCS_GUEST_TR_SEL, VMCS_GUEST_TR_BASE, VMCS_GUEST_TR_LIMIT,
-		      VMCS_GUEST_TR_AR, 0, 0x67, AR_TSS64_BUSY);
+	write_segment(VMCS_GUEST_TR_SEL, VMCS_GUEST_TR_BASE,
+		      VMCS_GUEST_TR_LIMIT, VMCS_GUEST_TR_AR, 0, 0x67,
+		      AR_TSS64_BUSY);
 	write_segment(VMCS_GUEST_LDTR_SEL, VMCS_GUEST_LDTR_BASE,
-		      VMCS_GUEST_LDTR_LIMIT, VMCS_GUEST_LDTR_AR, 0, 0, AR_UNUSABLE);
+		      VMCS_GUEST_LDTR_LIMIT, VMCS_GUEST_LDTR_AR, 0, 0,
+		      AR_UNUSABLE);
 	vmwrite(VMCS_GUEST_GDTR_BASE, s->gdt_base);
 	vmwrite(VMCS_GUEST_GDTR_LIMIT, s->gdt_limit);
 	vmwrite(VMCS_GUEST_IDTR_BASE, 0);
@@ -240,7 +258,8 @@ static void write_guest_state(struct vmx_vcpu *x, const struct vcpu_boot_state *
 	vmwrite(VMCS_CR4_SHADOW, s->cr4);
 	vmwrite(VMCS_GUEST_CR0, real_cr0(s->cr0));
 	vmwrite(VMCS_GUEST_CR3, s->cr3);
-	vmwrite(VMCS_GUEST_CR4, vmx_fix_cr(s->cr4, vmx_cr4_fixed0, vmx_cr4_fixed1));
+	vmwrite(VMCS_GUEST_CR4,
+		vmx_fix_cr(s->cr4, vmx_cr4_fixed0, vmx_cr4_fixed1));
 	vmwrite(VMCS_GUEST_IA32_EFER, s->efer);
 	vmwrite(VMCS_GUEST_IA32_PAT, PAT_DEFAULT);
 	vmwrite(VMCS_GUEST_DR7, DR7_DEFAULT);
@@ -379,8 +398,6 @@ static void vmx_vcpu_destroy(struct vcpu *v)
 		this_cpu()->current = NULL;
 }
 
-
-
 /* ---- state accessors ----------------------------------------------------- */
 
 static uint64_t guest_cr(uint32_t real, uint32_t shadow, uint64_t mask)
@@ -411,19 +428,22 @@ static void vmx_skip_insn(struct vcpu *v, uint8_t len)
 	vmwrite(VMCS_GUEST_RIP, vmread(VMCS_GUEST_RIP) + len);
 	if (intr & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS))
 		vmwrite(VMCS_GUEST_INTERRUPTIBILITY,
-			intr & ~(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
+			intr & ~(INTERRUPTIBILITY_STI |
+				 INTERRUPTIBILITY_MOV_SS));
 }
 
 static int vmx_set_efer(struct vcpu *v, uint64_t efer)
 {
 	uint64_t old = vmread(VMCS_GUEST_IA32_EFER);
-	uint64_t allowed = X86_EFER_SCE | X86_EFER_LME | X86_EFER_LMA | X86_EFER_NXE;
+	uint64_t allowed =
+		X86_EFER_SCE | X86_EFER_LME | X86_EFER_LMA | X86_EFER_NXE;
 
 	if (efer & ~allowed)
 		return -EINVAL;
 	/* LMA is the CPU's to set; LME may not change while paging is on. */
 	efer = (efer & ~X86_EFER_LMA) | (old & X86_EFER_LMA);
-	if (((efer ^ old) & X86_EFER_LME) && (vmread(VMCS_GUEST_CR0) & X86_CR0_PG))
+	if (((efer ^ old) & X86_EFER_LME) &&
+	    (vmread(VMCS_GUEST_CR0) & X86_CR0_PG))
 		return -EINVAL;
 	vmwrite(VMCS_GUEST_IA32_EFER, efer);
 	return 0;
@@ -441,7 +461,8 @@ static bool vmx_irq_injectable(struct vcpu *v)
 
 static void vmx_inject_irq(struct vcpu *v, uint8_t vector)
 {
-	vmwrite(VMCS_ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_TYPE_EXTERNAL | vector);
+	vmwrite(VMCS_ENTRY_INTR_INFO,
+		INTR_INFO_VALID | INTR_TYPE_EXTERNAL | vector);
 }
 
 static void set_proc_bit(uint32_t bit, bool on)
@@ -498,7 +519,8 @@ static void reinject_idt_vectoring(void)
 		return;
 	vmwrite(VMCS_ENTRY_INTR_INFO, info & ~(1u << 12));
 	if (info & INTR_INFO_DELIVER_ERROR)
-		vmwrite(VMCS_ENTRY_EXCEPTION_ERROR, vmread(VMCS_IDT_VECTORING_ERROR));
+		vmwrite(VMCS_ENTRY_EXCEPTION_ERROR,
+			vmread(VMCS_IDT_VECTORING_ERROR));
 	if ((info & INTR_TYPE_MASK) >= INTR_TYPE_SW_INTERRUPT)
 		vmwrite(VMCS_ENTRY_INSN_LEN, vmread(VMCS_EXIT_INSN_LEN));
 }
@@ -540,10 +562,12 @@ static int guest_write_cr0(struct vcpu *v, uint64_t val)
 	struct vmx_vcpu *x = v->arch;
 	uint64_t old = vmread(VMCS_GUEST_CR0);
 
-	if (!vmx_ctl.unrestricted && (!(val & X86_CR0_PG) || !(val & X86_CR0_PE)))
+	if (!vmx_ctl.unrestricted &&
+	    (!(val & X86_CR0_PG) || !(val & X86_CR0_PE)))
 		return -ENOTSUP; /* leaving paged mode needs unrestricted guest */
 	if (((val & X86_CR0_PG) && !(val & X86_CR0_PE)) ||
-	    (((val ^ old) & X86_CR0_PG) && switch_paging(v, val & X86_CR0_PG))) {
+	    (((val ^ old) & X86_CR0_PG) &&
+	     switch_paging(v, val & X86_CR0_PG))) {
 		vmx_inject_exception(v, X86_EXC_GP, true, 0);
 		return 0;
 	}
@@ -559,7 +583,8 @@ static int guest_write_cr4(struct vcpu *v, uint64_t val)
 		return 0;
 	}
 	vmwrite(VMCS_CR4_SHADOW, val);
-	vmwrite(VMCS_GUEST_CR4, vmx_fix_cr(val, vmx_cr4_fixed0, vmx_cr4_fixed1));
+	vmwrite(VMCS_GUEST_CR4,
+		vmx_fix_cr(val, vmx_cr4_fixed0, vmx_cr4_fixed1));
 	return 0;
 }
 
@@ -585,16 +610,18 @@ static void handle_cr(struct vcpu *v, struct vcpu_exit *e)
 		*reg = v->lapic.tpr >> 4;
 	else if (type == 2) /* CLTS */
 		vmwrite(VMCS_GUEST_CR0, vmread(VMCS_GUEST_CR0) & ~8ull);
-	else if (type == 3) /* LMSW: only the low 4 bits, PE cannot be cleared */
-		vmwrite(VMCS_GUEST_CR0, (vmread(VMCS_GUEST_CR0) & ~0xeull) |
-						((q >> 16) & 0xe));
+	else if (type ==
+		 3) /* LMSW: only the low 4 bits, PE cannot be cleared */
+		vmwrite(VMCS_GUEST_CR0,
+			(vmread(VMCS_GUEST_CR0) & ~0xeull) | ((q >> 16) & 0xe));
 	else
 		err = -ENOTSUP;
 	if (err) {
 		e->reason = EXIT_FAILED;
-		snprintf(e->why, sizeof(e->why),
-			 "unsupported control-register access (CR%u, type %u, value 0x%llx)",
-			 cr, type, (unsigned long long)*reg);
+		snprintf(
+			e->why, sizeof(e->why),
+			"unsupported control-register access (CR%u, type %u, value 0x%llx)",
+			cr, type, (unsigned long long)*reg);
 		return;
 	}
 	vmx_skip_insn(v, vmread(VMCS_EXIT_INSN_LEN));
@@ -660,7 +687,8 @@ static void decode_exit(struct vcpu *v, uint32_t reason, struct vcpu_exit *e)
 		return;
 	case EXIT_REASON_RDMSR:
 	case EXIT_REASON_WRMSR:
-		e->reason = reason == EXIT_REASON_RDMSR ? EXIT_RDMSR : EXIT_WRMSR;
+		e->reason =
+			reason == EXIT_REASON_RDMSR ? EXIT_RDMSR : EXIT_WRMSR;
 		e->msr.index = (uint32_t)v->gpr[GPR_RCX];
 		return;
 	case EXIT_REASON_IO:
@@ -690,10 +718,11 @@ static void decode_exit(struct vcpu *v, uint32_t reason, struct vcpu_exit *e)
 		return;
 	}
 	e->reason = EXIT_FAILED;
-	snprintf(e->why, sizeof(e->why),
-		 "unhandled VM exit reason %u (qualification 0x%llx) at rip 0x%llx",
-		 reason, (unsigned long long)vmread(VMCS_EXIT_QUALIFICATION),
-		 (unsigned long long)vmread(VMCS_GUEST_RIP));
+	snprintf(
+		e->why, sizeof(e->why),
+		"unhandled VM exit reason %u (qualification 0x%llx) at rip 0x%llx",
+		reason, (unsigned long long)vmread(VMCS_EXIT_QUALIFICATION),
+		(unsigned long long)vmread(VMCS_GUEST_RIP));
 }
 
 static void entry_failed(struct vcpu_exit *e, uint32_t reason, bool vmfail)
@@ -704,12 +733,14 @@ static void entry_failed(struct vcpu_exit *e, uint32_t reason, bool vmfail)
 			 "VMLAUNCH/VMRESUME failed: VM-instruction error %llu",
 			 (unsigned long long)vmread(VMCS_INSN_ERROR));
 	else
-		snprintf(e->why, sizeof(e->why),
-			 "VM entry failed: exit reason %u (%s), qualification %llu",
-			 reason & 0xffff,
-			 (reason & 0xffff) == EXIT_REASON_INVALID_GUEST_STATE ?
-				 "invalid guest state" : "MSR loading or machine check",
-			 (unsigned long long)vmread(VMCS_EXIT_QUALIFICATION));
+		snprintf(
+			e->why, sizeof(e->why),
+			"VM entry failed: exit reason %u (%s), qualification %llu",
+			reason & 0xffff,
+			(reason & 0xffff) == EXIT_REASON_INVALID_GUEST_STATE ?
+				"invalid guest state" :
+				"MSR loading or machine check",
+			(unsigned long long)vmread(VMCS_EXIT_QUALIFICATION));
 }
 
 static void vmx_vcpu_run(struct vcpu *v, struct vcpu_exit *e)
@@ -719,7 +750,8 @@ static void vmx_vcpu_run(struct vcpu *v, struct vcpu_exit *e)
 
 	memset(e, 0, sizeof(*e));
 	if (!x->invept_done) {
-		invept(INVEPT_SINGLE_CONTEXT, ((struct vmx_vm *)v->vm->arch)->eptp);
+		invept(INVEPT_SINGLE_CONTEXT,
+		       ((struct vmx_vm *)v->vm->arch)->eptp);
 		x->invept_done = true;
 	}
 	vmwrite(VMCS_GUEST_RSP, v->gpr[GPR_RSP]);

@@ -186,13 +186,13 @@ static int load_module(const char *path, const char *params)
  */
 static bool msr_guest_owned(uint32_t msr)
 {
-	return msr == 0x10 ||				/* TSC */
-	       msr == 0x1b ||				/* APIC_BASE */
-	       msr == 0x3b ||				/* TSC_ADJUST */
-	       (msr >= 0x174 && msr <= 0x176) ||	/* SYSENTER_* */
-	       msr == 0x277 ||				/* PAT */
-	       msr == 0x6e0 ||				/* TSC_DEADLINE */
-	       (msr >= 0x800 && msr <= 0x8ff) ||	/* x2APIC */
+	return msr == 0x10 ||				   /* TSC */
+	       msr == 0x1b ||				   /* APIC_BASE */
+	       msr == 0x3b ||				   /* TSC_ADJUST */
+	       (msr >= 0x174 && msr <= 0x176) ||	   /* SYSENTER_* */
+	       msr == 0x277 ||				   /* PAT */
+	       msr == 0x6e0 ||				   /* TSC_DEADLINE */
+	       (msr >= 0x800 && msr <= 0x8ff) ||	   /* x2APIC */
 	       (msr >= 0xc0000080 && msr <= 0xc0000084) || /* EFER, STAR.. */
 	       (msr >= 0xc0000100 && msr <= 0xc0000103) || /* FS/GS, TSC_AUX */
 	       (msr >= 0x4b564d00 && msr <= 0x4b564dff);   /* kvmclock */
@@ -205,14 +205,13 @@ static uint32_t msr_pick(struct prng *p)
 	static const struct {
 		uint32_t base, span;
 	} ranges[] = {
-		{ 0x00000000, 0x2000 },	/* architectural */
-		{ 0x00000000, 0x2000 },
-		{ 0x00000000, 0x2000 },
-		{ 0xc0000000, 0x200 },	/* AMD64 / extended */
-		{ 0xc0010000, 0x400 },	/* AMD family */
-		{ 0xc0011000, 0x100 },	/* AMD family */
-		{ 0x40000000, 0x200 },	/* hypervisor range (Hyper-V, ...) */
-		{ 0x00000000, 0 },	/* any 32-bit index */
+		{ 0x00000000, 0x2000 }, /* architectural */
+		{ 0x00000000, 0x2000 }, { 0x00000000, 0x2000 },
+		{ 0xc0000000, 0x200 }, /* AMD64 / extended */
+		{ 0xc0010000, 0x400 }, /* AMD family */
+		{ 0xc0011000, 0x100 }, /* AMD family */
+		{ 0x40000000, 0x200 }, /* hypervisor range (Hyper-V, ...) */
+		{ 0x00000000, 0 },     /* any 32-bit index */
 	};
 	uint32_t msr;
 
@@ -221,8 +220,9 @@ static uint32_t msr_pick(struct prng *p)
 		unsigned int i = r % (sizeof(ranges) / sizeof(ranges[0]));
 
 		r >>= 8;
-		msr = ranges[i].span ? ranges[i].base + (uint32_t)(r % ranges[i].span) :
-				       (uint32_t)r;
+		msr = ranges[i].span ?
+			      ranges[i].base + (uint32_t)(r % ranges[i].span) :
+			      (uint32_t)r;
 	} while (msr_guest_owned(msr));
 	return msr;
 }
@@ -245,14 +245,15 @@ static uint64_t msr_value(struct prng *p)
 
 static int msr_storm(void)
 {
-	struct prng p = { 0x4d53522d53544f52ull };	/* "MSR-STOR" */
+	struct prng p = { 0x4d53522d53544f52ull }; /* "MSR-STOR" */
 	unsigned int n, failed = 0;
 	int fd, err;
 
 	/* allow_writes=on: no "unrecognized MSR" warnings in the log. */
 	err = load_module(MSR_KO, "allow_writes=on");
 	if (err) {
-		say("HOSTILE-FAIL msr: cannot load %s: %s", MSR_KO, strerror(-err));
+		say("HOSTILE-FAIL msr: cannot load %s: %s", MSR_KO,
+		    strerror(-err));
 		return -1;
 	}
 	fd = open(MSR_DEV, O_WRONLY | O_CLOEXEC);
@@ -291,7 +292,7 @@ static bool port_excluded(uint16_t port)
 
 static int port_storm(void)
 {
-	struct prng p = { 0x504f5254532d4f55ull };	/* "PORTS-OU" */
+	struct prng p = { 0x504f5254532d4f55ull }; /* "PORTS-OU" */
 	unsigned int n = 0;
 
 	if (iopl(3)) {
@@ -339,7 +340,7 @@ static long vmcall(unsigned long nr)
 {
 	unsigned long ret;
 
-	asm volatile(".byte 0x0f, 0x01, 0xc1"	/* vmcall */
+	asm volatile(".byte 0x0f, 0x01, 0xc1" /* vmcall */
 		     : "=a"(ret)
 		     : "a"(nr), "D"(0ul), "S"(0ul), "d"(0ul)
 		     : "memory");
@@ -350,7 +351,7 @@ static long vmmcall(unsigned long nr)
 {
 	unsigned long ret;
 
-	asm volatile(".byte 0x0f, 0x01, 0xd9"	/* vmmcall */
+	asm volatile(".byte 0x0f, 0x01, 0xd9" /* vmmcall */
 		     : "=a"(ret)
 		     : "a"(nr), "D"(0ul), "S"(0ul), "d"(0ul)
 		     : "memory");
@@ -388,10 +389,11 @@ static int hypercall_storm(void)
 		}
 	}
 	sigaction(SIGILL, &old, NULL);
-	say("HOSTILE-HYPERCALLS n=%lu eperm=%lu ud=%lu other=%lu insn=%s",
-	    n, eperm, ud, other, call == vmcall ? "vmcall" : "vmmcall");
+	say("HOSTILE-HYPERCALLS n=%lu eperm=%lu ud=%lu other=%lu insn=%s", n,
+	    eperm, ud, other, call == vmcall ? "vmcall" : "vmmcall");
 	if (other)
-		say("HOSTILE-NOTE a hypercall from CPL 3 returned %ld", first_other);
+		say("HOSTILE-NOTE a hypercall from CPL 3 returned %ld",
+		    first_other);
 	return 0;
 }
 

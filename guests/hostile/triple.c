@@ -28,7 +28,9 @@ static int __init triple_init(void)
 	local_irq_disable();
 	asm volatile("lidt %0\n\t"
 		     "int3"
-		     : : "m"(idt) : "memory");
+		     :
+		     : "m"(idt)
+		     : "memory");
 	/* Not reached: no gate answers #BP, #GP or #DF. */
 	for (;;)
 		cpu_relax();

@@ -87,16 +87,16 @@ static inline uint32_t inl(uint16_t port)
 }
 
 /* read_cr0() ... write_dr6(): MOV to and from control and debug registers. */
-#define DEFINE_REG_ACCESS(reg)                                         \
-	static inline uint64_t read_##reg(void)                        \
-	{                                                              \
-		uint64_t v;                                            \
-		asm volatile("mov %%" #reg ", %0" : "=r"(v));          \
-		return v;                                              \
-	}                                                              \
-	static inline void write_##reg(uint64_t v)                     \
-	{                                                              \
-		asm volatile("mov %0, %%" #reg ::"r"(v) : "memory");   \
+#define DEFINE_REG_ACCESS(reg)                                       \
+	static inline uint64_t read_##reg(void)                      \
+	{                                                            \
+		uint64_t v;                                          \
+		asm volatile("mov %%" #reg ", %0" : "=r"(v));        \
+		return v;                                            \
+	}                                                            \
+	static inline void write_##reg(uint64_t v)                   \
+	{                                                            \
+		asm volatile("mov %0, %%" #reg ::"r"(v) : "memory"); \
 	}
 DEFINE_REG_ACCESS(cr0)
 DEFINE_REG_ACCESS(cr2)

@@ -38,8 +38,8 @@
 #define GUEST_ECAM_SIZE 0x100000ull /* bus 0 only */
 
 struct vec {
-	uint8_t host;	 /* host vector, 0 = none */
-	uint16_t irte;	 /* remapping entry, valid with ir */
+	uint8_t host;  /* host vector, 0 = none */
+	uint16_t irte; /* remapping entry, valid with ir */
 	bool ir;
 };
 
@@ -131,7 +131,8 @@ static uint32_t msi_host_apic_id(struct vm *vm, uint8_t dest, bool logical)
  * address: a host vector, and with an IOMMU a remapping entry that only
  * this device may use. Returns the message the device must send. */
 static int vec_bind(struct assigned_dev *d, struct vec *v, uint8_t gv,
-		     uint64_t guest_addr, uint32_t *lo, uint32_t *hi, uint32_t *data)
+		    uint64_t guest_addr, uint32_t *lo, uint32_t *hi,
+		    uint32_t *data)
 {
 	uint8_t dest = (uint8_t)(guest_addr >> MSI_ADDR_DEST_SHIFT);
 	bool logical = guest_addr & MSI_ADDR_LOGICAL;
@@ -142,11 +143,13 @@ static int vec_bind(struct assigned_dev *d, struct vec *v, uint8_t gv,
 	host_irq_set_guest_msi(v->host, gv, dest, logical);
 	if (iommu_irq_remapping()) {
 		if (!v->ir) {
-			if (iommu_irte_alloc(d->pdev->bdf, v->host, host_dest, &v->irte))
+			if (iommu_irte_alloc(d->pdev->bdf, v->host, host_dest,
+					     &v->irte))
 				return -ENOSPC;
 			v->ir = true;
 		} else {
-			iommu_irte_update(v->irte, d->pdev->bdf, v->host, host_dest);
+			iommu_irte_update(v->irte, d->pdev->bdf, v->host,
+					  host_dest);
 		}
 		iommu_msi_message(v->irte, lo, hi, data);
 		return 0;
@@ -177,7 +180,8 @@ static void msi_changed(void *ctx, bool enabled, uint64_t addr, uint32_t data,
 	uint32_t lo, hi, md;
 	uint8_t gv;
 
-	pci_write(bdf, cap + 2, 2, ctrl & ~(MSI_CTRL_ENABLE | MSI_CTRL_MME_MASK));
+	pci_write(bdf, cap + 2, 2,
+		  ctrl & ~(MSI_CTRL_ENABLE | MSI_CTRL_MME_MASK));
 	if (!enabled || !msi_guest_vector(addr, data, &gv) ||
 	    vec_bind(d, &d->msi, gv, addr, &lo, &hi, &md)) {
 		vec_unbind(&d->msi);
@@ -188,12 +192,14 @@ static void msi_changed(void *ctx, bool enabled, uint64_t addr, uint32_t data,
 	if (is64)
 		pci_write(bdf, cap + 8, 4, hi);
 	pci_write(bdf, cap + (is64 ? 12 : 8), 2, md);
-	pci_write(bdf, cap + 2, 2, (ctrl & ~MSI_CTRL_MME_MASK) | MSI_CTRL_ENABLE);
+	pci_write(bdf, cap + 2, 2,
+		  (ctrl & ~MSI_CTRL_MME_MASK) | MSI_CTRL_ENABLE);
 }
 
 static volatile uint32_t *msix_real(struct assigned_dev *d, unsigned i)
 {
-	return (volatile uint32_t *)(d->msix_table + (uint64_t)i * MSIX_ENTRY_SIZE);
+	return (volatile uint32_t *)(d->msix_table +
+				     (uint64_t)i * MSIX_ENTRY_SIZE);
 }
 
 /* Brings real entry i in line with the guest's view (PCI 3.0 6.8.2). */
@@ -228,8 +234,9 @@ static void msix_control(void *ctx, bool enabled, bool masked)
 	d->msix_enabled = enabled;
 	d->msix_masked = masked;
 	/* The real function stays enabled with every unused entry masked. */
-	pci_write(bdf, cap + 2, 2, (ctrl & ~MSIX_CTRL_MASKALL) |
-				   (enabled ? MSIX_CTRL_ENABLE : 0));
+	pci_write(bdf, cap + 2, 2,
+		  (ctrl & ~MSIX_CTRL_MASKALL) |
+			  (enabled ? MSIX_CTRL_ENABLE : 0));
 	for (unsigned i = 0; i < d->msix_nr; i++)
 		msix_sync(d, i);
 }
@@ -240,7 +247,8 @@ static uint64_t msix_read(void *ctx, uint64_t off, uint8_t size)
 	uint64_t addr = d->msix_page + off;
 	uint64_t toff = addr - d->msix_table;
 
-	if (addr >= d->msix_table && toff < (uint64_t)d->msix_nr * MSIX_ENTRY_SIZE) {
+	if (addr >= d->msix_table &&
+	    toff < (uint64_t)d->msix_nr * MSIX_ENTRY_SIZE) {
 		const uint32_t *e = d->msix_virt[toff / MSIX_ENTRY_SIZE];
 		unsigned w = (toff % MSIX_ENTRY_SIZE) / 4;
 
@@ -265,7 +273,8 @@ static void msix_write(void *ctx, uint64_t off, uint8_t size, uint64_t val)
 	uint64_t toff = addr - d->msix_table;
 	unsigned i, w;
 
-	if (addr < d->msix_table || toff >= (uint64_t)d->msix_nr * MSIX_ENTRY_SIZE)
+	if (addr < d->msix_table ||
+	    toff >= (uint64_t)d->msix_nr * MSIX_ENTRY_SIZE)
 		return; /* the PBA is read-only; other registers stay untouched */
 	i = toff / MSIX_ENTRY_SIZE;
 	w = (toff % MSIX_ENTRY_SIZE) / 4;
@@ -283,7 +292,7 @@ static void msix_write(void *ctx, uint64_t off, uint8_t size, uint64_t val)
 /* ---- memory ----------------------------------------------------------------- */
 
 static int map_range(struct assigned_dev *d, uint64_t start, uint64_t end,
-		      const char *bdf)
+		     const char *bdf)
 {
 	int err;
 
@@ -312,8 +321,9 @@ static int map_bars(struct assigned_dev *d, const char *bdf)
 			/* Leave the MSI-X table pages out: they trap (msix_*). */
 			err = map_range(d, start, d->msix_page, bdf);
 			if (!err)
-				err = map_range(d, d->msix_page + d->msix_page_size,
-						end, bdf);
+				err = map_range(
+					d, d->msix_page + d->msix_page_size,
+					end, bdf);
 		} else {
 			err = map_range(d, start, end, bdf);
 		}
@@ -334,14 +344,17 @@ static int setup_msix(struct assigned_dev *d, const char *bdf)
 		return 0;
 	b = vpci_bar(&d->vdev, bir);
 	if (!b || !b->present || b->io || nr > MSIX_MAX) {
-		dev_error(d->vm, bdf, "unusable MSI-X table (BAR %u, %u entries)", bir, nr);
+		dev_error(d->vm, bdf,
+			  "unusable MSI-X table (BAR %u, %u entries)", bir, nr);
 		return -ENOSPC;
 	}
 	d->msix_nr = nr;
 	d->msix_table = b->addr + off;
 	d->msix_page = d->msix_table & ~PAGE_MASK_4K;
-	d->msix_page_size = ((d->msix_table + nr * MSIX_ENTRY_SIZE + PAGE_MASK_4K) &
-			     ~PAGE_MASK_4K) - d->msix_page;
+	d->msix_page_size =
+		((d->msix_table + nr * MSIX_ENTRY_SIZE + PAGE_MASK_4K) &
+		 ~PAGE_MASK_4K) -
+		d->msix_page;
 	for (unsigned i = 0; i < nr; i++)
 		d->msix_virt[i][3] = MSIX_VECTOR_CTRL_MASKED;
 	r = (struct mmio_region){ d->msix_page, d->msix_page_size, msix_read,
@@ -363,7 +376,8 @@ static struct assigned_dev *dev_at(struct vm *vm, uint8_t devfn)
 	return NULL;
 }
 
-bool assign_conf1(struct vm *vm, uint16_t port, uint8_t size, bool in, uint32_t *val)
+bool assign_conf1(struct vm *vm, uint16_t port, uint8_t size, bool in,
+		  uint32_t *val)
 {
 	uint32_t a = vm->conf1_addr;
 	uint16_t off = (a & 0xfc) | (port - PCI_CONF1_DATA_PORT);
@@ -437,7 +451,8 @@ void assign_acpi_params(struct vm *vm, struct guest_acpi_params *ap)
 		return;
 	for (uint32_t i = 0; i < vm->nr_devices; i++) {
 		for (unsigned k = 0; k < 6; k++) {
-			const struct vpci_bar *b = vpci_bar(&vm->devices[i]->vdev, k);
+			const struct vpci_bar *b =
+				vpci_bar(&vm->devices[i]->vdev, k);
 			int w;
 
 			if (!b || !b->present || b->io)
@@ -450,14 +465,17 @@ void assign_acpi_params(struct vm *vm, struct guest_acpi_params *ap)
 		}
 	}
 	for (uint32_t i = 0; i < vm->nr_devices && ap->nr_prt < GACPI_MAX_PRT &&
-			     !iommu_irq_remapping(); i++) {
+			     !iommu_irq_remapping();
+	     i++) {
 		const struct assigned_dev *d = vm->devices[i];
 		uint8_t pin = pci_read(d->pdev->bdf, PCI_INTERRUPT_PIN, 1);
 
 		if (pin >= 1 && pin <= 4)
 			ap->prt[ap->nr_prt++] = (struct guest_acpi_prt){
-				.slot = d->guest_devfn >> 3, .pin = pin - 1,
-				.gsi = guest_intx_pin(d) };
+				.slot = d->guest_devfn >> 3,
+				.pin = pin - 1,
+				.gsi = guest_intx_pin(d)
+			};
 	}
 	ap->pci = true;
 	ap->ecam_base = ecam_base_for_guests();
@@ -486,12 +504,15 @@ static bool isolation_ok(struct vm *vm, const char *bdf)
 	if (iommu_present())
 		return true;
 	if (!vm->cfg->dma_isolation_none) {
-		dev_error(vm, bdf, "this machine has no IOMMU, so the device could DMA anywhere; "
-			  "set dma-isolation = \"none\" to accept that");
+		dev_error(
+			vm, bdf,
+			"this machine has no IOMMU, so the device could DMA anywhere; "
+			"set dma-isolation = \"none\" to accept that");
 		return false;
 	}
 	pr_warn("**************************************************************");
-	pr_warn("vm %s: %s is assigned WITHOUT DMA isolation (no IOMMU):", vm->name, bdf);
+	pr_warn("vm %s: %s is assigned WITHOUT DMA isolation (no IOMMU):",
+		vm->name, bdf);
 	pr_warn("its driver can read and write all of this machine's memory.");
 	pr_warn("**************************************************************");
 	return true;
@@ -510,19 +531,24 @@ static int assign_one(struct vm *vm, const char *bdf_str)
 		return -ENODEV;
 	}
 	if (pdev->owner || pdev->is_bridge) {
-		dev_error(vm, bdf_str, pdev->is_bridge ? "bridges cannot be assigned" :
-				 "already assigned to vm %s", pdev->owner ? pdev->owner->name : "");
+		dev_error(vm, bdf_str,
+			  pdev->is_bridge ? "bridges cannot be assigned" :
+					    "already assigned to vm %s",
+			  pdev->owner ? pdev->owner->name : "");
 		return -ENODEV;
 	}
 	if (!isolation_ok(vm, bdf_str))
 		return -ENODEV;
-	if (vm->nr_devices == VM_MAX_DEVICES || pool_used == sizeof(pool) / sizeof(pool[0])) {
+	if (vm->nr_devices == VM_MAX_DEVICES ||
+	    pool_used == sizeof(pool) / sizeof(pool[0])) {
 		dev_error(vm, bdf_str, "too many assigned devices");
 		return -ENODEV;
 	}
 	err = pci_reset(pdev, &method);
 	if (err) {
-		dev_error(vm, bdf_str, "no reset method: no FLR, no PM soft reset, not alone behind a bridge");
+		dev_error(
+			vm, bdf_str,
+			"no reset method: no FLR, no PM soft reset, not alone behind a bridge");
 		return err;
 	}
 	d = &pool[pool_used++];
@@ -533,7 +559,8 @@ static int assign_one(struct vm *vm, const char *bdf_str)
 	d->msi_cap = pci_find_cap(bdf, PCI_CAP_ID_MSI);
 	d->msix_cap = pci_find_cap(bdf, PCI_CAP_ID_MSIX);
 	if (vpci_dev_init(&d->vdev, &host_ops, d)) {
-		dev_error(vm, bdf_str, "cannot build its virtual configuration space");
+		dev_error(vm, bdf_str,
+			  "cannot build its virtual configuration space");
 		return -ENODEV;
 	}
 	err = setup_msix(d, bdf_str);
@@ -543,18 +570,23 @@ static int assign_one(struct vm *vm, const char *bdf_str)
 		return err;
 	pdev->owner = vm;
 	vm->devices[vm->nr_devices++] = d;
-	pr_info("vm %s: assigned %s (%04x:%04x) as 00:%02x.0, reset: %s", vm->name,
-		bdf_str, pdev->vendor, pdev->device, d->guest_devfn >> 3, method);
+	pr_info("vm %s: assigned %s (%04x:%04x) as 00:%02x.0, reset: %s",
+		vm->name, bdf_str, pdev->vendor, pdev->device,
+		d->guest_devfn >> 3, method);
 	for (unsigned i = 0; i < 6; i++) {
 		const struct vpci_bar *b = vpci_bar(&d->vdev, i);
 
 		if (b && b->present)
-			pr_info("vm %s:   BAR%u %s 0x%llx-0x%llx%s", vm->name, i,
-				b->io ? "io " : "mem", (unsigned long long)b->addr,
+			pr_info("vm %s:   BAR%u %s 0x%llx-0x%llx%s", vm->name,
+				i, b->io ? "io " : "mem",
+				(unsigned long long)b->addr,
 				(unsigned long long)(b->addr + b->size - 1),
-				d->msix_nr && !b->io && d->msix_page >= b->addr &&
-						d->msix_page < b->addr + b->size ?
-					" (MSI-X table page trapped)" : "");
+				d->msix_nr && !b->io &&
+						d->msix_page >= b->addr &&
+						d->msix_page <
+							b->addr + b->size ?
+					" (MSI-X table page trapped)" :
+					"");
 	}
 	return 0;
 }
@@ -618,14 +650,16 @@ int assign_finish(struct vm *vm)
 		struct assigned_dev *d = vm->devices[i];
 
 		if (iommu_attach(vm, d->pdev->bdf, why, sizeof(why))) {
-			pr_err("vm %s: %s: %s", vm->name, pci_bdf_str(d->pdev->bdf, b), why);
+			pr_err("vm %s: %s: %s", vm->name,
+			       pci_bdf_str(d->pdev->bdf, b), why);
 			return -ENODEV;
 		}
 		for (unsigned k = 0; k < 6; k++) {
 			const struct vpci_bar *bar = vpci_bar(&d->vdev, k);
 
 			if (bar && bar->present && bar->io)
-				backend()->allow_io(vm, (uint16_t)bar->addr, (uint32_t)bar->size);
+				backend()->allow_io(vm, (uint16_t)bar->addr,
+						    (uint32_t)bar->size);
 		}
 	}
 	pr_info("vm %s: DMA domain %u holds %u device(s); everything else it cannot reach",
@@ -642,7 +676,9 @@ void assign_release(struct vm *vm)
 
 		vec_unbind(&d->msi);
 		if (d->intx_host_vector) {
-			host_ioapic_mask(pci_read(d->pdev->bdf, PCI_INTERRUPT_LINE, 1), true);
+			host_ioapic_mask(
+				pci_read(d->pdev->bdf, PCI_INTERRUPT_LINE, 1),
+				true);
 			host_irq_free(d->intx_host_vector);
 			d->intx_host_vector = 0;
 		}

@@ -18,7 +18,8 @@ int assign_devices(struct vm *vm);
  * ports. 0, or a negative errno after the error was reported. */
 int assign_finish(struct vm *vm);
 /* Guest configuration mechanism #1 (0xcf8/0xcfc); true if handled. */
-bool assign_conf1(struct vm *vm, uint16_t port, uint8_t size, bool in, uint32_t *val);
+bool assign_conf1(struct vm *vm, uint16_t port, uint8_t size, bool in,
+		  uint32_t *val);
 /* Fills the PCI part of the guest's ACPI tables (root bridge, windows, MCFG). */
 void assign_acpi_params(struct vm *vm, struct guest_acpi_params *ap);
 /* Resets the devices and releases them (VM stop). */

@@ -16,7 +16,8 @@ const struct vcpu_backend *backend(void)
 	return active_backend;
 }
 
-static const struct vcpu_backend *const backends[] = { &vmx_backend, &svm_backend };
+static const struct vcpu_backend *const backends[] = { &vmx_backend,
+						       &svm_backend };
 #define NR_BACKENDS (sizeof(backends) / sizeof(backends[0]))
 
 void backend_probe_and_select(void)
@@ -29,7 +30,8 @@ void backend_probe_and_select(void)
 			pr_info("backend: %s", backends[i]->name);
 			return;
 		}
-		pr_info("backend %s not usable here: %s", backends[i]->name, why[i]);
+		pr_info("backend %s not usable here: %s", backends[i]->name,
+			why[i]);
 	}
 	panic("no usable virtualization backend on this CPU");
 }
@@ -44,4 +46,3 @@ void backend_enable_cpu(struct percpu *pc)
 	host_lapic_init(); /* slices, idle wake-ups and IPIs between pCPUs */
 	pr_info("cpu %u: %s on", pc->cpu_id, upper);
 }
-

@@ -71,8 +71,7 @@ enum console_action console_input_feed(struct console_input *ci, uint8_t byte,
 	return CONSOLE_FORWARD;
 }
 
-unsigned int console_focus_next(unsigned int cur, unsigned int nr,
-				bool forward)
+unsigned int console_focus_next(unsigned int cur, unsigned int nr, bool forward)
 {
 	if (!nr)
 		return 0;

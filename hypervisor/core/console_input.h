@@ -10,21 +10,21 @@
 #include <stdint.h>
 #include <stdbool.h>
 
-#define CONSOLE_ESCAPE 0x01	/* Ctrl-A */
+#define CONSOLE_ESCAPE 0x01 /* Ctrl-A */
 
 enum console_action {
-	CONSOLE_NONE,		/* swallowed (the escape itself) */
-	CONSOLE_FORWARD,	/* send byte *arg to the focused VM */
-	CONSOLE_NEXT,		/* focus the next VM */
-	CONSOLE_PREV,		/* focus the previous VM */
-	CONSOLE_SELECT,		/* focus VM number *arg, config order from 0 */
-	CONSOLE_LIST,		/* list the VMs and their state */
-	CONSOLE_HELP,		/* print console_help_lines */
-	CONSOLE_UNKNOWN,	/* Ctrl-A then key *arg: dropped, say so */
+	CONSOLE_NONE,	 /* swallowed (the escape itself) */
+	CONSOLE_FORWARD, /* send byte *arg to the focused VM */
+	CONSOLE_NEXT,	 /* focus the next VM */
+	CONSOLE_PREV,	 /* focus the previous VM */
+	CONSOLE_SELECT,	 /* focus VM number *arg, config order from 0 */
+	CONSOLE_LIST,	 /* list the VMs and their state */
+	CONSOLE_HELP,	 /* print console_help_lines */
+	CONSOLE_UNKNOWN, /* Ctrl-A then key *arg: dropped, say so */
 };
 
 struct console_input {
-	bool escaped;		/* the last byte was an unconsumed Ctrl-A */
+	bool escaped; /* the last byte was an unconsumed Ctrl-A */
 };
 
 void console_input_init(struct console_input *ci);

@@ -69,13 +69,16 @@ static void console_action(enum console_action a, unsigned arg)
 		return;
 	case CONSOLE_NEXT:
 	case CONSOLE_PREV:
-		focus = console_focus_next(focus, nr_all_vms, a == CONSOLE_NEXT);
-		pr_info("console: input now goes to [%s]", all_vms[focus]->name);
+		focus = console_focus_next(focus, nr_all_vms,
+					   a == CONSOLE_NEXT);
+		pr_info("console: input now goes to [%s]",
+			all_vms[focus]->name);
 		return;
 	case CONSOLE_SELECT:
 		if (arg < nr_all_vms)
 			focus = arg;
-		pr_info("console: input now goes to [%s]", all_vms[focus]->name);
+		pr_info("console: input now goes to [%s]",
+			all_vms[focus]->name);
 		return;
 	case CONSOLE_LIST:
 		list_vms();
@@ -85,7 +88,8 @@ static void console_action(enum console_action a, unsigned arg)
 			pr_info("console: %s", console_help_lines[i]);
 		return;
 	case CONSOLE_UNKNOWN:
-		pr_info("console: Ctrl-A 0x%02x means nothing (Ctrl-A h for help)", arg);
+		pr_info("console: Ctrl-A 0x%02x means nothing (Ctrl-A h for help)",
+			arg);
 		return;
 	default:
 		return;
@@ -102,7 +106,8 @@ void console_mux_poll(void)
 	/* The feed sets arg: call it before reading arg (C leaves the order
 	 * in which a call's arguments are evaluated open). */
 	while ((c = serial_getc()) >= 0) {
-		enum console_action a = console_input_feed(&console, (uint8_t)c, &arg);
+		enum console_action a =
+			console_input_feed(&console, (uint8_t)c, &arg);
 
 		console_action(a, arg);
 	}

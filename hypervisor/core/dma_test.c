@@ -32,14 +32,17 @@ void dma_test_bootargs(struct vm *vm, char *bootargs, size_t n)
 	size_t len = strlen(bootargs);
 
 	dma_test_target[0] = boot_info->hv_phys_base;
-	dma_test_target[1] = vm_first_created && vm_first_created != vm ?
-		(uint64_t)vm_first_created->ram + 0x100000 : 0;
+	dma_test_target[1] =
+		vm_first_created && vm_first_created != vm ?
+			(uint64_t)vm_first_created->ram + 0x100000 :
+			0;
 	/* Inside the attacker's own guest-physical RAM range the address is a
 	 * legal DMA target for it: no test of the fence then. */
 	for (int i = 0; i < 2; i++) {
 		if (dma_test_target[i] && dma_test_target[i] < vm->ram_size) {
 			pr_warn("dma-test: target 0x%llx lies inside vm %s's own RAM range; left out",
-				(unsigned long long)dma_test_target[i], vm->name);
+				(unsigned long long)dma_test_target[i],
+				vm->name);
 			dma_test_target[i] = 0;
 		}
 	}
@@ -50,7 +53,8 @@ void dma_test_bootargs(struct vm *vm, char *bootargs, size_t n)
 
 void dma_test_report(struct vm *vm, bool at_start)
 {
-	static const char *const what[2] = { "hypervisor image", "another VM's RAM" };
+	static const char *const what[2] = { "hypervisor image",
+					     "another VM's RAM" };
 
 	if (!vm->cfg->test_dma_targets)
 		return;
@@ -62,12 +66,15 @@ void dma_test_report(struct vm *vm, bool at_start)
 		sum = checksum_page(dma_test_target[i]);
 		if (at_start) {
 			dma_test_sum[i] = sum;
-			pr_info("dma-test: target %s at 0x%llx: checksum 0x%08x", what[i],
-				(unsigned long long)dma_test_target[i], sum);
+			pr_info("dma-test: target %s at 0x%llx: checksum 0x%08x",
+				what[i], (unsigned long long)dma_test_target[i],
+				sum);
 		} else {
-			pr_info("dma-test: target %s at 0x%llx: checksum 0x%08x, %s", what[i],
-				(unsigned long long)dma_test_target[i], sum,
-				sum == dma_test_sum[i] ? "unchanged" : "CHANGED");
+			pr_info("dma-test: target %s at 0x%llx: checksum 0x%08x, %s",
+				what[i], (unsigned long long)dma_test_target[i],
+				sum,
+				sum == dma_test_sum[i] ? "unchanged" :
+							 "CHANGED");
 		}
 	}
 }

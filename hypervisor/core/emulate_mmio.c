@@ -22,7 +22,7 @@ static enum x86_mode decode_mode(const struct vcpu_mode *m)
 }
 
 static int fetch_and_decode(struct vcpu *v, struct vcpu_mode *m,
-			     struct x86_mmio_insn *insn, uint64_t gpa)
+			    struct x86_mmio_insn *insn, uint64_t gpa)
 {
 	uint8_t code[X86_MAX_INSN_LEN];
 	size_t got;
@@ -46,7 +46,8 @@ static uint64_t width_mask(uint8_t w)
 	return w >= 8 ? ~0ull : (1ull << (8 * w)) - 1;
 }
 
-static void region_access(struct vcpu *v, const struct mmio_region *r, uint64_t gpa)
+static void region_access(struct vcpu *v, const struct mmio_region *r,
+			  uint64_t gpa)
 {
 	struct vcpu_mode m;
 	struct x86_mmio_insn insn;
@@ -56,7 +57,8 @@ static void region_access(struct vcpu *v, const struct mmio_region *r, uint64_t 
 		return;
 	if (insn.op == X86_MMIO_STORE) {
 		r->write(r->ctx, off, insn.width,
-			 x86_mmio_store_value(&insn, v->gpr) & width_mask(insn.width));
+			 x86_mmio_store_value(&insn, v->gpr) &
+				 width_mask(insn.width));
 	} else {
 		uint64_t *reg = &v->gpr[insn.reg];
 
@@ -72,7 +74,8 @@ void handle_npf(struct vcpu *v, const struct vcpu_exit *e)
 	uint64_t gpa = e->npf.gpa;
 	struct vcpu_mode m;
 
-	const struct mmio_region *r = e->npf.fetch ? NULL : vm_find_mmio(v->vm, gpa);
+	const struct mmio_region *r =
+		e->npf.fetch ? NULL : vm_find_mmio(v->vm, gpa);
 
 	if (r) {
 		region_access(v, r, gpa);
@@ -81,6 +84,8 @@ void handle_npf(struct vcpu *v, const struct vcpu_exit *e)
 	backend()->get_mode(v, &m);
 	vm_stop(v->vm, VM_STOP_CRASH,
 		"%s of guest-physical address 0x%llx outside its memory at rip 0x%llx",
-		e->npf.fetch ? "instruction fetch" : e->npf.write ? "write" : "read",
+		e->npf.fetch ? "instruction fetch" :
+		e->npf.write ? "write" :
+			       "read",
 		(unsigned long long)gpa, (unsigned long long)m.rip);
 }

@@ -35,8 +35,8 @@ static void log_msr_once(struct vm *vm, uint32_t msr, bool write)
 	else
 		return;
 	if (vm_log_budget(vm))
-		pr_info("vm %s: %s of MSR 0x%x: #GP injected (logged once)", vm->name,
-			write ? "write" : "read", msr);
+		pr_info("vm %s: %s of MSR 0x%x: #GP injected (logged once)",
+			vm->name, write ? "write" : "read", msr);
 }
 
 static void set_result(struct vcpu *v, uint64_t val)
@@ -50,8 +50,10 @@ static int read_msr(struct vcpu *v, uint32_t msr, uint64_t *val)
 	struct vcpu_mode m;
 
 	if (msr >= MSR_X2APIC_FIRST && msr <= MSR_X2APIC_LAST)
-		return vlapic_msr_read(&v->lapic, msr, rdtsc(), val) == VLAPIC_OK ?
-		       0 : -EINVAL;
+		return vlapic_msr_read(&v->lapic, msr, rdtsc(), val) ==
+				       VLAPIC_OK ?
+			       0 :
+			       -EINVAL;
 	switch (msr) {
 	case MSR_IA32_APIC_BASE:
 		*val = v->lapic.apic_base;
@@ -108,8 +110,7 @@ static int kvm_system_time(struct vcpu *v, uint64_t val)
 static int kvm_wall_clock(struct vcpu *v, uint64_t gpa)
 {
 	struct pvclock_wall_clock *wc = vm_gpa_to_host(v->vm, gpa, sizeof(*wc));
-	uint64_t at_start = boot_wall +
-			    (v->vm->start_tsc - boot_tsc) / tsc_hz;
+	uint64_t at_start = boot_wall + (v->vm->start_tsc - boot_tsc) / tsc_hz;
 
 	if (!wc)
 		return -EINVAL;
@@ -146,13 +147,15 @@ static int write_msr(struct vcpu *v, uint32_t msr, uint64_t val)
 	if (msr == X2APIC_EOI) {
 		int level = level_vector_in_service(&v->lapic);
 
-		if (vlapic_msr_write(&v->lapic, msr, val, rdtsc(), &ipi) != VLAPIC_OK)
+		if (vlapic_msr_write(&v->lapic, msr, val, rdtsc(), &ipi) !=
+		    VLAPIC_OK)
 			return -EINVAL;
 		if (level >= 0) {
 			/* Forwarded INTx lines drop first, then Remote IRR clears. */
 			spin_lock(&v->vm->lock);
 			for (unsigned pin = 0; pin < VIOAPIC_PINS; pin++)
-				if ((v->vm->ioapic.redir[pin] & 0xff) == (unsigned)level)
+				if ((v->vm->ioapic.redir[pin] & 0xff) ==
+				    (unsigned)level)
 					host_irq_guest_eoi(v->vm, (uint8_t)pin);
 			vioapic_eoi(&v->vm->ioapic, (uint8_t)level);
 			spin_unlock(&v->vm->lock);
@@ -177,7 +180,8 @@ static int write_msr(struct vcpu *v, uint32_t msr, uint64_t val)
 		/* x2APIC stays on: leaving it would need xAPIC MMIO emulation. */
 		return (val & ~APIC_BASE_BSP) ==
 				       (v->lapic.apic_base & ~APIC_BASE_BSP) ?
-			       0 : -EINVAL;
+			       0 :
+			       -EINVAL;
 	case MSR_IA32_TSC_DEADLINE:
 		vlapic_write_tsc_deadline(&v->lapic, val);
 		return 0;

@@ -19,8 +19,8 @@ static int read_pte(struct vm *vm, uint64_t table, unsigned idx, uint64_t *e)
 	return *e & PTE_P ? 0 : -EFAULT;
 }
 
-int guest_virt_to_phys(struct vm *vm, const struct vcpu_mode *m,
-			uint64_t va, uint64_t *pa)
+int guest_virt_to_phys(struct vm *vm, const struct vcpu_mode *m, uint64_t va,
+		       uint64_t *pa)
 {
 	uint64_t e = m->cr3;
 

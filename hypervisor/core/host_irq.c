@@ -31,7 +31,8 @@ uint8_t host_irq_alloc(struct vm *vm, uint8_t guest_vector)
 	for (unsigned v = HOST_IRQ_FIRST; v <= HOST_IRQ_LAST; v++) {
 		if (!routes[v].vm) {
 			routes[v] = (struct irq_route){ .vm = vm,
-							.guest_vector = guest_vector,
+							.guest_vector =
+								guest_vector,
 							.host_pin = 0xff,
 							.guest_pin = 0xff };
 			found = (uint8_t)v;
@@ -73,7 +74,8 @@ void host_irq_received(uint8_t vector)
 	 * EOI below would make the IOAPIC deliver it again at once. */
 	if (routes[vector].host_pin != 0xff && routes[vector].vm)
 		host_ioapic_mask(routes[vector].host_pin, true);
-	__atomic_or_fetch(&pending[vector / 32], 1u << (vector % 32), __ATOMIC_SEQ_CST);
+	__atomic_or_fetch(&pending[vector / 32], 1u << (vector % 32),
+			  __ATOMIC_SEQ_CST);
 	host_lapic_eoi();
 }
 
@@ -98,13 +100,15 @@ static void log_stray(unsigned v)
 	if (logged[v / 32] & (1u << (v % 32)))
 		return;
 	logged[v / 32] |= 1u << (v % 32);
-	pr_warn("host interrupt vector 0x%x has no owner (a stray or spoofed MSI): dropped", v);
+	pr_warn("host interrupt vector 0x%x has no owner (a stray or spoofed MSI): dropped",
+		v);
 }
 
 void host_irq_route_pending(void)
 {
 	for (unsigned w = 0; w < 8; w++) {
-		uint32_t bits = __atomic_exchange_n(&pending[w], 0, __ATOMIC_SEQ_CST);
+		uint32_t bits =
+			__atomic_exchange_n(&pending[w], 0, __ATOMIC_SEQ_CST);
 
 		while (bits) {
 			unsigned v = w * 32 + __builtin_ctz(bits);
@@ -117,12 +121,14 @@ void host_irq_route_pending(void)
 				continue;
 			} else if (r->guest_pin != 0xff) {
 				spin_lock(&r->vm->lock);
-				vioapic_set_pin(&r->vm->ioapic, r->guest_pin, true);
+				vioapic_set_pin(&r->vm->ioapic, r->guest_pin,
+						true);
 				spin_unlock(&r->vm->lock);
 			} else if (r->guest_vector >= 16) {
 				/* Edge: an MSI is a message, never a level. */
-				vcpu_irq_deliver_msg(r->vm, r->guest_dest, r->guest_logical,
-					       r->guest_vector, false, false);
+				vcpu_irq_deliver_msg(
+					r->vm, r->guest_dest, r->guest_logical,
+					r->guest_vector, false, false);
 			}
 		}
 	}

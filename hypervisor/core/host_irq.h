@@ -10,7 +10,6 @@
 #include <stdint.h>
 #include <host/irq_vectors.h>
 
-
 struct vm;
 
 /* A free host vector routed to (vm, guest_vector); 0 when none is left. */
@@ -20,7 +19,8 @@ void host_irq_set_guest_msi(uint8_t host_vector, uint8_t guest_vector,
 			    uint8_t dest, bool logical);
 void host_irq_free(uint8_t host_vector);
 /* Makes the vector an INTx line: host IOAPIC pin -> guest IOAPIC pin. */
-void host_irq_set_intx(uint8_t host_vector, uint8_t host_pin, uint8_t guest_pin);
+void host_irq_set_intx(uint8_t host_vector, uint8_t host_pin,
+		       uint8_t guest_pin);
 /* The guest acknowledged (EOI) the interrupt of its IOAPIC pin: lower it
  * and let the host line fire again if the device still asserts it. */
 void host_irq_guest_eoi(struct vm *vm, uint8_t guest_pin);

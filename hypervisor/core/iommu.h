@@ -27,8 +27,10 @@ void iommu_detach(uint16_t bdf);
 /* An interrupt-remapping entry: interrupts from `bdf` at `index` reach host
  * vector `vector` on the CPU with APIC id `dest`. 0, -ENODEV without
  * interrupt remapping, or -ENOSPC when the table is full. */
-int iommu_irte_alloc(uint16_t bdf, uint8_t vector, uint32_t dest, uint16_t *index);
-void iommu_irte_update(uint16_t index, uint16_t bdf, uint8_t vector, uint32_t dest);
+int iommu_irte_alloc(uint16_t bdf, uint8_t vector, uint32_t dest,
+		     uint16_t *index);
+void iommu_irte_update(uint16_t index, uint16_t bdf, uint8_t vector,
+		       uint32_t dest);
 void iommu_irte_free(uint16_t index);
 /* The MSI address/data a device must send to raise remapped entry `index`. */
 void iommu_msi_message(uint16_t index, uint32_t *addr_lo, uint32_t *addr_hi,

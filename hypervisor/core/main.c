@@ -43,10 +43,12 @@ static uint32_t nr_vms;
 static void check_boot_info(const struct boot_info *bi)
 {
 	if (bi->magic != BOOT_INFO_MAGIC)
-		panic("boot_info at %p has a bad magic: not started by corral.efi?", bi);
+		panic("boot_info at %p has a bad magic: not started by corral.efi?",
+		      bi);
 	if (bi->version_major != BOOT_INFO_VERSION_MAJOR)
 		panic("boot_info version %u.%u, this hypervisor speaks %u.x: rebuild corral.efi and corral.elf together",
-		      bi->version_major, bi->version_minor, BOOT_INFO_VERSION_MAJOR);
+		      bi->version_major, bi->version_minor,
+		      BOOT_INFO_VERSION_MAJOR);
 }
 
 /* The firmware may leave the 8259s and the LAPIC timer running; corral
@@ -78,7 +80,8 @@ static void load_config(void)
 				 report_config, NULL);
 
 	if (valid < 0)
-		pr_err("config %s is unusable: no VM starts", boot_info->config_path);
+		pr_err("config %s is unusable: no VM starts",
+		       boot_info->config_path);
 	else
 		pr_info("config %s: %u VM(s), %d valid", boot_info->config_path,
 			config.nr_vms, valid);
@@ -99,8 +102,9 @@ static int place(struct vm *vm, uint32_t *next)
 		}
 	}
 	for (uint32_t i = 0; i < vm->nr_vcpus; i++)
-		vm->vcpus[i]->pcpu = cfg->nr_cpus ? cfg->cpus[i % cfg->nr_cpus] :
-						    (*next)++ % nr_cpus;
+		vm->vcpus[i]->pcpu = cfg->nr_cpus ?
+					     cfg->cpus[i % cfg->nr_cpus] :
+					     (*next)++ % nr_cpus;
 	if (pcpu_add_vm(vm)) {
 		pr_err("vm %s: too many vCPUs on one pCPU; this VM does not start",
 		       vm->name);

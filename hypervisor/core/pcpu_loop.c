@@ -22,8 +22,8 @@
 #include <core/vm.h>
 #include <arch/x86.h>
 
-#define SLICE_US 10000		/* 10 ms: the longest a vCPU runs unchecked */
-#define IDLE_POLL_US 20000	/* CPU 0 looks at the serial port this often */
+#define SLICE_US 10000	   /* 10 ms: the longest a vCPU runs unchecked */
+#define IDLE_POLL_US 20000 /* CPU 0 looks at the serial port this often */
 
 static struct sched_rq rqs[MAX_CPUS];
 static bool rq_ready[MAX_CPUS];
@@ -54,12 +54,14 @@ int pcpu_add_vm(struct vm *vm)
 		struct vcpu *v = vm->vcpus[i];
 		struct sched_rq *rq = rq_of(v->pcpu);
 
-		v->se.cls = vm->cfg->vm_class == VM_CLASS_DRIVER ? SCHED_DRIVER :
-								   SCHED_CLIENT;
+		v->se.cls = vm->cfg->vm_class == VM_CLASS_DRIVER ?
+				    SCHED_DRIVER :
+				    SCHED_CLIENT;
 		v->se.owner = v;
 		if (sched_add(rq, &v->se, rdtsc())) {
 			while (i--)
-				sched_remove(rq_of(vm->vcpus[i]->pcpu), &vm->vcpus[i]->se);
+				sched_remove(rq_of(vm->vcpus[i]->pcpu),
+					     &vm->vcpus[i]->se);
 			return -ENOSPC;
 		}
 		sched_stop(rq, &v->se);
@@ -91,7 +93,8 @@ static void ack_stop(struct sched_rq *rq, struct vcpu *v)
 	sched_stop(rq, &v->se);
 	v->power = VCPU_OFF;
 	v->acked_epoch = vm->epoch;
-	if (__atomic_add_fetch(&vm->stop_acks, 1, __ATOMIC_SEQ_CST) == vm->nr_vcpus)
+	if (__atomic_add_fetch(&vm->stop_acks, 1, __ATOMIC_SEQ_CST) ==
+	    vm->nr_vcpus)
 		vm_stopped(vm);
 }
 
@@ -119,9 +122,10 @@ static void service_vcpu(struct sched_rq *rq, struct vcpu *v)
 		sched_wake(rq, &v->se);
 }
 
-#define for_each_vcpu_on(cpu, vm, v)                                       \
-	for (uint32_t _i = 0; _i < nr_all_vms; _i++)                         \
-		for (uint32_t _j = 0; (vm = all_vms[_i]) && _j < vm->nr_vcpus; _j++) \
+#define for_each_vcpu_on(cpu, vm, v)                                           \
+	for (uint32_t _i = 0; _i < nr_all_vms; _i++)                           \
+		for (uint32_t _j = 0; (vm = all_vms[_i]) && _j < vm->nr_vcpus; \
+		     _j++)                                                     \
 			if ((v = vm->vcpus[_j])->pcpu == (cpu))
 
 static void service_vcpus(struct sched_rq *rq, uint32_t cpu)
@@ -130,8 +134,7 @@ static void service_vcpus(struct sched_rq *rq, uint32_t cpu)
 	struct vcpu *v;
 
 	host_irq_route_pending();
-	for_each_vcpu_on(cpu, vm, v)
-		service_vcpu(rq, v);
+	for_each_vcpu_on(cpu, vm, v) service_vcpu(rq, v);
 }
 
 /* Would service_vcpu() have something to do for `v`? */
@@ -145,7 +148,8 @@ static bool needs_service(struct vcpu *v)
 		return v->acked_epoch != vm->epoch;
 	if (v->power == VCPU_START || (v->id == 0 && vm->uart_rx_pending))
 		return true;
-	return v->se.state == SCHED_BLOCKED && !v->parked && vcpu_irq_pending(v);
+	return v->se.state == SCHED_BLOCKED && !v->parked &&
+	       vcpu_irq_pending(v);
 }
 
 bool pcpu_other_work(const struct vcpu *current)
@@ -153,9 +157,8 @@ bool pcpu_other_work(const struct vcpu *current)
 	struct vm *vm;
 	struct vcpu *v;
 
-	for_each_vcpu_on(current->pcpu, vm, v)
-		if (v != current && needs_service(v))
-			return true;
+	for_each_vcpu_on(current->pcpu, vm,
+			 v) if (v != current && needs_service(v)) return true;
 	/* Console input for the current VM itself. */
 	return current->id == 0 && current->vm->uart_rx_pending;
 }
@@ -165,16 +168,15 @@ static bool any_left(uint32_t cpu)
 	struct vm *vm;
 	struct vcpu *v;
 
-	for_each_vcpu_on(cpu, vm, v)
-		if (!vm->finished)
-			return true;
+	for_each_vcpu_on(cpu, vm, v) if (!vm->finished) return true;
 	return false;
 }
 
 static void idle(struct sched_rq *rq, uint32_t cpu)
 {
 	uint64_t wake = sched_next_wake(rq);
-	uint64_t poll = cpu == 0 ? rdtsc() + tsc_hz / 1000000 * IDLE_POLL_US : 0;
+	uint64_t poll =
+		cpu == 0 ? rdtsc() + tsc_hz / 1000000 * IDLE_POLL_US : 0;
 
 	if (!wake || (poll && poll < wake))
 		wake = poll;
@@ -198,7 +200,8 @@ static void run_one(struct sched_rq *rq, struct sched_entity *e)
 	r = vcpu_run_slice(v, end);
 	sched_ran(rq, e, rdtsc() - start);
 	if (r == VCPU_BLOCKED)
-		sched_block(rq, e, v->parked ? 0 : vlapic_next_deadline(&v->lapic));
+		sched_block(rq, e,
+			    v->parked ? 0 : vlapic_next_deadline(&v->lapic));
 	/* VCPU_STOPPED: service_vcpu() acknowledges the stop next. */
 }
 

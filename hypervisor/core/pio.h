@@ -9,7 +9,8 @@
 #define VM_MAX_PIO 16
 
 struct pio_region {
-	uint16_t base, count; /* claims accesses that start in [base, base+count) */
+	uint16_t base,
+		count; /* claims accesses that start in [base, base+count) */
 	/* Handles the access and returns true, or returns false to decline
 	 * it (a width the device does not decode): the port then reads as
 	 * all ones and the access is logged once. Called under vm->lock. */

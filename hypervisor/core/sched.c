@@ -88,7 +88,7 @@ int sched_add(struct sched_rq *rq, struct sched_entity *e, uint64_t now)
 	}
 	/* Sleepers due by now count towards the floor the newcomer gets. */
 	expire_sleepers(rq, now);
-	e->state = SCHED_STOPPED;	/* keep it out of its own floor */
+	e->state = SCHED_STOPPED; /* keep it out of its own floor */
 	update_min_vruntime(rq, e->cls);
 	e->vruntime = rq->min_vruntime[e->cls];
 	e->state = SCHED_RUNNABLE;
@@ -145,7 +145,7 @@ uint64_t sched_slice_end(const struct sched_rq *rq,
 	uint64_t end = now + rq->slice;
 
 	if (end < now)
-		end = UINT64_MAX;	/* saturate rather than wrap */
+		end = UINT64_MAX; /* saturate rather than wrap */
 	if (!on_rq(rq, e))
 		return end;
 	/* Only a higher class preempts: within a class the slice is the
@@ -174,8 +174,7 @@ void sched_ran(struct sched_rq *rq, struct sched_entity *e, uint64_t ticks)
 	update_min_vruntime(rq, e->cls);
 }
 
-void sched_block(struct sched_rq *rq, struct sched_entity *e,
-		 uint64_t wake_at)
+void sched_block(struct sched_rq *rq, struct sched_entity *e, uint64_t wake_at)
 {
 	if (!on_rq(rq, e) || e->state == SCHED_STOPPED)
 		return;

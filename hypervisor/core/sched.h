@@ -23,21 +23,21 @@ enum sched_state { SCHED_RUNNABLE, SCHED_BLOCKED, SCHED_STOPPED };
 struct sched_rq;
 
 struct sched_entity {
-	enum sched_class cls;	/* set by the caller before sched_add */
+	enum sched_class cls; /* set by the caller before sched_add */
 	enum sched_state state;
-	uint64_t vruntime;	/* TSC ticks run (fairness within the class) */
-	uint64_t wake_at;	/* BLOCKED: TSC at which a timer makes it
+	uint64_t vruntime; /* TSC ticks run (fairness within the class) */
+	uint64_t wake_at;  /* BLOCKED: TSC at which a timer makes it
 				 * runnable, 0 = none */
-	void *owner;		/* the caller's vCPU; never read here */
+	void *owner;	   /* the caller's vCPU; never read here */
 	/* Bookkeeping, owned by the run queue. */
-	struct sched_rq *rq;	/* the queue it is on, NULL when on none */
-	uint64_t seq;		/* when it last joined the back of its class */
-	uint64_t ran_ticks;	/* total TSC ticks run, never adjusted */
+	struct sched_rq *rq; /* the queue it is on, NULL when on none */
+	uint64_t seq;	     /* when it last joined the back of its class */
+	uint64_t ran_ticks;  /* total TSC ticks run, never adjusted */
 };
 
 struct sched_rq {
-	uint64_t slice;		/* the longest run without a re-pick */
-	uint64_t seq;		/* FIFO order generator */
+	uint64_t slice; /* the longest run without a re-pick */
+	uint64_t seq;	/* FIFO order generator */
 	/* Per class, never decreasing: the least vruntime of its runnable
 	 * entities, or the last such value while none is runnable. */
 	uint64_t min_vruntime[SCHED_NR_CLASSES];
@@ -80,8 +80,7 @@ uint64_t sched_slice_end(const struct sched_rq *rq,
 void sched_ran(struct sched_rq *rq, struct sched_entity *e, uint64_t ticks);
 
 /* `e` halted: blocked until sched_wake or, if wake_at != 0, that TSC. */
-void sched_block(struct sched_rq *rq, struct sched_entity *e,
-		 uint64_t wake_at);
+void sched_block(struct sched_rq *rq, struct sched_entity *e, uint64_t wake_at);
 
 /*
  * An interrupt arrived for `e`. A blocked entity becomes runnable with its

@@ -33,8 +33,9 @@ static void handle_cpuid(struct vcpu *v, const struct vcpu_exit *e)
 		.nr_vcpus = v->vm->nr_vcpus,
 		.hypercall_abi = CORRAL_HYPERCALL_ABI_VERSION,
 	};
-	struct cpuid_regs r = cpuid_guest((uint32_t)v->gpr[GPR_RAX],
-					  (uint32_t)v->gpr[GPR_RCX], &p, host_cpuid);
+	struct cpuid_regs r =
+		cpuid_guest((uint32_t)v->gpr[GPR_RAX],
+			    (uint32_t)v->gpr[GPR_RCX], &p, host_cpuid);
 
 	v->gpr[GPR_RAX] = r.eax;
 	v->gpr[GPR_RBX] = r.ebx;
@@ -150,7 +151,8 @@ int vcpu_start(struct vcpu *v)
 		backend()->vcpu_destroy(v);
 	memset(v->gpr, 0, sizeof(v->gpr));
 	if (this_cpu()->fpu_owner == &v->fpu)
-		this_cpu()->fpu_owner = NULL; /* a fresh start, nothing to keep */
+		this_cpu()->fpu_owner =
+			NULL; /* a fresh start, nothing to keep */
 	fpu_area_init(&v->fpu);
 	vlapic_init(&v->lapic, v->id, v->id == 0);
 	for (unsigned w = 0; w < 8; w++) {
@@ -168,8 +170,8 @@ int vcpu_start(struct vcpu *v)
 	}
 	v->power = VCPU_ON;
 	if (v->id)
-		pr_info("vm %s: vCPU %u started at 0x%llx on cpu %u", vm->name, v->id,
-			(unsigned long long)v->start.rip, v->pcpu);
+		pr_info("vm %s: vCPU %u started at 0x%llx on cpu %u", vm->name,
+			v->id, (unsigned long long)v->start.rip, v->pcpu);
 	return 0;
 }
 
@@ -182,8 +184,9 @@ enum vcpu_run_result vcpu_run_slice(struct vcpu *v, uint64_t slice_end)
 	fpu_switch(&this_cpu()->fpu_owner, &v->fpu);
 	while (v->vm->state == VM_RUNNING) {
 		deliver_interrupts(v);
-		backend()->set_deadline(v, min_deadline(vlapic_next_deadline(&v->lapic),
-							 slice_end));
+		backend()->set_deadline(
+			v, min_deadline(vlapic_next_deadline(&v->lapic),
+					slice_end));
 		backend()->vcpu_run(v, &e);
 		v->exits_by_reason[e.reason]++;
 		handle_exit(v, &e);

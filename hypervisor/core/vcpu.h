@@ -12,36 +12,51 @@
  * The backends' entry code saves and restores them; rsp is synced from the
  * VMCS/VMCB around every exit so that the core sees one register file. */
 enum gpr {
-	GPR_RAX, GPR_RCX, GPR_RDX, GPR_RBX, GPR_RSP, GPR_RBP, GPR_RSI, GPR_RDI,
-	GPR_R8, GPR_R9, GPR_R10, GPR_R11, GPR_R12, GPR_R13, GPR_R14, GPR_R15,
+	GPR_RAX,
+	GPR_RCX,
+	GPR_RDX,
+	GPR_RBX,
+	GPR_RSP,
+	GPR_RBP,
+	GPR_RSI,
+	GPR_RDI,
+	GPR_R8,
+	GPR_R9,
+	GPR_R10,
+	GPR_R11,
+	GPR_R12,
+	GPR_R13,
+	GPR_R14,
+	GPR_R15,
 	NR_GPRS
 };
 
 /* Where a vCPU is in its life within one run of its VM (docs/smp-guests.md). */
 enum vcpu_power {
-	VCPU_OFF,	/* not started: a secondary vCPU waiting for its wake-up */
-	VCPU_START,	/* to be started from `start` by its pCPU */
+	VCPU_OFF,   /* not started: a secondary vCPU waiting for its wake-up */
+	VCPU_START, /* to be started from `start` by its pCPU */
 	VCPU_ON,
 };
 
 struct vcpu {
 	uint64_t gpr[NR_GPRS]; /* first: the entry assembly indexes it */
 	struct vm *vm;
-	uint32_t id;	/* also its APIC id */
-	uint32_t pcpu;	/* the pCPU that runs it; only that one touches its
+	uint32_t id;   /* also its APIC id */
+	uint32_t pcpu; /* the pCPU that runs it; only that one touches its
 			 * VMCS/VMCB, vLAPIC and run-queue entry */
-	void *arch; /* the backend's per-vCPU state */
+	void *arch;    /* the backend's per-vCPU state */
 	struct vlapic lapic;
 	uint64_t kvmclock_gpa; /* 0: the guest registered no clock */
-	uint64_t exits_by_reason[NR_EXIT_REASONS]; /* this run's, for the stop report */
+	uint64_t exits_by_reason
+		[NR_EXIT_REASONS]; /* this run's, for the stop report */
 	bool halted;
 	struct fpu_area fpu;
 	struct sched_entity se;
 
 	volatile enum vcpu_power power;
-	struct vcpu_boot_state start;	/* for VCPU_START */
-	uint32_t acked_epoch;	/* the VM run whose stop it acknowledged */
-	bool parked;		/* halted with interrupts off: only a new
+	struct vcpu_boot_state start; /* for VCPU_START */
+	uint32_t acked_epoch; /* the VM run whose stop it acknowledged */
+	bool parked;	      /* halted with interrupts off: only a new
 				 * wake-up through the mailbox restarts it */
 	/* Interrupts sent from any pCPU, moved into `lapic` by its own
 	 * (vcpu_irq.c): a bit per vector, edge- and level-triggered. */
@@ -50,9 +65,9 @@ struct vcpu {
 };
 
 enum vcpu_run_result {
-	VCPU_PREEMPTED,	/* its slice ended */
-	VCPU_BLOCKED,	/* HLT with nothing pending: wait for an interrupt/timer */
-	VCPU_STOPPED,	/* the VM stopped */
+	VCPU_PREEMPTED, /* its slice ended */
+	VCPU_BLOCKED, /* HLT with nothing pending: wait for an interrupt/timer */
+	VCPU_STOPPED, /* the VM stopped */
 };
 
 /* On v's pCPU: (re)initialises it from v->start; a negative errno if the

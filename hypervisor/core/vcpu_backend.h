@@ -16,16 +16,16 @@ struct vcpu;
 struct percpu;
 
 enum vcpu_exit_reason {
-	EXIT_NONE,	/* nothing for the core (timer, host interrupt, window) */
+	EXIT_NONE, /* nothing for the core (timer, host interrupt, window) */
 	EXIT_CPUID,
 	EXIT_RDMSR,
 	EXIT_WRMSR,
 	EXIT_IO,
 	EXIT_HLT,
-	EXIT_NPF,	/* EPT violation / nested page fault */
+	EXIT_NPF, /* EPT violation / nested page fault */
 	EXIT_HYPERCALL,
-	EXIT_SHUTDOWN,	/* triple fault */
-	EXIT_FAILED,	/* the backend cannot go on; `why` says why */
+	EXIT_SHUTDOWN, /* triple fault */
+	EXIT_FAILED,   /* the backend cannot go on; `why` says why */
 	NR_EXIT_REASONS
 };
 
@@ -61,7 +61,7 @@ struct vcpu_boot_state {
 /* What the core needs to know about the guest's current mode. */
 struct vcpu_mode {
 	uint64_t rip, rflags, cr0, cr3, cr4, efer;
-	bool long_mode; /* CS.L with EFER.LMA */
+	bool long_mode;	 /* CS.L with EFER.LMA */
 	bool default_32; /* CS.D */
 	uint8_t cpl;
 };

@@ -18,7 +18,8 @@ void vcpu_post_irq(struct vcpu *v, uint8_t vector, bool level)
 {
 	uint32_t *bm = level ? v->posted_level : v->posted_edge;
 
-	__atomic_or_fetch(&bm[vector / 32], 1u << (vector % 32), __ATOMIC_SEQ_CST);
+	__atomic_or_fetch(&bm[vector / 32], 1u << (vector % 32),
+			  __ATOMIC_SEQ_CST);
 	/* One kick until the owner looks: a guest that fires IPIs in a loop
 	 * sends the other pCPU one host IPI, not one per vector. */
 	if (!__atomic_exchange_n(&v->kicked, true, __ATOMIC_SEQ_CST))
@@ -36,8 +37,10 @@ static void sync_posted(struct vcpu *v)
 		return;
 	__atomic_store_n(&v->kicked, false, __ATOMIC_SEQ_CST);
 	for (unsigned w = 0; w < 8; w++) {
-		uint32_t edge = __atomic_exchange_n(&v->posted_edge[w], 0, __ATOMIC_SEQ_CST);
-		uint32_t level = __atomic_exchange_n(&v->posted_level[w], 0, __ATOMIC_SEQ_CST);
+		uint32_t edge = __atomic_exchange_n(&v->posted_edge[w], 0,
+						    __ATOMIC_SEQ_CST);
+		uint32_t level = __atomic_exchange_n(&v->posted_level[w], 0,
+						     __ATOMIC_SEQ_CST);
 
 		for (uint32_t bits = edge | level; bits; bits &= bits - 1) {
 			unsigned bit = __builtin_ctz(bits);
@@ -55,8 +58,8 @@ bool vcpu_irq_pending(struct vcpu *v)
 	return vlapic_pending(&v->lapic) >= 0;
 }
 
-void vcpu_irq_deliver_msg(struct vm *vm, uint8_t dest, bool logical, uint8_t vector,
-		    bool level, bool lowest)
+void vcpu_irq_deliver_msg(struct vm *vm, uint8_t dest, bool logical,
+			  uint8_t vector, bool level, bool lowest)
 {
 	for (uint32_t i = 0; i < vm->nr_vcpus; i++) {
 		struct vcpu *v = vm->vcpus[i];

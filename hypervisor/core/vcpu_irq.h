@@ -23,8 +23,8 @@ void vcpu_kick(struct vcpu *v);
 bool vcpu_irq_pending(struct vcpu *v);
 /* A fixed or lowest-priority message with an 8-bit destination (an I/O
  * APIC entry or an MSI without remapping) for the VM's vCPUs. */
-void vcpu_irq_deliver_msg(struct vm *vm, uint8_t dest, bool logical, uint8_t vector,
-		    bool level, bool lowest);
+void vcpu_irq_deliver_msg(struct vm *vm, uint8_t dest, bool logical,
+			  uint8_t vector, bool level, bool lowest);
 /* A guest's write to its ICR that the vLAPIC could not complete itself:
  * fixed and lowest-priority IPIs go to their targets; others are logged. */
 void vcpu_send_ipi(struct vcpu *from, uint64_t icr);

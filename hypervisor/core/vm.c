@@ -29,11 +29,16 @@ struct vm *vm_first_created;
 const char *vm_stop_reason_name(enum vm_stop_reason r)
 {
 	switch (r) {
-	case VM_STOP_POWEROFF: return "powered off";
-	case VM_STOP_REBOOT: return "rebooted";
-	case VM_STOP_CRASH: return "crashed";
-	case VM_STOP_ERROR: return "stopped by an error";
-	default: return "stopped";
+	case VM_STOP_POWEROFF:
+		return "powered off";
+	case VM_STOP_REBOOT:
+		return "rebooted";
+	case VM_STOP_CRASH:
+		return "crashed";
+	case VM_STOP_ERROR:
+		return "stopped by an error";
+	default:
+		return "stopped";
 	}
 }
 
@@ -80,9 +85,10 @@ void vm_vcpu_parked(struct vcpu *v)
 		if (!w->parked && w->power != VCPU_OFF)
 			return;
 	}
-	vm_stop(vm, VM_STOP_POWEROFF, vm->nr_vcpus > 1 ?
-		"every vCPU halted with interrupts disabled" :
-		"halted with interrupts disabled");
+	vm_stop(vm, VM_STOP_POWEROFF,
+		vm->nr_vcpus > 1 ?
+			"every vCPU halted with interrupts disabled" :
+			"halted with interrupts disabled");
 }
 
 void vm_error(const struct vm_config *cfg, const char *fmt, ...)
@@ -93,7 +99,8 @@ void vm_error(const struct vm_config *cfg, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	pr_err("vm %s (%s): %s; this VM does not start", cfg->name, cfg->node, msg);
+	pr_err("vm %s (%s): %s; this VM does not start", cfg->name, cfg->node,
+	       msg);
 }
 
 static const struct boot_module *need_module(const struct vm_config *cfg,
@@ -102,7 +109,8 @@ static const struct boot_module *need_module(const struct vm_config *cfg,
 	const struct boot_module *m = boot_module_find(path);
 
 	if (!m)
-		vm_error(cfg, "property \"%s\": file %s was not loaded", prop, path);
+		vm_error(cfg, "property \"%s\": file %s was not loaded", prop,
+			 path);
 	return m;
 }
 
@@ -113,8 +121,8 @@ static int vm_build(struct vm *vm)
 {
 	const struct vm_config *cfg = vm->cfg;
 	const struct boot_module *kernel = boot_module_find(cfg->kernel);
-	const struct boot_module *initrd = cfg->initrd[0] ?
-		boot_module_find(cfg->initrd) : NULL;
+	const struct boot_module *initrd =
+		cfg->initrd[0] ? boot_module_find(cfg->initrd) : NULL;
 	char why[128];
 	int err;
 
@@ -150,7 +158,8 @@ static void vm_free(struct vm *vm)
 static int alloc_vcpus(struct vm *vm)
 {
 	for (uint32_t i = 0; i < vm->nr_vcpus; i++) {
-		struct vcpu *v = page_alloc(sizeof(*v), PAGE_SIZE, ALLOC_ANYWHERE);
+		struct vcpu *v =
+			page_alloc(sizeof(*v), PAGE_SIZE, ALLOC_ANYWHERE);
 
 		if (!v)
 			return -ENOMEM;
@@ -182,13 +191,17 @@ struct vm *vm_create(uint32_t id, const struct vm_config *cfg)
 	struct vm *vm;
 
 	if (cfg->vcpus > VM_MAX_VCPUS) {
-		vm_error(cfg, "property \"vcpus\": %u vCPUs requested, corral runs at most %u per VM",
-			 cfg->vcpus, VM_MAX_VCPUS);
+		vm_error(
+			cfg,
+			"property \"vcpus\": %u vCPUs requested, corral runs at most %u per VM",
+			cfg->vcpus, VM_MAX_VCPUS);
 		return NULL;
 	}
 	if (cfg->vcpus > 1 && !backend()->unpaged_guest()) {
-		vm_error(cfg, "property \"vcpus\": secondary vCPUs start through 32-bit mode without paging, which this CPU's %s lacks (VT-x: unrestricted guest)",
-			 backend()->name);
+		vm_error(
+			cfg,
+			"property \"vcpus\": secondary vCPUs start through 32-bit mode without paging, which this CPU's %s lacks (VT-x: unrestricted guest)",
+			backend()->name);
 		return NULL;
 	}
 	if (!need_module(cfg, cfg->kernel, "kernel") ||
@@ -212,9 +225,11 @@ struct vm *vm_create(uint32_t id, const struct vm_config *cfg)
 	}
 	vm->ram = page_alloc(vm->ram_size, SZ_2M, ALLOC_ANYWHERE);
 	if (!vm->ram) {
-		vm_error(cfg, "property \"memory-mib\": cannot allocate %u MiB (%llu MiB free)",
-			 cfg->memory_mib,
-			 (unsigned long long)(page_alloc_free_bytes() >> 20));
+		vm_error(
+			cfg,
+			"property \"memory-mib\": cannot allocate %u MiB (%llu MiB free)",
+			cfg->memory_mib,
+			(unsigned long long)(page_alloc_free_bytes() >> 20));
 		vm_free(vm);
 		return NULL;
 	}
@@ -252,8 +267,9 @@ void vm_start(struct vm *vm)
 	__atomic_store_n(&vm->state, VM_RUNNING, __ATOMIC_SEQ_CST);
 	__atomic_add_fetch(&vm->epoch, 1, __ATOMIC_SEQ_CST);
 	if (vm->nr_vcpus > 1)
-		pr_info("vm %s: starting, %u vCPUs, vCPU 0 on cpu %u%s", vm->name,
-			vm->nr_vcpus, bsp->pcpu, vm->restarts ? " (restarted)" : "");
+		pr_info("vm %s: starting, %u vCPUs, vCPU 0 on cpu %u%s",
+			vm->name, vm->nr_vcpus, bsp->pcpu,
+			vm->restarts ? " (restarted)" : "");
 	else
 		pr_info("vm %s: starting on cpu %u%s", vm->name, bsp->pcpu,
 			vm->restarts ? " (restarted)" : "");
@@ -299,10 +315,16 @@ static bool crash_loop(struct vm *vm)
 static void report_exits(struct vm *vm)
 {
 	static const char *const names[NR_EXIT_REASONS] = {
-		[EXIT_NONE] = "interrupt", [EXIT_CPUID] = "cpuid",
-		[EXIT_RDMSR] = "rdmsr", [EXIT_WRMSR] = "wrmsr", [EXIT_IO] = "io",
-		[EXIT_HLT] = "hlt", [EXIT_NPF] = "npf", [EXIT_HYPERCALL] = "hypercall",
-		[EXIT_SHUTDOWN] = "shutdown", [EXIT_FAILED] = "failed",
+		[EXIT_NONE] = "interrupt",
+		[EXIT_CPUID] = "cpuid",
+		[EXIT_RDMSR] = "rdmsr",
+		[EXIT_WRMSR] = "wrmsr",
+		[EXIT_IO] = "io",
+		[EXIT_HLT] = "hlt",
+		[EXIT_NPF] = "npf",
+		[EXIT_HYPERCALL] = "hypercall",
+		[EXIT_SHUTDOWN] = "shutdown",
+		[EXIT_FAILED] = "failed",
 	};
 	char line[256];
 	size_t len = 0;
@@ -313,8 +335,9 @@ static void report_exits(struct vm *vm)
 		for (uint32_t i = 0; i < vm->nr_vcpus; i++)
 			n += vm->vcpus[i]->exits_by_reason[r];
 		if (n && len < sizeof(line))
-			len += snprintf(line + len, sizeof(line) - len, "%s%s %llu",
-					len ? ", " : "", names[r], (unsigned long long)n);
+			len += snprintf(line + len, sizeof(line) - len,
+					"%s%s %llu", len ? ", " : "", names[r],
+					(unsigned long long)n);
 	}
 	pr_info("vm %s: exits by reason: %s", vm->name, len ? line : "none");
 }
@@ -348,13 +371,16 @@ bool vm_stopped(struct vm *vm)
 		uint64_t free = page_alloc_free_bytes();
 
 		pr_info("vm %s: restarting (restart %u, policy %s; %llu KiB free)",
-			vm->name, vm->restarts, config_restart_name(vm->cfg->restart),
+			vm->name, vm->restarts,
+			config_restart_name(vm->cfg->restart),
 			(unsigned long long)(free >> 10));
 		/* Each run takes the same memory and gives it all back. */
 		if (vm->restarts > 1 && free < vm->free_at_restart)
 			pr_warn("vm %s: its last run kept %llu KiB after it stopped (a leak)",
 				vm->name,
-				(unsigned long long)((vm->free_at_restart - free) >> 10));
+				(unsigned long long)((vm->free_at_restart -
+						      free) >>
+						     10));
 		vm->free_at_restart = free;
 		if (!vm_build_locked(vm)) {
 			vm_start(vm);

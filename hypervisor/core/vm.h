@@ -28,8 +28,8 @@ enum vm_stop_reason {
 	VM_STOP_NONE,
 	VM_STOP_POWEROFF,
 	VM_STOP_REBOOT,
-	VM_STOP_CRASH,	/* triple fault, unsupported guest behaviour */
-	VM_STOP_ERROR,	/* corral could not go on with it */
+	VM_STOP_CRASH, /* triple fault, unsupported guest behaviour */
+	VM_STOP_ERROR, /* corral could not go on with it */
 };
 
 struct vcpu;
@@ -43,7 +43,8 @@ struct vm {
 	enum vm_stop_reason stop_reason;
 	volatile bool finished; /* stopped for good, cleaned up and reported */
 	uint32_t restarts;
-	uint64_t free_at_restart; /* page_alloc_free_bytes() then (leak check) */
+	uint64_t
+		free_at_restart; /* page_alloc_free_bytes() then (leak check) */
 	uint64_t restart_tsc[5];
 	char stop_detail[160];
 
@@ -71,7 +72,7 @@ struct vm {
 	uint32_t nr_vcpus;
 	struct vcpu *vcpus[VM_MAX_VCPUS];
 	struct vcpu_boot_state boot;	/* vCPU 0's first state */
-	struct vcpu_boot_state ap_boot;	/* the others', but for rip */
+	struct vcpu_boot_state ap_boot; /* the others', but for rip */
 	/* Stopping: the first vm_stop() wins (stop_lock); each vCPU's pCPU
 	 * then acknowledges, and the last one to do so reports and
 	 * restarts the VM (pcpu.c). `epoch` counts the runs. */

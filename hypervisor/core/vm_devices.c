@@ -35,8 +35,9 @@ static void ioapic_deliver(void *ctx, const struct vioapic_msg *m)
 	 * not something Linux programs. */
 	if (m->delivery_mode == LAPIC_DELIVERY_FIXED ||
 	    m->delivery_mode == LAPIC_DELIVERY_LOWEST)
-		vcpu_irq_deliver_msg(vm, (uint8_t)m->dest, m->logical, m->vector, m->level,
-			       m->delivery_mode == LAPIC_DELIVERY_LOWEST);
+		vcpu_irq_deliver_msg(vm, (uint8_t)m->dest, m->logical,
+				     m->vector, m->level,
+				     m->delivery_mode == LAPIC_DELIVERY_LOWEST);
 }
 
 void vm_update_uart_irq(struct vm *vm)
@@ -49,7 +50,8 @@ static uint64_t ioapic_mmio_read(void *ctx, uint64_t off, uint8_t size)
 	return vioapic_read(ctx, off & ~3ull);
 }
 
-static void ioapic_mmio_write(void *ctx, uint64_t off, uint8_t size, uint64_t val)
+static void ioapic_mmio_write(void *ctx, uint64_t off, uint8_t size,
+			      uint64_t val)
 {
 	vioapic_write(ctx, off & ~3ull, (uint32_t)val);
 }
@@ -64,7 +66,8 @@ static uint64_t mailbox_mmio_read(void *ctx, uint64_t off, uint8_t size)
 /* The guest asks for a secondary vCPU (under vm->lock, so one at a time). */
 static void wake_ap(struct vm *vm, const struct mp_wakeup_request *req)
 {
-	struct vcpu *v = req->apic_id < vm->nr_vcpus ? vm->vcpus[req->apic_id] : NULL;
+	struct vcpu *v =
+		req->apic_id < vm->nr_vcpus ? vm->vcpus[req->apic_id] : NULL;
 
 	/* A guest may ask again and again: the log budget bounds the lines. */
 	if (!v || v->id == 0) {
@@ -85,7 +88,8 @@ static void wake_ap(struct vm *vm, const struct mp_wakeup_request *req)
 	vcpu_kick(v);
 }
 
-static void mailbox_mmio_write(void *ctx, uint64_t off, uint8_t size, uint64_t val)
+static void mailbox_mmio_write(void *ctx, uint64_t off, uint8_t size,
+			       uint64_t val)
 {
 	struct vm *vm = ctx;
 	struct mp_wakeup_request req;
@@ -138,8 +142,8 @@ static void add_ports(struct vm *vm)
 		{ VUART_BASE, 8, uart_pio, vm },
 		{ GACPI_RESET_PORT, 1, pm_pio, vm },
 		{ VPM_CMOS_INDEX_PORT, 2, pm_pio, vm },
-		{ GACPI_PM1A_EVT_PORT, GACPI_PM_TMR_PORT + 4 - GACPI_PM1A_EVT_PORT,
-		  pm_pio, vm },
+		{ GACPI_PM1A_EVT_PORT,
+		  GACPI_PM_TMR_PORT + 4 - GACPI_PM1A_EVT_PORT, pm_pio, vm },
 		{ PCI_CONF1_ADDR_PORT, 8, conf1_pio, vm },
 		{ POST_PORT, 1, post_pio, vm },
 	};
@@ -151,12 +155,15 @@ static void add_ports(struct vm *vm)
 
 void vm_devices_init(struct vm *vm)
 {
-	struct mmio_region ioapic = { VIOAPIC_BASE, VIOAPIC_SIZE, ioapic_mmio_read,
-				      ioapic_mmio_write, &vm->ioapic };
+	struct mmio_region ioapic = { VIOAPIC_BASE, VIOAPIC_SIZE,
+				      ioapic_mmio_read, ioapic_mmio_write,
+				      &vm->ioapic };
 	struct mmio_region mailbox = { LB_MP_MAILBOX_GPA, LB_MP_MAILBOX_SIZE,
-				       mailbox_mmio_read, mailbox_mmio_write, vm };
+				       mailbox_mmio_read, mailbox_mmio_write,
+				       vm };
 
-	spin_lock(&vm->lock); /* console input may arrive from CPU 0 meanwhile */
+	spin_lock(
+		&vm->lock); /* console input may arrive from CPU 0 meanwhile */
 	vuart_init(&vm->uart, console_emit, vm);
 	spin_unlock(&vm->lock);
 	vioapic_init(&vm->ioapic, (uint8_t)vm->nr_vcpus, ioapic_deliver, vm);

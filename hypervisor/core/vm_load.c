@@ -17,7 +17,8 @@
 #include <format.h>
 #include <string.h>
 
-#define GUEST_STACK_GPA 0x8ff0 /* below the boot page tables; Linux sets its own */
+#define GUEST_STACK_GPA \
+	0x8ff0 /* below the boot page tables; Linux sets its own */
 
 static int map_ram(struct vm *vm, const struct linux_layout *l, uint64_t hpa)
 {
@@ -31,24 +32,28 @@ static int map_ram(struct vm *vm, const struct linux_layout *l, uint64_t hpa)
 				  GPA_MEM_WB);
 		if (!err)
 			err = gpa_map_add(&vm->map, after, hpa + after,
-					  l->low_ram_end - after, GPA_RWX, GPA_MEM_WB);
+					  l->low_ram_end - after, GPA_RWX,
+					  GPA_MEM_WB);
 	} else {
 		err = gpa_map_add(&vm->map, 0, hpa, l->low_ram_end, GPA_RWX,
 				  GPA_MEM_WB);
 	}
 
 	if (!err && l->high_ram_size)
-		err = gpa_map_add(&vm->map, LB_HIGH_RAM_GPA, hpa + l->low_ram_end,
-				  l->high_ram_size, GPA_RWX, GPA_MEM_WB);
+		err = gpa_map_add(&vm->map, LB_HIGH_RAM_GPA,
+				  hpa + l->low_ram_end, l->high_ram_size,
+				  GPA_RWX, GPA_MEM_WB);
 	if (err)
-		vm_error(vm->cfg, "guest-physical map: %s", gpa_map_strerror(err));
+		vm_error(vm->cfg, "guest-physical map: %s",
+			 gpa_map_strerror(err));
 	return err;
 }
 
 static int build_acpi(struct vm *vm, uint64_t *rsdp)
 {
 	struct guest_acpi_params ap = {
-		.base_gpa = LB_ACPI_GPA, .nr_vcpus = vm->nr_vcpus,
+		.base_gpa = LB_ACPI_GPA,
+		.nr_vcpus = vm->nr_vcpus,
 		.ioapic_id = (uint8_t)vm->nr_vcpus, /* after the LAPIC ids */
 		.mp_wakeup_mailbox = vm->nr_vcpus > 1 ? LB_MP_MAILBOX_GPA : 0,
 	};
@@ -62,7 +67,7 @@ static int build_acpi(struct vm *vm, uint64_t *rsdp)
 }
 
 int vm_load_linux(struct vm *vm, const struct boot_module *kernel,
-		       const struct boot_module *initrd)
+		  const struct boot_module *initrd)
 {
 	const struct vm_config *cfg = vm->cfg;
 	static char cmdline[CONFIG_BOOTARGS_MAX + 128];
@@ -82,15 +87,17 @@ int vm_load_linux(struct vm *vm, const struct boot_module *kernel,
 		size_t len = strlen(bootargs);
 
 		/* The guest may want to know (tests stage their work on it). */
-		snprintf(bootargs + len, sizeof(bootargs) - len, " corral.restart=%u",
-			 vm->restarts);
+		snprintf(bootargs + len, sizeof(bootargs) - len,
+			 " corral.restart=%u", vm->restarts);
 	}
 	if (cfg->test_dma_targets)
 		dma_test_bootargs(vm, bootargs, sizeof(bootargs));
 	if (linux_build_cmdline(cmdline, sizeof(cmdline), bootargs, cfg->name,
 				bz.cmdline_size) < 0) {
-		vm_error(cfg, "property \"bootargs\": too long for this kernel (%u bytes)",
-			 bz.cmdline_size);
+		vm_error(
+			cfg,
+			"property \"bootargs\": too long for this kernel (%u bytes)",
+			bz.cmdline_size);
 		return -EINVAL;
 	}
 	if (linux_layout_plan(&bz, vm->ram_size, initrd ? initrd->size : 0,

@@ -44,9 +44,10 @@ static int fail(const char **why, const char *reason)
 static const char *protocol_too_old(struct bzimage_info *out)
 {
 	/* boot.rst writes protocol 0x020f as "2.15". */
-	snprintf(out->msg, sizeof(out->msg),
-		 "protocol %u.%02u too old: need 2.12 or later for the 64-bit entry",
-		 (out->protocol >> 8) % 10u, (out->protocol & 0xffu) % 100u);
+	snprintf(
+		out->msg, sizeof(out->msg),
+		"protocol %u.%02u too old: need 2.12 or later for the 64-bit entry",
+		(out->protocol >> 8) % 10u, (out->protocol & 0xffu) % 100u);
 	return out->msg;
 }
 
@@ -58,14 +59,16 @@ static int check_signature(const uint8_t *img, size_t size,
 		return fail(why,
 			    "truncated: smaller than the 512-byte boot sector");
 	if (le16(img + BZ_OFF_BOOT_FLAG) != BZ_BOOT_FLAG)
-		return fail(why,
-			    "no boot flag 0xAA55 at 0x1FE: not a Linux kernel image");
+		return fail(
+			why,
+			"no boot flag 0xAA55 at 0x1FE: not a Linux kernel image");
 	if (size < BZ_OFF_VERSION + 2)
 		return fail(why,
 			    "truncated: the file ends inside the setup header");
 	if (le32(img + BZ_OFF_HEADER) != BZ_HDRS_MAGIC)
-		return fail(why,
-			    "no HdrS magic at 0x202: not a bzImage (or boot protocol before 2.00)");
+		return fail(
+			why,
+			"no HdrS magic at 0x202: not a bzImage (or boot protocol before 2.00)");
 	out->protocol = le16(img + BZ_OFF_VERSION);
 	if (out->protocol < BZ_MIN_PROTOCOL)
 		return fail(why, protocol_too_old(out));
@@ -79,14 +82,17 @@ static int check_header_len(const uint8_t *img, size_t size,
 	uint32_t end = 0x202u + img[BZ_OFF_JUMP + 1];
 
 	if (img[BZ_OFF_JUMP] != BZ_JUMP_OPCODE)
-		return fail(why,
-			    "no short jump at 0x200: setup header length unknown");
+		return fail(
+			why,
+			"no short jump at 0x200: setup header length unknown");
 	if (end < BZ_MIN_HEADER_END)
-		return fail(why,
-			    "setup header too short for its protocol (jump at 0x200 ends it before 0x268)");
+		return fail(
+			why,
+			"setup header too short for its protocol (jump at 0x200 ends it before 0x268)");
 	if (end > BZ_MAX_HEADER_END)
-		return fail(why,
-			    "setup header too long: it would run past 0x290 in boot_params");
+		return fail(
+			why,
+			"setup header too long: it would run past 0x290 in boot_params");
 	if (size < end)
 		return fail(why,
 			    "truncated: the file ends inside the setup header");
@@ -110,21 +116,25 @@ static void read_fields(const uint8_t *img, struct bzimage_info *out)
 static int check_fields(const struct bzimage_info *bz, const char **why)
 {
 	if (!(bz->loadflags & BZ_LOADFLAGS_LOADED_HIGH))
-		return fail(why,
-			    "not a bzImage: LOADED_HIGH clear in loadflags (zImage)");
+		return fail(
+			why,
+			"not a bzImage: LOADED_HIGH clear in loadflags (zImage)");
 	if (!(bz->xloadflags & BZ_XLF_KERNEL_64))
-		return fail(why,
-			    "kernel is not 64-bit capable (XLF_KERNEL_64 clear)");
+		return fail(
+			why,
+			"kernel is not 64-bit capable (XLF_KERNEL_64 clear)");
 	if (bz->relocatable &&
 	    (bz->kernel_alignment == 0 ||
 	     (bz->kernel_alignment & (bz->kernel_alignment - 1))))
 		return fail(why, "kernel_alignment is not a power of two");
 	if (bz->init_size == 0)
-		return fail(why,
-			    "init_size is 0: the kernel does not say how much memory it needs");
+		return fail(
+			why,
+			"init_size is 0: the kernel does not say how much memory it needs");
 	if (bz->cmdline_size == 0)
-		return fail(why,
-			    "cmdline_size is 0: the kernel accepts no command line");
+		return fail(
+			why,
+			"cmdline_size is 0: the kernel accepts no command line");
 	return 0;
 }
 
@@ -142,12 +152,14 @@ static int locate_kernel(const uint8_t *img, size_t size,
 	out->setup_size = (sects + 1) * BZ_SECTOR_SIZE;
 	out->kernel_offset = out->setup_size;
 	if (size <= out->setup_size)
-		return fail(why,
-			    "truncated: the file ends inside the setup code, before the kernel");
+		return fail(
+			why,
+			"truncated: the file ends inside the setup code, before the kernel");
 	out->kernel_size = size - out->setup_size;
 	if (syssize_bytes > out->kernel_size)
-		return fail(why,
-			    "truncated: the protected-mode kernel is shorter than syssize says");
+		return fail(
+			why,
+			"truncated: the protected-mode kernel is shorter than syssize says");
 	return 0;
 }
 

@@ -65,8 +65,8 @@ static const char *quote(char q[QUOTED_MAX], const char *s, size_t len)
 }
 
 /* Appends to the string in buf[cap], cutting what does not fit. */
-__attribute__((format(printf, 3, 4)))
-static void msg_append(char *buf, size_t cap, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static void
+msg_append(char *buf, size_t cap, const char *fmt, ...)
 {
 	size_t len = strlen(buf);
 	va_list ap;
@@ -93,7 +93,7 @@ static void report(struct parser *p, enum config_severity sev, const char *node,
 
 /* An error in a VM's node: report it and keep that VM from starting. */
 static void prop_error(struct parser *p, struct vm_config *vm, const char *prop,
-		     const char *msg)
+		       const char *msg)
 {
 	vm->valid = false;
 	report(p, CONFIG_ERROR, vm->node, prop, msg);
@@ -144,16 +144,17 @@ static const char *prop_string(struct parser *p, struct vm_config *vm,
 		return pv->val;
 	if (pv->len >= 1 && pv->val[pv->len - 1] == '\0')
 		prop_error(p, vm, pv->name,
-			 "must be one string, not a list of strings");
+			   "must be one string, not a list of strings");
 	else
-		prop_error(p, vm, pv->name,
-			 "must be a string such as \"...\" (wrong type or not NUL-terminated)");
+		prop_error(
+			p, vm, pv->name,
+			"must be a string such as \"...\" (wrong type or not NUL-terminated)");
 	return NULL;
 }
 
 /* Copies a string property into dst[cap]; an error if it does not fit. */
 static int prop_copy_string(struct parser *p, struct vm_config *vm,
-			     const struct prop_value *pv, char *dst, size_t cap)
+			    const struct prop_value *pv, char *dst, size_t cap)
 {
 	const char *s = prop_string(p, vm, pv);
 	char msg[MSG_MAX];
@@ -173,23 +174,25 @@ static int prop_copy_string(struct parser *p, struct vm_config *vm,
 
 /* A single 32-bit big-endian cell, <n> in DTS, checked against [min, max]. */
 static int prop_u32(struct parser *p, struct vm_config *vm,
-		     const struct prop_value *pv, uint32_t min, uint32_t max,
-		     uint32_t example, uint32_t *out)
+		    const struct prop_value *pv, uint32_t min, uint32_t max,
+		    uint32_t example, uint32_t *out)
 {
 	char msg[MSG_MAX], q[QUOTED_MAX];
 	uint32_t v;
 
 	if (looks_like_text(pv->val, pv->len)) {
-		snprintf(msg, sizeof(msg),
-			 "must be a 32-bit cell such as <%u>, not the string %s",
-			 example, quote(q, pv->val, (size_t)pv->len));
+		snprintf(
+			msg, sizeof(msg),
+			"must be a 32-bit cell such as <%u>, not the string %s",
+			example, quote(q, pv->val, (size_t)pv->len));
 		prop_error(p, vm, pv->name, msg);
 		return -EINVAL;
 	}
 	if (pv->len != (int)sizeof(fdt32_t)) {
-		snprintf(msg, sizeof(msg),
-			 "must be exactly one 32-bit cell such as <%u>; found %d bytes",
-			 example, pv->len);
+		snprintf(
+			msg, sizeof(msg),
+			"must be exactly one 32-bit cell such as <%u>; found %d bytes",
+			example, pv->len);
 		prop_error(p, vm, pv->name, msg);
 		return -EINVAL;
 	}
@@ -211,8 +214,8 @@ struct keyword {
 
 /* Looks a string property up in a table of keywords; an error names them all. */
 static int prop_keyword(struct parser *p, struct vm_config *vm,
-			 const struct prop_value *pv, const struct keyword *kw,
-			 size_t n, int *out)
+			const struct prop_value *pv, const struct keyword *kw,
+			size_t n, int *out)
 {
 	const char *s = prop_string(p, vm, pv);
 	char msg[MSG_MAX], q[QUOTED_MAX];
@@ -272,8 +275,9 @@ static void parse_name(struct parser *p, struct vm_config *vm,
 	}
 	for (i = 0; i < n; i++) {
 		if (!name_char_ok(s[i])) {
-			prop_error(p, vm, pv->name,
-				 "may only contain A-Z, a-z, 0-9, '_' and '-'");
+			prop_error(
+				p, vm, pv->name,
+				"may only contain A-Z, a-z, 0-9, '_' and '-'");
 			return;
 		}
 	}
@@ -295,7 +299,7 @@ static void parse_restart(struct parser *p, struct vm_config *vm,
 	int v;
 
 	if (!prop_keyword(p, vm, pv, restart_words, ARRAY_SIZE(restart_words),
-			 &v))
+			  &v))
 		vm->restart = (enum restart_policy)v;
 }
 
@@ -359,19 +363,22 @@ static void parse_pci_devices(struct parser *p, struct vm_config *vm,
 	int left = pv->len;
 
 	if (left <= 0 || s[left - 1] != '\0') {
-		prop_error(p, vm, pv->name, "must be a list of strings like \"0000:00:02.0\"");
+		prop_error(p, vm, pv->name,
+			   "must be a list of strings like \"0000:00:02.0\"");
 		return;
 	}
 	while (left > 0) {
 		size_t n = strnlen(s, (size_t)left);
 
 		if (vm->nr_pci == CONFIG_MAX_PCI) {
-			prop_error(p, vm, pv->name, "too many devices (at most 8)");
+			prop_error(p, vm, pv->name,
+				   "too many devices (at most 8)");
 			return;
 		}
 		if (!bdf_syntax_ok(s, n)) {
-			prop_error(p, vm, pv->name,
-				 "a device is not of the form \"0000:BB:DD.F\" (segment 0)");
+			prop_error(
+				p, vm, pv->name,
+				"a device is not of the form \"0000:BB:DD.F\" (segment 0)");
 			return;
 		}
 		memcpy(vm->pci[vm->nr_pci++], s, n + 1);
@@ -390,7 +397,8 @@ static void parse_dma_isolation(struct parser *p, struct vm_config *vm,
 {
 	int v;
 
-	if (!prop_keyword(p, vm, pv, isolation_words, ARRAY_SIZE(isolation_words), &v))
+	if (!prop_keyword(p, vm, pv, isolation_words,
+			  ARRAY_SIZE(isolation_words), &v))
 		vm->dma_isolation_none = v == 1;
 }
 
@@ -411,9 +419,10 @@ static void parse_cpus(struct parser *p, struct vm_config *vm,
 
 	if (looks_like_text(pv->val, pv->len) || pv->len <= 0 ||
 	    pv->len % (int)sizeof(fdt32_t) || n > CONFIG_VCPUS_MAX) {
-		snprintf(msg, sizeof(msg),
-			 "must be 1 to %d 32-bit cells, a pCPU number per vCPU, such as <0 1>",
-			 CONFIG_VCPUS_MAX);
+		snprintf(
+			msg, sizeof(msg),
+			"must be 1 to %d 32-bit cells, a pCPU number per vCPU, such as <0 1>",
+			CONFIG_VCPUS_MAX);
 		prop_error(p, vm, pv->name, msg);
 		return;
 	}
@@ -535,14 +544,15 @@ static void parse_vm_properties(struct parser *p, int node,
 		pv.name = NULL;
 		pv.val = fdt_getprop_by_offset(p->fdt, off, &pv.name, &pv.len);
 		if (!pv.val || !pv.name || pv.len < 0) {
-			prop_error(p, vm, NULL, "corrupted property in the DTB");
+			prop_error(p, vm, NULL,
+				   "corrupted property in the DTB");
 			continue;
 		}
 		handle_property(p, vm, &pv, seen);
 	}
 	if (off != -FDT_ERR_NOTFOUND)
 		prop_error(p, vm, NULL,
-			 "corrupted DTB: cannot walk this node's properties");
+			   "corrupted DTB: cannot walk this node's properties");
 }
 
 static bool known_subnode(const char *name, int len)
@@ -578,7 +588,7 @@ static void check_vm_subnodes(struct parser *p, int node, struct vm_config *vm)
 	}
 	if (sub != -FDT_ERR_NOTFOUND)
 		prop_error(p, vm, NULL,
-			 "corrupted DTB: cannot walk this node's subnodes");
+			   "corrupted DTB: cannot walk this node's subnodes");
 }
 
 static void check_required(struct parser *p, struct vm_config *vm,
@@ -589,7 +599,7 @@ static void check_required(struct parser *p, struct vm_config *vm,
 	for (i = 0; i < ARRAY_SIZE(vm_rules); i++)
 		if (vm_rules[i].required && !(seen & (1u << i)))
 			prop_error(p, vm, vm_rules[i].name,
-				 "missing required property");
+				   "missing required property");
 }
 
 static void parse_vm(struct parser *p, int node, struct vm_config *vm)
@@ -641,9 +651,10 @@ static int check_blob(struct parser *p, const void *dtb, size_t size)
 		return -EINVAL;
 	}
 	if (fdt_totalsize(dtb) > size) {
-		snprintf(msg, sizeof(msg),
-			 "truncated: the DTB header says %u bytes but the file has %zu",
-			 fdt_totalsize(dtb), size);
+		snprintf(
+			msg, sizeof(msg),
+			"truncated: the DTB header says %u bytes but the file has %zu",
+			fdt_totalsize(dtb), size);
 		report(p, CONFIG_ERROR, "/", NULL, msg);
 		return -EINVAL;
 	}
@@ -664,8 +675,9 @@ static int check_root(struct parser *p)
 	val = fdt_getprop(p->fdt, 0, "compatible", &len);
 	if (!val) {
 		report(p, CONFIG_ERROR, "/", "compatible",
-		       len == -FDT_ERR_NOTFOUND ? no_compatible :
-						  "cannot be read: corrupted DTB");
+		       len == -FDT_ERR_NOTFOUND ?
+			       no_compatible :
+			       "cannot be read: corrupted DTB");
 		return -EINVAL;
 	}
 	if (fdt_stringlist_contains(val, len, CONFIG_COMPATIBLE))
@@ -693,7 +705,8 @@ static void report_too_many(struct parser *p, const char *path)
 	char msg[MSG_MAX];
 
 	snprintf(msg, sizeof(msg),
-		 "too many VMs: at most %d; this one is ignored", CONFIG_MAX_VMS);
+		 "too many VMs: at most %d; this one is ignored",
+		 CONFIG_MAX_VMS);
 	report(p, CONFIG_ERROR, path, NULL, msg);
 }
 

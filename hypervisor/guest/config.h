@@ -50,9 +50,10 @@ struct vm_config {
 	char bootargs[CONFIG_BOOTARGS_MAX];
 	enum restart_policy restart;
 	uint32_t nr_pci;
-	char pci[CONFIG_MAX_PCI][CONFIG_BDF_MAX]; /* pci-devices, syntax-checked */
+	char pci[CONFIG_MAX_PCI]
+		[CONFIG_BDF_MAX]; /* pci-devices, syntax-checked */
 	bool dma_isolation_none; /* dma-isolation = "none": no IOMMU required */
-	bool test_dma_targets;	 /* test-dma-targets: see docs/device-assignment.md */
+	bool test_dma_targets; /* test-dma-targets: see docs/device-assignment.md */
 	/* cpus = <a b ...>: vCPU i runs on pCPU cpus[i % nr_cpus]; none
 	 * given (nr_cpus 0): corral spreads the vCPUs. */
 	uint32_t nr_cpus;

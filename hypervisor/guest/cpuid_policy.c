@@ -13,25 +13,29 @@
 
 /* Leaf 1 ECX: SSE3 PCLMUL SSSE3 CX16 SSE4.1 SSE4.2 MOVBE POPCNT AES RDRAND,
  * plus PCID; X2APIC, TSC-deadline and the hypervisor bit are corral's. */
-#define L1_ECX_ALLOW (BIT(0) | BIT(1) | BIT(9) | BIT(13) | BIT(17) | BIT(19) | \
-		      BIT(20) | BIT(22) | BIT(23) | BIT(25) | BIT(30))
+#define L1_ECX_ALLOW                                                        \
+	(BIT(0) | BIT(1) | BIT(9) | BIT(13) | BIT(17) | BIT(19) | BIT(20) | \
+	 BIT(22) | BIT(23) | BIT(25) | BIT(30))
 #define L1_ECX_X2APIC BIT(21)
 #define L1_ECX_TSC_DEADLINE BIT(24)
 #define L1_ECX_HYPERVISOR BIT(31)
 /* Leaf 1 EDX: everything classic except MCE(7), MTRR(12), MCA(14), PSN(18),
  * DS(21), ACPI(22), TM(29), PBE(31). */
-#define L1_EDX_ALLOW (~(BIT(7) | BIT(12) | BIT(14) | BIT(18) | BIT(21) | \
-			BIT(22) | BIT(29) | BIT(31)))
+#define L1_EDX_ALLOW                                                  \
+	(~(BIT(7) | BIT(12) | BIT(14) | BIT(18) | BIT(21) | BIT(22) | \
+	   BIT(29) | BIT(31)))
 #define L6_EAX_ARAT BIT(2)
 /* Leaf 7.0 EBX: FSGSBASE BMI1 SMEP BMI2 ERMS ADX SMAP CLFLUSHOPT CLWB SHA. */
-#define L7_EBX_ALLOW (BIT(0) | BIT(3) | BIT(7) | BIT(8) | BIT(9) | BIT(19) | \
-		      BIT(20) | BIT(23) | BIT(24) | BIT(29))
+#define L7_EBX_ALLOW                                                      \
+	(BIT(0) | BIT(3) | BIT(7) | BIT(8) | BIT(9) | BIT(19) | BIT(20) | \
+	 BIT(23) | BIT(24) | BIT(29))
 #define L7_EBX_INVPCID BIT(10)
 #define L7_ECX_ALLOW BIT(2) /* UMIP */
 /* RDPID reads IA32_TSC_AUX like RDTSCP, and VT-x runs it only under the
  * same "enable RDTSCP" control: it follows policy.rdtscp. */
 #define L7_ECX_RDPID BIT(22)
-#define L7_EDX_ALLOW (BIT(4) | BIT(10) | BIT(14)) /* FSRM, MD_CLEAR, SERIALIZE */
+#define L7_EDX_ALLOW \
+	(BIT(4) | BIT(10) | BIT(14)) /* FSRM, MD_CLEAR, SERIALIZE */
 /* 0x80000001 ECX: LAHF, ABM, SSE4A, MISALIGNSSE, PREFETCHW. */
 #define E1_ECX_ALLOW (BIT(0) | BIT(5) | BIT(6) | BIT(7) | BIT(8))
 /* 0x80000001 EDX: SYSCALL, NX, 1 GiB pages, LM (+RDTSCP when allowed). */
@@ -93,7 +97,8 @@ static struct cpuid_regs basic(uint32_t leaf, uint32_t sub,
 		return r;
 	case 1:
 		r.eax = h.eax;
-		r.ebx = (h.ebx & 0xffff) | (p->nr_vcpus << 16) | (p->apic_id << 24);
+		r.ebx = (h.ebx & 0xffff) | (p->nr_vcpus << 16) |
+			(p->apic_id << 24);
 		r.ecx = (h.ecx & L1_ECX_ALLOW) | L1_ECX_X2APIC |
 			L1_ECX_TSC_DEADLINE | L1_ECX_HYPERVISOR;
 		r.edx = h.edx & L1_EDX_ALLOW;
@@ -108,7 +113,8 @@ static struct cpuid_regs basic(uint32_t leaf, uint32_t sub,
 	case 7:
 		if (sub != 0)
 			return r;
-		r.ebx = h.ebx & (L7_EBX_ALLOW | (p->invpcid ? L7_EBX_INVPCID : 0));
+		r.ebx = h.ebx &
+			(L7_EBX_ALLOW | (p->invpcid ? L7_EBX_INVPCID : 0));
 		r.ecx = h.ecx & (L7_ECX_ALLOW | (p->rdtscp ? L7_ECX_RDPID : 0));
 		r.edx = h.edx & L7_EDX_ALLOW;
 		return r;
@@ -134,7 +140,8 @@ static struct cpuid_regs extended(uint32_t leaf, const struct cpuid_policy *p,
 	case 0x80000001u:
 		r.eax = h.eax;
 		r.ecx = h.ecx & E1_ECX_ALLOW;
-		r.edx = h.edx & (E1_EDX_ALLOW | (p->rdtscp ? E1_EDX_RDTSCP : 0));
+		r.edx = h.edx &
+			(E1_EDX_ALLOW | (p->rdtscp ? E1_EDX_RDTSCP : 0));
 		return r;
 	case 0x80000002u:
 	case 0x80000003u:
@@ -168,7 +175,8 @@ static struct cpuid_regs hypervisor(uint32_t leaf, const struct cpuid_policy *p)
 		signature(&r, "KVMKVMKVM\0\0\0");
 		break;
 	case CPUID_KVM_BASE + 1:
-		r.eax = KVM_FEATURE_CLOCKSOURCE2 | KVM_FEATURE_CLOCKSOURCE_STABLE_BIT;
+		r.eax = KVM_FEATURE_CLOCKSOURCE2 |
+			KVM_FEATURE_CLOCKSOURCE_STABLE_BIT;
 		break;
 	}
 	return r;

@@ -17,8 +17,8 @@
 struct cpuid_policy {
 	uint32_t apic_id;
 	uint32_t nr_vcpus;
-	bool invpcid;	/* the backend lets INVPCID run */
-	bool rdtscp;	/* the backend lets RDTSCP run */
+	bool invpcid; /* the backend lets INVPCID run */
+	bool rdtscp;  /* the backend lets RDTSCP run */
 	uint32_t hypercall_abi;
 };
 

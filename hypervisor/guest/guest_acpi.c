@@ -154,7 +154,7 @@ _Static_assert(offsetof(struct acpi_fadt, x_pm_tmr_blk) == 208, "X_PM_TMR_BLK");
 #define FADT_F_PROC_C1 (1u << 2)
 #define FADT_F_PWR_BUTTON (1u << 4) /* set: no fixed power button */
 #define FADT_F_SLP_BUTTON (1u << 5) /* set: no fixed sleep button */
-#define FADT_F_FIX_RTC (1u << 6) /* set: no RTC wake status in PM1 */
+#define FADT_F_FIX_RTC (1u << 6)    /* set: no RTC wake status in PM1 */
 #define FADT_F_RESET_REG_SUP (1u << 10)
 
 /* ACPI 6.4 §5.2.9.3 IA-PC Boot Architecture Flags. */
@@ -320,8 +320,8 @@ static uint8_t checksum(const uint8_t *p, size_t len)
 	return (uint8_t)-sum;
 }
 
-static void fill_header(struct acpi_header *h, const char *sig,
-			uint32_t len, uint8_t rev)
+static void fill_header(struct acpi_header *h, const char *sig, uint32_t len,
+			uint8_t rev)
 {
 	memcpy(h->signature, sig, sizeof(h->signature));
 	h->length = len;
@@ -404,12 +404,12 @@ static void fadt_pm_blocks(struct acpi_fadt *f)
 	f->pm1_cnt_len = GACPI_PM1_CNT_LEN;
 	f->pm_tmr_len = GACPI_PM_TMR_LEN;
 	/* PM1 registers are 16 bits wide (§4.8.3.1), the timer 32. */
-	f->x_pm1a_evt_blk = io_gas(GACPI_PM1A_EVT_PORT, GACPI_PM1_EVT_LEN,
-				   GAS_ACCESS_WORD);
-	f->x_pm1a_cnt_blk = io_gas(GACPI_PM1A_CNT_PORT, GACPI_PM1_CNT_LEN,
-				   GAS_ACCESS_WORD);
-	f->x_pm_tmr_blk = io_gas(GACPI_PM_TMR_PORT, GACPI_PM_TMR_LEN,
-				 GAS_ACCESS_DWORD);
+	f->x_pm1a_evt_blk =
+		io_gas(GACPI_PM1A_EVT_PORT, GACPI_PM1_EVT_LEN, GAS_ACCESS_WORD);
+	f->x_pm1a_cnt_blk =
+		io_gas(GACPI_PM1A_CNT_PORT, GACPI_PM1_CNT_LEN, GAS_ACCESS_WORD);
+	f->x_pm_tmr_blk =
+		io_gas(GACPI_PM_TMR_PORT, GACPI_PM_TMR_LEN, GAS_ACCESS_DWORD);
 	f->p_lvl2_lat = FADT_C2_NOT_SUPPORTED;
 	f->p_lvl3_lat = FADT_C3_NOT_SUPPORTED;
 }
@@ -441,7 +441,8 @@ static size_t build_fadt(struct builder *b, size_t facs, size_t dsdt)
 
 static size_t madt_size(uint32_t nr_vcpus, bool mp_wakeup)
 {
-	size_t xapic = nr_vcpus < XAPIC_MAX_ENTRIES ? nr_vcpus : XAPIC_MAX_ENTRIES;
+	size_t xapic =
+		nr_vcpus < XAPIC_MAX_ENTRIES ? nr_vcpus : XAPIC_MAX_ENTRIES;
 	size_t x2apic = nr_vcpus - xapic;
 	size_t len = sizeof(struct acpi_madt);
 
@@ -467,26 +468,35 @@ static void madt_cpu(struct builder *b, size_t *pos, uint32_t id)
 {
 	if (id < XAPIC_MAX_ENTRIES) {
 		struct madt_lapic e = {
-			.type = MADT_TYPE_LAPIC, .length = sizeof(e),
-			.uid = (uint8_t)id, .apic_id = (uint8_t)id,
+			.type = MADT_TYPE_LAPIC,
+			.length = sizeof(e),
+			.uid = (uint8_t)id,
+			.apic_id = (uint8_t)id,
 			.flags = MADT_LAPIC_ENABLED,
 		};
 		madt_put(b, pos, &e, sizeof(e));
 	} else {
 		struct madt_x2apic e = {
-			.type = MADT_TYPE_X2APIC, .length = sizeof(e),
-			.x2apic_id = id, .flags = MADT_LAPIC_ENABLED, .uid = id,
+			.type = MADT_TYPE_X2APIC,
+			.length = sizeof(e),
+			.x2apic_id = id,
+			.flags = MADT_LAPIC_ENABLED,
+			.uid = id,
 		};
 		madt_put(b, pos, &e, sizeof(e));
 	}
 }
 
-static void madt_iso(struct builder *b, size_t *pos, uint8_t irq,
-		     uint32_t gsi, uint16_t flags)
+static void madt_iso(struct builder *b, size_t *pos, uint8_t irq, uint32_t gsi,
+		     uint16_t flags)
 {
 	struct madt_iso e = {
-		.type = MADT_TYPE_ISO, .length = sizeof(e), .bus = MADT_ISA_BUS,
-		.source = irq, .gsi = gsi, .flags = flags,
+		.type = MADT_TYPE_ISO,
+		.length = sizeof(e),
+		.bus = MADT_ISA_BUS,
+		.source = irq,
+		.gsi = gsi,
+		.flags = flags,
 	};
 	madt_put(b, pos, &e, sizeof(e));
 }
@@ -495,13 +505,17 @@ static void madt_iso(struct builder *b, size_t *pos, uint8_t irq,
 static void madt_nmis(struct builder *b, size_t *pos, uint32_t nr_vcpus)
 {
 	struct madt_lapic_nmi n = {
-		.type = MADT_TYPE_LAPIC_NMI, .length = sizeof(n),
-		.uid = MADT_ALL_PROCESSORS, .flags = MPS_INTI_CONFORMS,
+		.type = MADT_TYPE_LAPIC_NMI,
+		.length = sizeof(n),
+		.uid = MADT_ALL_PROCESSORS,
+		.flags = MPS_INTI_CONFORMS,
 		.lint = MADT_LINT1,
 	};
 	struct madt_x2apic_nmi x = {
-		.type = MADT_TYPE_X2APIC_NMI, .length = sizeof(x),
-		.flags = MPS_INTI_CONFORMS, .uid = MADT_X2_ALL_PROCESSORS,
+		.type = MADT_TYPE_X2APIC_NMI,
+		.length = sizeof(x),
+		.flags = MPS_INTI_CONFORMS,
+		.uid = MADT_X2_ALL_PROCESSORS,
 		.lint = MADT_LINT1,
 	};
 
@@ -515,8 +529,11 @@ static size_t build_madt(struct builder *b, const struct guest_acpi_params *p)
 	size_t len = madt_size(p->nr_vcpus, p->mp_wakeup_mailbox != 0);
 	struct acpi_madt m = { 0 };
 	struct madt_ioapic io = {
-		.type = MADT_TYPE_IOAPIC, .length = sizeof(io),
-		.id = p->ioapic_id, .address = GACPI_IOAPIC_GPA, .gsi_base = 0,
+		.type = MADT_TYPE_IOAPIC,
+		.length = sizeof(io),
+		.id = p->ioapic_id,
+		.address = GACPI_IOAPIC_GPA,
+		.gsi_base = 0,
 	};
 	size_t off, pos;
 
@@ -540,7 +557,8 @@ static size_t build_madt(struct builder *b, const struct guest_acpi_params *p)
 	madt_nmis(b, &pos, p->nr_vcpus);
 	if (p->mp_wakeup_mailbox) {
 		struct madt_mp_wakeup w = {
-			.type = MADT_TYPE_MP_WAKEUP, .length = sizeof(w),
+			.type = MADT_TYPE_MP_WAKEUP,
+			.length = sizeof(w),
 			.mailbox = p->mp_wakeup_mailbox,
 		};
 		madt_put(b, &pos, &w, sizeof(w));
@@ -553,8 +571,10 @@ static size_t build_mcfg(struct builder *b, const struct guest_acpi_params *p)
 {
 	struct acpi_mcfg m = { 0 };
 	struct mcfg_allocation e = {
-		.base = p->ecam_base, .segment = 0,
-		.start_bus = 0, .end_bus = p->bus_end,
+		.base = p->ecam_base,
+		.segment = 0,
+		.start_bus = 0,
+		.end_bus = p->bus_end,
 	};
 	size_t len = sizeof(m) + sizeof(e);
 	size_t off = reserve(b, len, TABLE_ALIGN);
@@ -579,13 +599,15 @@ static size_t build_root(struct builder *b, const char *sig, size_t entry_size,
 	if (b->overflow)
 		return 0;
 	fill_header(&h, sig, (uint32_t)len,
-		    entry_size == sizeof(uint64_t) ? XSDT_REVISION : RSDT_REVISION);
+		    entry_size == sizeof(uint64_t) ? XSDT_REVISION :
+						     RSDT_REVISION);
 	memcpy(b->buf + off, &h, sizeof(h));
 	for (size_t i = 0; i < count; i++) {
 		uint64_t gpa = gpa_of(b, tables[i]);
 
 		/* Little-endian: the low entry_size bytes are the pointer. */
-		memcpy(b->buf + off + sizeof(h) + i * entry_size, &gpa, entry_size);
+		memcpy(b->buf + off + sizeof(h) + i * entry_size, &gpa,
+		       entry_size);
 	}
 	seal_table(b, off);
 	return off;
@@ -604,7 +626,8 @@ static void build_rsdp(struct builder *b, size_t off, size_t rsdt, size_t xsdt)
 	r.xsdt_address = gpa_of(b, xsdt);
 	memcpy(t, &r, sizeof(r));
 	t[offsetof(struct acpi_rsdp, checksum)] = checksum(t, RSDP_V1_LEN);
-	t[offsetof(struct acpi_rsdp, extended_checksum)] = checksum(t, sizeof(r));
+	t[offsetof(struct acpi_rsdp, extended_checksum)] =
+		checksum(t, sizeof(r));
 }
 
 static bool params_ok(const void *buf, const struct guest_acpi_params *p,
@@ -647,14 +670,15 @@ bool guest_acpi_pci_ok(const struct guest_acpi_params *p)
 			return false;
 	if (w32 && p->mmio32_end >= FOUR_GIB)
 		return false;
-	if (w32 && overlap(p->mmio32_base, p->mmio32_end, p->ecam_base,
-			   ecam_end))
+	if (w32 &&
+	    overlap(p->mmio32_base, p->mmio32_end, p->ecam_base, ecam_end))
 		return false;
-	if (w64 && overlap(p->mmio64_base, p->mmio64_end, p->ecam_base,
-			   ecam_end))
+	if (w64 &&
+	    overlap(p->mmio64_base, p->mmio64_end, p->ecam_base, ecam_end))
 		return false;
-	if (w32 && w64 && overlap(p->mmio32_base, p->mmio32_end,
-				  p->mmio64_base, p->mmio64_end))
+	if (w32 && w64 &&
+	    overlap(p->mmio32_base, p->mmio32_end, p->mmio64_base,
+		    p->mmio64_end))
 		return false;
 	return true;
 }

@@ -18,7 +18,8 @@
 
 /* Fixed-hardware I/O ports (ACPI 6.4 §4.8.3). */
 #define GACPI_PM1A_EVT_PORT 0x600 /* 4 bytes: PM1_STS (2) + PM1_EN (2) */
-#define GACPI_PM1A_CNT_PORT 0x604 /* 2 bytes: SCI_EN bit 0, SLP_TYP 10-12, SLP_EN 13 */
+#define GACPI_PM1A_CNT_PORT \
+	0x604 /* 2 bytes: SCI_EN bit 0, SLP_TYP 10-12, SLP_EN 13 */
 #define GACPI_PM_TMR_PORT 0x608 /* 4 bytes, 24-bit counter at 3.579545 MHz */
 #define GACPI_PM1_EVT_LEN 4
 #define GACPI_PM1_CNT_LEN 2
@@ -57,7 +58,8 @@ struct guest_acpi_prt {
 };
 
 struct guest_acpi_params {
-	uint64_t base_gpa; /* where the buffer sits in guest-physical space (0xE0000) */
+	uint64_t
+		base_gpa; /* where the buffer sits in guest-physical space (0xE0000) */
 	uint32_t nr_vcpus; /* LAPIC/x2APIC ids 0..nr_vcpus-1 */
 	uint8_t ioapic_id; /* distinct from the LAPIC ids */
 	/* Not 0: the MADT's Multiprocessor Wakeup entry (ACPI 6.4 §5.2.12.19)

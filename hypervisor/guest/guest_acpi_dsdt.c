@@ -127,7 +127,9 @@ static unsigned int aml_pkglen_bytes(size_t body)
 	if (body + 1 <= AML_PKGLEN_1_MAX)
 		return 1;
 	for (unsigned int n = 2; n <= AML_PKGLEN_MAX_BYTES; n++) {
-		size_t max = ((size_t)1 << (AML_PKGLEN_NIBBLE_BITS + 8 * (n - 1))) - 1;
+		size_t max =
+			((size_t)1 << (AML_PKGLEN_NIBBLE_BITS + 8 * (n - 1))) -
+			1;
 
 		if (body + n <= max)
 			return n;
@@ -155,8 +157,8 @@ static void aml_pkg_close(struct aml *a, size_t start)
 		a->p[start] = (uint8_t)total;
 		return;
 	}
-	a->p[start] = (uint8_t)(((n - 1) << AML_PKGLEN_COUNT_SHIFT) |
-				(total & 0xF));
+	a->p[start] =
+		(uint8_t)(((n - 1) << AML_PKGLEN_COUNT_SHIFT) | (total & 0xF));
 	for (unsigned int i = 1; i < n; i++)
 		a->p[start + i] = (uint8_t)(total >> (AML_PKGLEN_NIBBLE_BITS +
 						      8 * (i - 1)));
@@ -202,8 +204,8 @@ static void aml_name_int_package(struct aml *a, const char *seg,
  */
 static void dsdt_sleep_states(struct aml *a)
 {
-	static const uint64_t s5[] = { GACPI_SLP_TYP_S5, GACPI_SLP_TYP_S5,
-				       0, 0 };
+	static const uint64_t s5[] = { GACPI_SLP_TYP_S5, GACPI_SLP_TYP_S5, 0,
+				       0 };
 
 	aml_name_int_package(a, "_S5_", s5, sizeof(s5) / sizeof(s5[0]));
 }
@@ -214,8 +216,8 @@ static void dsdt_sleep_states(struct aml *a)
  * little-endian, i.e. the compressed ID's bytes in order.
  */
 #define EISA_LETTER(c) ((uint32_t)((c) - '@') & 0x1F)
-#define EISA_ID(a, b, c, prod)                                              \
-	__builtin_bswap32(EISA_LETTER(a) << 26 | EISA_LETTER(b) << 21 |     \
+#define EISA_ID(a, b, c, prod)                                          \
+	__builtin_bswap32(EISA_LETTER(a) << 26 | EISA_LETTER(b) << 21 | \
 			  EISA_LETTER(c) << 16 | (uint32_t)(prod))
 #define PNP_PCIE_HOST_BRIDGE EISA_ID('P', 'N', 'P', 0x0A08)
 #define PNP_PCI_HOST_BRIDGE EISA_ID('P', 'N', 'P', 0x0A03)
@@ -269,7 +271,8 @@ static void res_address(struct res *r, unsigned int width, uint8_t type,
 			uint8_t gen, uint8_t spec, uint64_t min, uint64_t max)
 {
 	uint8_t tag = width == 2 ? RES_WORD_ADDRESS :
-		      width == 4 ? RES_DWORD_ADDRESS : RES_QWORD_ADDRESS;
+		      width == 4 ? RES_DWORD_ADDRESS :
+				   RES_QWORD_ADDRESS;
 
 	res_le(r, tag, 1);
 	res_le(r, 3 + 5 * width, 2); /* bytes after the length field */
@@ -366,8 +369,8 @@ static void pci0_prt(struct aml *a, const struct guest_acpi_params *p)
 		size_t inner = aml_open(a, AML_PACKAGE_OP);
 
 		aml_byte(a, PRT_ENTRY_FIELDS);
-		aml_integer(a, (uint32_t)p->prt[i].slot << 16 |
-				       PRT_ANY_FUNCTION);
+		aml_integer(a,
+			    (uint32_t)p->prt[i].slot << 16 | PRT_ANY_FUNCTION);
 		aml_integer(a, p->prt[i].pin);
 		aml_byte(a, AML_ZERO_OP);
 		aml_integer(a, p->prt[i].gsi);
@@ -387,7 +390,7 @@ static const uint8_t pci_osc_uuid[16] = {
 #define OSC_UNRECOGNIZED_UUID 0x04
 #define OSC_CAPABILITIES_MASKED 0x10
 #define OSC_CONTROL_DWORD_OFFSET 8 /* CDW3: the Control field */
-#define METHOD_FLAGS_4_ARGS 0x04 /* ArgCount 4, NotSerialized, SyncLevel 0 */
+#define METHOD_FLAGS_4_ARGS 0x04   /* ArgCount 4, NotSerialized, SyncLevel 0 */
 
 /* CreateDWordField (Arg3, <index>, <seg>) */
 static void aml_arg3_dword_field(struct aml *a, uint8_t index, const char *seg)

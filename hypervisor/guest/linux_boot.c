@@ -22,13 +22,13 @@
 
 /* struct boot_params offsets (zero-page.rst and the setup header table). */
 #define ZP_SIZE 0x1000
-#define ZP_ACPI_RSDP_ADDR 0x070 /* u64 */
+#define ZP_ACPI_RSDP_ADDR 0x070	   /* u64 */
 #define ZP_EXT_RAMDISK_IMAGE 0x0C0 /* u32: ramdisk_image bits 63:32 */
-#define ZP_EXT_RAMDISK_SIZE 0x0C4 /* u32 */
-#define ZP_EXT_CMD_LINE_PTR 0x0C8 /* u32 */
-#define ZP_E820_ENTRIES 0x1E8 /* u8 */
-#define ZP_HDR 0x1F1 /* the setup header, copied from the image */
-#define ZP_E820_TABLE 0x2D0 /* 128 x struct e820_entry (20 bytes) */
+#define ZP_EXT_RAMDISK_SIZE 0x0C4  /* u32 */
+#define ZP_EXT_CMD_LINE_PTR 0x0C8  /* u32 */
+#define ZP_E820_ENTRIES 0x1E8	   /* u8 */
+#define ZP_HDR 0x1F1		   /* the setup header, copied from the image */
+#define ZP_E820_TABLE 0x2D0	   /* 128 x struct e820_entry (20 bytes) */
 #define ZP_E820_TABLE_MAX 128
 #define LOADER_TYPE_UNDEFINED \
 	0xFF /* boot.rst, type_of_loader: no assigned id */
@@ -86,11 +86,12 @@ static int plan_cmdline(const struct bzimage_info *bz, size_t len,
 {
 	if (len <= bz->cmdline_size && len < LB_CMDLINE_MAX)
 		return 0;
-	snprintf(l->msg, sizeof(l->msg),
-		 "command line too long: %zu bytes, the kernel accepts at most %llu",
-		 len,
-		 (unsigned long long)min_u64(bz->cmdline_size,
-					     LB_CMDLINE_MAX - 1));
+	snprintf(
+		l->msg, sizeof(l->msg),
+		"command line too long: %zu bytes, the kernel accepts at most %llu",
+		len,
+		(unsigned long long)min_u64(bz->cmdline_size,
+					    LB_CMDLINE_MAX - 1));
 	return fail(why, l->msg);
 }
 
@@ -99,10 +100,11 @@ static int too_small(struct linux_layout *l, const char *what, uint64_t need,
 		     const char **why)
 {
 	l->ram_needed = need;
-	snprintf(l->msg, sizeof(l->msg),
-		 "memory-mib too small: %s need %llu MiB of RAM, the VM has %llu",
-		 what, (unsigned long long)(align_up(need, MIB) / MIB),
-		 (unsigned long long)(l->ram_size / MIB));
+	snprintf(
+		l->msg, sizeof(l->msg),
+		"memory-mib too small: %s need %llu MiB of RAM, the VM has %llu",
+		what, (unsigned long long)(align_up(need, MIB) / MIB),
+		(unsigned long long)(l->ram_size / MIB));
 	return fail(why, l->msg);
 }
 
@@ -121,8 +123,9 @@ static int plan_kernel(const struct bzimage_info *bz, struct linux_layout *l,
 
 	if (gpa < LB_HIGH_MEM_GPA || misaligned) {
 		if (!bz->relocatable)
-			return fail(why,
-				    "kernel is not relocatable and its pref_address is below 1 MiB");
+			return fail(
+				why,
+				"kernel is not relocatable and its pref_address is below 1 MiB");
 		gpa = align_up(LB_HIGH_MEM_GPA, bz->kernel_alignment);
 	}
 	l->kernel_gpa = gpa;
@@ -139,10 +142,10 @@ static int plan_kernel(const struct bzimage_info *bz, struct linux_layout *l,
 static int initrd_too_high(struct linux_layout *l, uint64_t ceiling,
 			   const char **why)
 {
-	snprintf(l->msg, sizeof(l->msg),
-		 "initrd too large: it must fit between the kernel's end 0x%llx and 0x%llx (initrd_addr_max or the MMIO hole)",
-		 (unsigned long long)l->kernel_end,
-		 (unsigned long long)ceiling);
+	snprintf(
+		l->msg, sizeof(l->msg),
+		"initrd too large: it must fit between the kernel's end 0x%llx and 0x%llx (initrd_addr_max or the MMIO hole)",
+		(unsigned long long)l->kernel_end, (unsigned long long)ceiling);
 	return fail(why, l->msg);
 }
 
@@ -331,7 +334,7 @@ static void write_page_tables(uint8_t *ram, uint64_t pml4_gpa)
 }
 
 _Static_assert(LB_AP_PML4_GPA + (2 + LB_NR_PDS) * PAGE_SIZE <= LB_AP_BOOT_END &&
-	       LB_AP_GDT_GPA >= LB_ACPI_GPA + LB_ACPI_SIZE,
+		       LB_AP_GDT_GPA >= LB_ACPI_GPA + LB_ACPI_SIZE,
 	       "the secondary vCPUs' boot tables overlap their neighbours");
 
 void linux_write_ap_boot(uint8_t *ram)

@@ -73,7 +73,7 @@
 #define LB_BOOT_CS_AR 0xA09B
 #define LB_BOOT_DS_AR 0xC093
 
-#define LB_EBDA_GPA 0x9FC00 /* reserved to the end of conventional memory */
+#define LB_EBDA_GPA 0x9FC00    /* reserved to the end of conventional memory */
 #define LB_LOW_MEM_END 0xA0000 /* the legacy VGA/ROM hole starts here */
 #define LB_HIGH_MEM_GPA 0x100000 /* 1 MiB: the kernel never loads below */
 /* RAM above this is placed at 4 GiB instead, leaving [3 GiB, 4 GiB) for
@@ -94,12 +94,12 @@ struct e820_entry {
 
 struct linux_layout {
 	uint64_t ram_size;
-	uint64_t low_ram_end; /* min(ram_size, LB_LOW_RAM_LIMIT), at GPA 0 */
+	uint64_t low_ram_end;	/* min(ram_size, LB_LOW_RAM_LIMIT), at GPA 0 */
 	uint64_t high_ram_size; /* the rest, at LB_HIGH_RAM_GPA */
-	uint64_t kernel_gpa; /* protected-mode kernel load address */
-	uint64_t kernel_size; /* bytes copied from the image */
-	uint64_t kernel_end; /* end of the init_size range, page-aligned */
-	uint64_t entry_gpa; /* kernel_gpa + 0x200: the 64-bit entry */
+	uint64_t kernel_gpa;	/* protected-mode kernel load address */
+	uint64_t kernel_size;	/* bytes copied from the image */
+	uint64_t kernel_end;	/* end of the init_size range, page-aligned */
+	uint64_t entry_gpa;	/* kernel_gpa + 0x200: the 64-bit entry */
 	uint64_t initrd_gpa, initrd_size; /* 0,0 if none */
 	uint64_t ram_needed; /* least ram_size with which this plan fits */
 	uint64_t zero_page_gpa, cmdline_gpa, pml4_gpa, gdt_gpa;

@@ -35,22 +35,22 @@
 #define REX_R 0x04
 
 /* Opcodes (SDM Vol 2B MOV, MOVZX, MOVSX, MOVNTI; Vol 2D Tables ). */
-#define OP_MOV_RM8_R8 0x88 /* 88 /r: MOV r/m8, r8 */
-#define OP_MOV_RM_R 0x89 /* 89 /r: MOV r/m16/32/64, r */
-#define OP_MOV_R8_RM8 0x8A /* 8A /r: MOV r8, r/m8 */
-#define OP_MOV_R_RM 0x8B /* 8B /r: MOV r, r/m16/32/64 */
+#define OP_MOV_RM8_R8 0x88   /* 88 /r: MOV r/m8, r8 */
+#define OP_MOV_RM_R 0x89     /* 89 /r: MOV r/m16/32/64, r */
+#define OP_MOV_R8_RM8 0x8A   /* 8A /r: MOV r8, r/m8 */
+#define OP_MOV_R_RM 0x8B     /* 8B /r: MOV r, r/m16/32/64 */
 #define OP_MOV_AL_MOFFS 0xA0 /* A0: MOV AL, moffs8 */
 #define OP_MOV_AX_MOFFS 0xA1 /* A1: MOV rAX, moffs */
 #define OP_MOV_MOFFS_AL 0xA2 /* A2: MOV moffs8, AL */
 #define OP_MOV_MOFFS_AX 0xA3 /* A3: MOV moffs, rAX */
 #define OP_MOV_RM8_IMM8 0xC6 /* C6 /0 ib */
-#define OP_MOV_RM_IMM 0xC7 /* C7 /0 iw/id */
+#define OP_MOV_RM_IMM 0xC7   /* C7 /0 iw/id */
 #define OP_TWO_BYTE 0x0F
-#define OP2_MOVZX_8 0xB6 /* 0F B6 /r: MOVZX r, r/m8 */
+#define OP2_MOVZX_8 0xB6  /* 0F B6 /r: MOVZX r, r/m8 */
 #define OP2_MOVZX_16 0xB7 /* 0F B7 /r: MOVZX r, r/m16 */
-#define OP2_MOVSX_8 0xBE /* 0F BE /r: MOVSX r, r/m8 */
+#define OP2_MOVSX_8 0xBE  /* 0F BE /r: MOVSX r, r/m8 */
 #define OP2_MOVSX_16 0xBF /* 0F BF /r: MOVSX r, r/m16 */
-#define OP2_MOVNTI 0xC3 /* NP 0F C3 /r: MOVNTI m32/m64, r32/r64 */
+#define OP2_MOVNTI 0xC3	  /* NP 0F C3 /r: MOVNTI m32/m64, r32/r64 */
 
 /* ModRM and SIB fields (SDM Vol 2A §2.1.5, Tables 2-1 to 2-3). */
 #define MOD_SHIFT 6
@@ -60,10 +60,10 @@
 #define MOD_DISP8 1
 #define MOD_DISP32 2 /* disp16 with 16-bit addressing */
 #define MOD_REG 3
-#define RM_SIB 4 /* 32/64-bit addressing: a SIB byte follows */
-#define RM_DISP32 5 /* mod 0: disp32 alone, RIP-relative in 64-bit mode */
+#define RM_SIB 4	/* 32/64-bit addressing: a SIB byte follows */
+#define RM_DISP32 5	/* mod 0: disp32 alone, RIP-relative in 64-bit mode */
 #define SIB_BASE_NONE 5 /* mod 0: no base, disp32 */
-#define RM16_DISP16 6 /* 16-bit addressing, mod 0: disp16 alone */
+#define RM16_DISP16 6	/* 16-bit addressing, mod 0: disp16 alone */
 
 /* Byte registers 4-7 are AH, CH, DH, BH unless a REX is present (§2.2.1.2). */
 #define REG_AH 4
@@ -251,7 +251,8 @@ static int skip_mem32(struct cursor *c, const struct modrm *m)
 		rc = next(c, &sib);
 		if (rc)
 			return rc;
-		if (m->mod == MOD_NO_DISP && (sib & FIELD_MASK) == SIB_BASE_NONE)
+		if (m->mod == MOD_NO_DISP &&
+		    (sib & FIELD_MASK) == SIB_BASE_NONE)
 			disp = 4;
 	} else if (m->mod == MOD_NO_DISP && m->rm == RM_DISP32) {
 		disp = 4;
@@ -291,7 +292,8 @@ static uint8_t modrm_reg(const struct modrm *m, const struct prefixes *px)
 static void set_reg8(struct x86_mmio_insn *o, uint8_t reg,
 		     const struct prefixes *px)
 {
-	if (!px->rex_present && reg >= HIGH_BYTE_FIRST && reg <= HIGH_BYTE_LAST) {
+	if (!px->rex_present && reg >= HIGH_BYTE_FIRST &&
+	    reg <= HIGH_BYTE_LAST) {
 		o->reg = (int8_t)(reg - REG_AH);
 		o->high_byte = true;
 	} else {

@@ -37,7 +37,8 @@ struct x86_mmio_insn {
 	bool high_byte; /* the register is AH/CH/DH/BH */
 	uint8_t reg_width; /* register width: a load's destination, a store's source */
 	enum x86_ext ext; /* movzx/movsx */
-	uint64_t imm; /* immediate for stores, sign-extended to width as the CPU does */
+	uint64_t
+		imm; /* immediate for stores, sign-extended to width as the CPU does */
 };
 
 /*

@@ -46,10 +46,12 @@ const void *acpi_find_table(uint64_t rsdp_phys, const char *sig)
 	n = (h->length - sizeof(*h)) / entry;
 	for (uint32_t i = 0; i < n; i++) {
 		const uint8_t *e = (const uint8_t *)(h + 1) + i * entry;
-		uint64_t addr = xsdt ? *(const uint64_t *)e : *(const uint32_t *)e;
+		uint64_t addr =
+			xsdt ? *(const uint64_t *)e : *(const uint32_t *)e;
 		const struct acpi_header *t = (const void *)addr;
 
-		if (addr && !memcmp(t->sig, sig, 4) && checksum_ok(t, t->length))
+		if (addr && !memcmp(t->sig, sig, 4) &&
+		    checksum_ok(t, t->length))
 			return t;
 	}
 	return NULL;

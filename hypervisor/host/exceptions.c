@@ -39,19 +39,36 @@ extern const uint64_t host_irq_stub_table[HOST_IRQ_LAST - HOST_IRQ_FIRST + 1];
 static struct idt_entry idt[256] __attribute__((aligned(16)));
 
 static const char *const exc_names[] = {
-	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
-	"#BR bound", "#UD invalid opcode", "#NM no FPU", "#DF double fault",
-	"coprocessor overrun", "#TS invalid TSS", "#NP segment not present",
-	"#SS stack fault", "#GP general protection", "#PF page fault",
-	"reserved", "#MF FPU error", "#AC alignment", "#MC machine check",
-	"#XM SIMD", "#VE virtualization", "#CP control protection",
+	"#DE divide error",
+	"#DB debug",
+	"NMI",
+	"#BP breakpoint",
+	"#OF overflow",
+	"#BR bound",
+	"#UD invalid opcode",
+	"#NM no FPU",
+	"#DF double fault",
+	"coprocessor overrun",
+	"#TS invalid TSS",
+	"#NP segment not present",
+	"#SS stack fault",
+	"#GP general protection",
+	"#PF page fault",
+	"reserved",
+	"#MF FPU error",
+	"#AC alignment",
+	"#MC machine check",
+	"#XM SIMD",
+	"#VE virtualization",
+	"#CP control protection",
 };
 
 void exception_dump(const struct exception_frame *f)
 {
-	const char *name = f->vector < sizeof(exc_names) / sizeof(exc_names[0]) ?
-				   exc_names[f->vector] :
-				   "unexpected interrupt";
+	const char *name =
+		f->vector < sizeof(exc_names) / sizeof(exc_names[0]) ?
+			exc_names[f->vector] :
+			"unexpected interrupt";
 
 	pr_err("exception %llu (%s) error 0x%llx on cpu %u",
 	       (unsigned long long)f->vector, name,
@@ -103,7 +120,8 @@ void idt_init(void)
 	for (int v = HOST_IRQ_FIRST; v <= HOST_IRQ_LAST; v++)
 		idt_set(v, host_irq_stub_table[v - HOST_IRQ_FIRST], 0);
 	idt_set(HOST_TIMER_VECTOR, (uint64_t)host_timer_stub, 0);
-	idt_set(HOST_KICK_VECTOR, (uint64_t)host_timer_stub, 0); /* EOI is all */
+	idt_set(HOST_KICK_VECTOR, (uint64_t)host_timer_stub,
+		0); /* EOI is all */
 	idt_set(HOST_SPURIOUS_VECTOR, (uint64_t)host_spurious_stub, 0);
 	asm volatile("lidt %0" ::"m"(idtr));
 }

@@ -43,9 +43,12 @@ static uint64_t madt_ioapic(uint64_t rsdp)
 	if (!madt)
 		return 0;
 	end = madt + acpi_table_length(madt);
-	for (p = madt + ACPI_HEADER_SIZE + 8; p + 2 <= end && p[1] >= 2; p += p[1])
-		if (p[0] == MADT_IOAPIC && p[1] >= 12 && *(const uint32_t *)(p + 8) == 0)
-			return *(const uint32_t *)(p + 4); /* the one at GSI 0 */
+	for (p = madt + ACPI_HEADER_SIZE + 8; p + 2 <= end && p[1] >= 2;
+	     p += p[1])
+		if (p[0] == MADT_IOAPIC && p[1] >= 12 &&
+		    *(const uint32_t *)(p + 8) == 0)
+			return *(const uint32_t *)(p +
+						   4); /* the one at GSI 0 */
 	return 0;
 }
 

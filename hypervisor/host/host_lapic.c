@@ -18,7 +18,7 @@
 #define DIVIDE_BY_16 0x3
 #define CALIBRATE_US 10000
 
-static uint64_t lapic_hz; /* timer ticks per second after the divider */
+static uint64_t lapic_hz;      /* timer ticks per second after the divider */
 static uint64_t ticks_per_tsc; /* 32.32 fixed point */
 
 static bool x2apic(void)
@@ -93,7 +93,10 @@ void host_lapic_arm(uint64_t deadline)
 		return;
 	}
 	ticks = deadline > now ?
-		(uint64_t)(((unsigned __int128)(deadline - now) * ticks_per_tsc) >> 32) : 0;
+			(uint64_t)(((unsigned __int128)(deadline - now) *
+				    ticks_per_tsc) >>
+				   32) :
+			0;
 	if (ticks == 0)
 		ticks = 1;
 	if (ticks > 0xffffffffu)

@@ -74,7 +74,8 @@ void pci_write(uint16_t bdf, uint16_t off, uint8_t size, uint32_t val)
 		if (size == 1)
 			*(volatile uint8_t *)ecam_ptr(bdf, off) = (uint8_t)val;
 		else if (size == 2)
-			*(volatile uint16_t *)ecam_ptr(bdf, off) = (uint16_t)val;
+			*(volatile uint16_t *)ecam_ptr(bdf, off) =
+				(uint16_t)val;
 		else
 			*(volatile uint32_t *)ecam_ptr(bdf, off) = val;
 		return;
@@ -113,7 +114,8 @@ static void add_device(uint16_t bdf, uint16_t parent)
 	uint32_t id = pci_read(bdf, PCI_VENDOR_ID, 4);
 
 	if (nr_devices == PCI_MAX_DEVICES) {
-		pr_warn("pci: more than %u functions; ignoring the rest", PCI_MAX_DEVICES);
+		pr_warn("pci: more than %u functions; ignoring the rest",
+			PCI_MAX_DEVICES);
 		return;
 	}
 	d = &devices[nr_devices++];
@@ -144,7 +146,8 @@ static void scan_bus(uint8_t bus, uint16_t parent, int depth)
 				if (sec > bus)
 					scan_bus(sec, bdf, depth + 1);
 			}
-			if (fn == 0 && !(pci_read(bdf, PCI_HEADER_TYPE, 1) & 0x80))
+			if (fn == 0 &&
+			    !(pci_read(bdf, PCI_HEADER_TYPE, 1) & 0x80))
 				break; /* single-function device */
 		}
 	}
@@ -173,9 +176,9 @@ void pci_init(uint64_t rsdp)
 	pr_info("pci: %u functions via %s", nr_devices,
 		ecam_base ? "ECAM (MCFG)" : "configuration mechanism #1");
 	for (uint32_t i = 0; i < nr_devices; i++)
-		pr_info("pci:   %s %04x:%04x class %06x%s", pci_bdf_str(devices[i].bdf, b),
-			devices[i].vendor, devices[i].device,
-			devices[i].class_rev >> 8,
+		pr_info("pci:   %s %04x:%04x class %06x%s",
+			pci_bdf_str(devices[i].bdf, b), devices[i].vendor,
+			devices[i].device, devices[i].class_rev >> 8,
 			devices[i].is_bridge ? " (bridge)" : "");
 }
 
@@ -254,7 +257,8 @@ static int try_flr(struct pci_device *d)
 	uint16_t bdf = d->bdf;
 	uint8_t exp = pci_find_cap(bdf, PCI_CAP_ID_EXP);
 
-	if (!exp || !(pci_read(bdf, exp + PCI_EXP_DEVCAP, 4) & PCI_EXP_DEVCAP_FLR))
+	if (!exp ||
+	    !(pci_read(bdf, exp + PCI_EXP_DEVCAP, 4) & PCI_EXP_DEVCAP_FLR))
 		return -ENOTSUP;
 	pci_write(bdf, exp + PCI_EXP_DEVCTL, 2,
 		  pci_read(bdf, exp + PCI_EXP_DEVCTL, 2) | PCI_EXP_DEVCTL_FLR);
@@ -274,7 +278,8 @@ static int try_pm_reset(struct pci_device *d)
 	ctrl = pci_read(bdf, pm + PCI_PM_CTRL, 2);
 	if (ctrl & PCI_PM_CTRL_NO_SOFT_RESET)
 		return -ENOTSUP;
-	pci_write(bdf, pm + PCI_PM_CTRL, 2, (ctrl & ~PCI_PM_CTRL_STATE_MASK) | PCI_D3HOT);
+	pci_write(bdf, pm + PCI_PM_CTRL, 2,
+		  (ctrl & ~PCI_PM_CTRL_STATE_MASK) | PCI_D3HOT);
 	delay_ms(10);
 	pci_write(bdf, pm + PCI_PM_CTRL, 2, ctrl & ~PCI_PM_CTRL_STATE_MASK);
 	delay_ms(10);
@@ -291,7 +296,8 @@ static int try_bus_reset(struct pci_device *d)
 	if (br == 0xffff)
 		return -ENOTSUP;
 	for (uint32_t i = 0; i < nr_devices; i++)
-		if (devices[i].parent_bridge == br && devices[i].bdf != d->bdf &&
+		if (devices[i].parent_bridge == br &&
+		    devices[i].bdf != d->bdf &&
 		    (devices[i].bdf & ~7) != (d->bdf & ~7))
 			return -ENOTSUP;
 	ctl = pci_read(br, PCI_BRIDGE_CONTROL, 2);
@@ -336,8 +342,9 @@ static int try_ahci_reset(struct pci_device *d)
 
 static bool is_8254x(const struct pci_device *d)
 {
-	return d->vendor == 0x8086 && (d->device == 0x100e || d->device == 0x100f ||
-				       d->device == 0x1004 || d->device == 0x1026);
+	return d->vendor == 0x8086 &&
+	       (d->device == 0x100e || d->device == 0x100f ||
+		d->device == 0x1004 || d->device == 0x1026);
 }
 
 static int try_e1000_reset(struct pci_device *d)

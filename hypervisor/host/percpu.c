@@ -50,7 +50,8 @@ static void gdt_fill(struct percpu *pc)
 	pc->gdt[1] = GDT_CODE64;
 	pc->gdt[2] = GDT_DATA;
 	pc->gdt[3] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
-		     (TSS_TYPE_AVAILABLE << 40) | (((limit >> 16) & 0xf) << 48) |
+		     (TSS_TYPE_AVAILABLE << 40) |
+		     (((limit >> 16) & 0xf) << 48) |
 		     (((base >> 24) & 0xff) << 56);
 	pc->gdt[4] = base >> 32;
 	pc->tss.iomap_base = sizeof(pc->tss);

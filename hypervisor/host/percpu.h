@@ -27,9 +27,10 @@ struct percpu {
 	uint64_t stack_top;
 	uint64_t gdt[8];
 	struct tss64 tss;
-	void *backend_data; /* e.g. the VMXON region */
+	void *backend_data;   /* e.g. the VMXON region */
 	struct vcpu *current; /* whose VMCS is loaded (VT-x) */
-	struct fpu_area *fpu_owner; /* whose x87/SSE state is in the registers */
+	struct fpu_area
+		*fpu_owner; /* whose x87/SSE state is in the registers */
 	volatile bool online;
 };
 

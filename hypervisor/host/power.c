@@ -11,12 +11,16 @@
 #include <arch/x86.h>
 
 #define EFI_RESET_SHUTDOWN 2
-#define EFI_SYSTEM_TABLE_RUNTIME_OFFSET 88 /* EFI_SYSTEM_TABLE.RuntimeServices */
-#define EFI_RUNTIME_RESET_SYSTEM_OFFSET 104 /* EFI_RUNTIME_SERVICES.ResetSystem */
+#define EFI_SYSTEM_TABLE_RUNTIME_OFFSET \
+	88 /* EFI_SYSTEM_TABLE.RuntimeServices */
+#define EFI_RUNTIME_RESET_SYSTEM_OFFSET \
+	104 /* EFI_RUNTIME_SERVICES.ResetSystem */
 #define BOCHS_SHUTDOWN_PORT 0x8900
 
-typedef void __attribute__((ms_abi)) (*efi_reset_system_fn)(int type, uint64_t status,
-							      uint64_t size, void *data);
+typedef void __attribute__((ms_abi)) (*efi_reset_system_fn)(int type,
+							    uint64_t status,
+							    uint64_t size,
+							    void *data);
 
 static void efi_reset_shutdown(void)
 {

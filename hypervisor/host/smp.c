@@ -94,7 +94,8 @@ static void prepare_trampoline(uint8_t *t)
 	uint64_t base = (uint64_t)t;
 
 	memcpy(t, ap_tramp_start, ap_tramp_end - ap_tramp_start);
-	patch32(t, ap_tramp_gdtr + 2, base + (ap_tramp_gdt_sym - ap_tramp_start));
+	patch32(t, ap_tramp_gdtr + 2,
+		base + (ap_tramp_gdt_sym - ap_tramp_start));
 	patch32(t, ap_tramp_far32, base + (ap_tramp_pm32_sym - ap_tramp_start));
 	patch32(t, ap_tramp_far64, base + (ap_tramp_lm64_sym - ap_tramp_start));
 	patch64(t, ap_tramp_cr3, paging_root());
@@ -115,7 +116,8 @@ static int start_ap(uint8_t *t, uint32_t cpu, uint32_t apic_id)
 		delay_us(200);
 	}
 	deadline = rdtsc() + tsc_hz / 1000 * AP_START_TIMEOUT_MS;
-	while (!__atomic_load_n(&pc->online, __ATOMIC_ACQUIRE) && rdtsc() < deadline)
+	while (!__atomic_load_n(&pc->online, __ATOMIC_ACQUIRE) &&
+	       rdtsc() < deadline)
 		cpu_relax();
 	return pc->online ? 0 : -ETIMEDOUT;
 }

@@ -14,7 +14,8 @@
 #define PTE_PS (1ull << 7)
 #define CPUID_EXT_FEATURES 0x80000001
 #define CPUID_EDX_PAGE1GB (1u << 26)
-#define MIN_IDENTITY_MAP (64ull << 30) /* covers the 32-bit MMIO hole and more */
+#define MIN_IDENTITY_MAP \
+	(64ull << 30) /* covers the 32-bit MMIO hole and more */
 #define PML4_SPAN (512ull << 30)
 #define MAX_PHYS_BITS 46
 
@@ -41,7 +42,8 @@ static void map_2m(uint64_t *pdpt, uint64_t base)
 		uint64_t *pd = new_table();
 
 		for (int j = 0; j < 512; j++)
-			pd[j] = (base + (uint64_t)i * SZ_1G + (uint64_t)j * SZ_2M) |
+			pd[j] = (base + (uint64_t)i * SZ_1G +
+				 (uint64_t)j * SZ_2M) |
 				PTE_P | PTE_W | PTE_PS;
 		pdpt[i] = (uint64_t)pd | PTE_P | PTE_W;
 	}
@@ -52,7 +54,8 @@ static void map_2m(uint64_t *pdpt, uint64_t base)
 static uint64_t physical_span(void)
 {
 	unsigned bits = cpuid(0x80000000u).eax >= 0x80000008u ?
-		cpuid(0x80000008u).eax & 0xff : 36;
+				cpuid(0x80000008u).eax & 0xff :
+				36;
 
 	if (bits > MAX_PHYS_BITS)
 		bits = MAX_PHYS_BITS;
@@ -82,7 +85,9 @@ void paging_init(void)
 	}
 	write_cr3((uint64_t)pml4);
 	pr_info("paging: identity map of %llu GiB with %s pages",
-		(unsigned long long)(gb ? (top + PML4_SPAN - 1) / PML4_SPAN * 512 : 512),
+		(unsigned long long)(gb ? (top + PML4_SPAN - 1) / PML4_SPAN *
+						     512 :
+					  512),
 		gb ? "1 GiB" : "2 MiB (the first 512 GiB)");
 }
 

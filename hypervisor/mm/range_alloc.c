@@ -14,8 +14,8 @@ static void range_delete_at(struct range_alloc *ra, uint32_t i)
 	ra->nr--;
 }
 
-static int range_insert_at(struct range_alloc *ra, uint32_t i,
-			    uint64_t start, uint64_t end)
+static int range_insert_at(struct range_alloc *ra, uint32_t i, uint64_t start,
+			   uint64_t end)
 {
 	if (ra->nr == RANGE_ALLOC_MAX)
 		return -ENOSPC;
@@ -56,7 +56,8 @@ int range_remove(struct range_alloc *ra, uint64_t start, uint64_t end)
 		range_delete_at(ra, i);
 		if (cur.end > end && range_insert_at(ra, i, end, cur.end))
 			return -ENOSPC;
-		if (cur.start < start && range_insert_at(ra, i, cur.start, start))
+		if (cur.start < start &&
+		    range_insert_at(ra, i, cur.start, start))
 			return -ENOSPC;
 		i--;
 	}

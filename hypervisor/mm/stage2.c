@@ -24,7 +24,8 @@ static void free_page(void *ctx, void *page, uint64_t phys)
 	page_free(page, PAGE_SIZE);
 }
 
-const struct pt_alloc host_pt_alloc = { alloc_page, phys_to_virt, NULL, free_page };
+const struct pt_alloc host_pt_alloc = { alloc_page, phys_to_virt, NULL,
+					free_page };
 
 uint64_t stage2_build(const struct gpa_map *map, const struct pt_format *f)
 {

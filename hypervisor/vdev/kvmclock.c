@@ -32,7 +32,8 @@ uint64_t pvclock_ns(const struct pvclock_vcpu_time_info *ti, uint64_t tsc)
 	else
 		delta >>= -ti->tsc_shift;
 	return ti->system_time +
-	       (uint64_t)(((unsigned __int128)delta * ti->tsc_to_system_mul) >> 32);
+	       (uint64_t)(((unsigned __int128)delta * ti->tsc_to_system_mul) >>
+			  32);
 }
 
 void pvclock_fill(struct pvclock_vcpu_time_info *ti, uint64_t hz,

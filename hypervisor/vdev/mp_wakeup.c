@@ -20,7 +20,8 @@ void mp_mailbox_init(struct mp_mailbox *mb)
 	memset(mb, 0, sizeof(*mb));
 }
 
-uint64_t mp_mailbox_read(const struct mp_mailbox *mb, uint64_t off, uint8_t size)
+uint64_t mp_mailbox_read(const struct mp_mailbox *mb, uint64_t off,
+			 uint8_t size)
 {
 	uint64_t v = 0;
 

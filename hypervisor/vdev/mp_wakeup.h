@@ -18,7 +18,8 @@
 
 #define MP_WAKEUP_CMD_NOOP 0
 #define MP_WAKEUP_CMD_WAKEUP 1
-#define MP_MAILBOX_REGS 16 /* command (2), reserved (2), apic id (4), vector (8) */
+#define MP_MAILBOX_REGS \
+	16 /* command (2), reserved (2), apic id (4), vector (8) */
 
 struct mp_mailbox {
 	uint8_t regs[MP_MAILBOX_REGS];
@@ -30,7 +31,8 @@ struct mp_wakeup_request {
 };
 
 void mp_mailbox_init(struct mp_mailbox *mb);
-uint64_t mp_mailbox_read(const struct mp_mailbox *mb, uint64_t off, uint8_t size);
+uint64_t mp_mailbox_read(const struct mp_mailbox *mb, uint64_t off,
+			 uint8_t size);
 /*
  * A guest store of `size` bytes at `off`. Returns true when it set the
  * command to "wakeup": *req says which processor and where. The caller

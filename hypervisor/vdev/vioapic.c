@@ -20,7 +20,8 @@
 #define RTE_READONLY ((1ull << 12) | RTE_REMOTE_IRR)
 
 void vioapic_init(struct vioapic *io, uint8_t id,
-		  void (*deliver)(void *, const struct vioapic_msg *), void *ctx)
+		  void (*deliver)(void *, const struct vioapic_msg *),
+		  void *ctx)
 {
 	memset(io, 0, sizeof(*io));
 	io->id = id;
@@ -111,7 +112,8 @@ static void write_reg(struct vioapic *io, uint32_t reg, uint32_t val)
 		rte = (rte & 0xffffffffull) | ((uint64_t)val << 32);
 	else
 		rte = (rte & ~0xffffffffull & ~0ull) |
-		      (((uint64_t)val & ~RTE_READONLY) | (rte & RTE_READONLY & 0xffffffffull));
+		      (((uint64_t)val & ~RTE_READONLY) |
+		       (rte & RTE_READONLY & 0xffffffffull));
 	/* Remote IRR has no meaning for an edge pin; switching to edge clears
 	 * it, which is how Linux hand-EOIs a version 0x11 IOAPIC (it has no
 	 * EOI register): mask + edge, then restore level. */

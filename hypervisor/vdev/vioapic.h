@@ -30,7 +30,8 @@ struct vioapic {
 };
 
 void vioapic_init(struct vioapic *io, uint8_t id,
-		  void (*deliver)(void *, const struct vioapic_msg *), void *ctx);
+		  void (*deliver)(void *, const struct vioapic_msg *),
+		  void *ctx);
 uint32_t vioapic_read(struct vioapic *io, uint64_t offset);
 void vioapic_write(struct vioapic *io, uint64_t offset, uint32_t val);
 /* Drives an input pin; an edge pin fires on a rising edge, a level pin

@@ -93,15 +93,16 @@ static uint32_t ppr(const struct vlapic *l)
 static void timer_arm_count(struct vlapic *l, uint64_t now)
 {
 	l->timer_start = now;
-	l->timer_deadline = l->tmict ?
-		now + (uint64_t)l->tmict * timer_divisor(l) : 0;
+	l->timer_deadline =
+		l->tmict ? now + (uint64_t)l->tmict * timer_divisor(l) : 0;
 }
 
 static uint32_t timer_current(const struct vlapic *l, uint64_t now)
 {
 	uint64_t div, left, ticks;
 
-	if (!l->tmict || timer_mode(l) == TIMER_TSC_DEADLINE || !l->timer_deadline)
+	if (!l->tmict || timer_mode(l) == TIMER_TSC_DEADLINE ||
+	    !l->timer_deadline)
 		return 0;
 	div = timer_divisor(l);
 	if (now < l->timer_deadline) {
@@ -138,7 +139,8 @@ void vlapic_timer_update(struct vlapic *l, uint64_t now)
 {
 	uint32_t lvt = l->lvt[LVT_TIMER];
 	uint64_t *deadline = timer_mode(l) == TIMER_TSC_DEADLINE ?
-		&l->tsc_deadline : &l->timer_deadline;
+				     &l->tsc_deadline :
+				     &l->timer_deadline;
 
 	if (!*deadline || now < *deadline)
 		return;
@@ -193,8 +195,8 @@ void vlapic_write_tsc_deadline(struct vlapic *l, uint64_t val)
 		l->tsc_deadline = val;
 }
 
-enum vlapic_result vlapic_msr_read(struct vlapic *l, uint32_t msr,
-				   uint64_t now, uint64_t *val)
+enum vlapic_result vlapic_msr_read(struct vlapic *l, uint32_t msr, uint64_t now,
+				   uint64_t *val)
 {
 	switch (msr) {
 	case X2APIC_ID:
@@ -290,10 +292,12 @@ enum vlapic_result vlapic_msr_write(struct vlapic *l, uint32_t msr,
 		l->esr = 0;
 		return VLAPIC_OK;
 	case X2APIC_MSR_ICR:
-		l->icr = val & ~(1ull << 12); /* delivery status is always idle */
+		l->icr = val &
+			 ~(1ull << 12); /* delivery status is always idle */
 		if (((val >> LAPIC_ICR_SHORTHAND_SHIFT) & 3) ==
 			    LAPIC_ICR_SHORTHAND_SELF &&
-		    ((val >> LAPIC_ICR_DELIVERY_SHIFT) & 7) == LAPIC_DELIVERY_FIXED) {
+		    ((val >> LAPIC_ICR_DELIVERY_SHIFT) & 7) ==
+			    LAPIC_DELIVERY_FIXED) {
 			vlapic_set_irq(l, val & LAPIC_VECTOR_MASK, false);
 			return VLAPIC_OK;
 		}

@@ -11,7 +11,12 @@
 #include <stdbool.h>
 
 enum vlapic_lvt {
-	LVT_TIMER, LVT_THERMAL, LVT_PMC, LVT_LINT0, LVT_LINT1, LVT_ERROR,
+	LVT_TIMER,
+	LVT_THERMAL,
+	LVT_PMC,
+	LVT_LINT0,
+	LVT_LINT1,
+	LVT_ERROR,
 	NR_LVT
 };
 
@@ -30,8 +35,8 @@ struct vlapic {
 
 enum vlapic_result {
 	VLAPIC_OK,
-	VLAPIC_GP,	/* inject #GP: reserved register or value */
-	VLAPIC_IPI,	/* *ipi holds an ICR the core must route */
+	VLAPIC_GP,  /* inject #GP: reserved register or value */
+	VLAPIC_IPI, /* *ipi holds an ICR the core must route */
 };
 
 #define X2APIC_MSR_ICR 0x830
@@ -61,8 +66,8 @@ struct lapic_icr {
 };
 
 void vlapic_init(struct vlapic *l, uint32_t id, bool bsp);
-enum vlapic_result vlapic_msr_read(struct vlapic *l, uint32_t msr,
-				   uint64_t now, uint64_t *val);
+enum vlapic_result vlapic_msr_read(struct vlapic *l, uint32_t msr, uint64_t now,
+				   uint64_t *val);
 enum vlapic_result vlapic_msr_write(struct vlapic *l, uint32_t msr,
 				    uint64_t val, uint64_t now, uint64_t *ipi);
 void vlapic_write_tsc_deadline(struct vlapic *l, uint64_t val);

@@ -51,8 +51,8 @@
 #define CMD_SERR (1u << 8)
 #define CMD_INTX_DISABLE (1u << 10)
 #define CMD_DECODE (CMD_IO | CMD_MEMORY)
-#define CMD_GUEST_FWD (CMD_IO | CMD_MEMORY | CMD_MASTER | CMD_SERR | \
-		       CMD_INTX_DISABLE)
+#define CMD_GUEST_FWD \
+	(CMD_IO | CMD_MEMORY | CMD_MASTER | CMD_SERR | CMD_INTX_DISABLE)
 
 /* Status register (PCI 3.0 §6.2.3): capability list, RW1C error bits. */
 #define STS_CAP_LIST (1u << 4)
@@ -62,9 +62,9 @@
 #define STS_RCV_MASTER_ABORT (1u << 13)
 #define STS_SIG_SYSTEM_ERROR (1u << 14)
 #define STS_DETECTED_PARITY (1u << 15)
-#define STS_RW1C (STS_MASTER_PARITY | STS_SIG_TARGET_ABORT | \
-		  STS_RCV_TARGET_ABORT | STS_RCV_MASTER_ABORT | \
-		  STS_SIG_SYSTEM_ERROR | STS_DETECTED_PARITY)
+#define STS_RW1C                                                           \
+	(STS_MASTER_PARITY | STS_SIG_TARGET_ABORT | STS_RCV_TARGET_ABORT | \
+	 STS_RCV_MASTER_ABORT | STS_SIG_SYSTEM_ERROR | STS_DETECTED_PARITY)
 
 /* Base address registers (PCI 3.0 §6.2.5.1). */
 #define BAR_IO (1u << 0)
@@ -190,12 +190,12 @@ static uint32_t bar_read(const struct vpci_dev *d, unsigned i)
 	if (b->present && b->io) {
 		type = BAR_IO;
 		addr = (uint32_t)b->addr & BAR_IO_ADDR_MASK;
-		szmask = (uint32_t)~(b->size - 1) & BAR_IO_ADDR_MASK;
+		szmask = (uint32_t) ~(b->size - 1) & BAR_IO_ADDR_MASK;
 	} else if (b->present) {
 		type = (b->is64 ? BAR_MEM_64 : 0) |
 		       (b->prefetch ? BAR_MEM_PREFETCH : 0);
 		addr = (uint32_t)b->addr & BAR_MEM_ADDR_MASK;
-		szmask = (uint32_t)~(b->size - 1) & BAR_MEM_ADDR_MASK;
+		szmask = (uint32_t) ~(b->size - 1) & BAR_MEM_ADDR_MASK;
 	} else if (i > 0 && d->bar[i - 1].present && d->bar[i - 1].is64) {
 		b = &d->bar[i - 1];
 		type = 0;
@@ -251,8 +251,8 @@ static void command_write(struct vpci_dev *d, uint32_t v, uint32_t wmask)
 	uint16_t dev;
 
 	if (wmask & 0xffffu) {
-		d->cmd_guest = (uint16_t)vpci_merge(d->cmd_guest, v,
-						  wmask & 0xffffu);
+		d->cmd_guest =
+			(uint16_t)vpci_merge(d->cmd_guest, v, wmask & 0xffffu);
 		dev = (uint16_t)((d->cmd_dev & ~CMD_GUEST_FWD) |
 				 (d->cmd_guest & CMD_GUEST_FWD));
 		if (dev != d->cmd_dev) {

@@ -33,10 +33,10 @@
 
 /* vpci_dev_init() results. */
 #define VPCI_OK 0
-#define VPCI_ENODEV (-1) /* vendor ID 0xffff: nothing answers */
+#define VPCI_ENODEV (-1)  /* vendor ID 0xffff: nothing answers */
 #define VPCI_EBRIDGE (-2) /* not a type 0 header: bridges are not assignable */
-#define VPCI_EBAR (-3) /* a 64-bit BAR in slot 5, or a reserved BAR type */
-#define VPCI_EINVAL (-4) /* NULL arguments or ops without read/write */
+#define VPCI_EBAR (-3)	  /* a 64-bit BAR in slot 5, or a reserved BAR type */
+#define VPCI_EINVAL (-4)  /* NULL arguments or ops without read/write */
 
 /* The virtual host bridge's identity (see docs/virtual-pci.md). */
 #define VPCI_HOST_BRIDGE_VENDOR 0x1234u
@@ -84,9 +84,9 @@ struct vpci_msi {
 };
 
 struct vpci_msix {
-	uint16_t ctrl_ro; /* table size */
-	uint32_t table; /* Table Offset/BIR register */
-	uint32_t pba; /* PBA Offset/BIR register */
+	uint16_t ctrl_ro;     /* table size */
+	uint32_t table;	      /* Table Offset/BIR register */
+	uint32_t pba;	      /* PBA Offset/BIR register */
 	bool enabled, masked; /* the guest's view */
 };
 
@@ -95,13 +95,13 @@ struct vpci_dev {
 	void *ctx;
 
 	struct vpci_bar bar[VPCI_NR_BARS];
-	uint32_t bar_raw[VPCI_NR_BARS]; /* the host's register values */
+	uint32_t bar_raw[VPCI_NR_BARS];	   /* the host's register values */
 	uint32_t bar_shadow[VPCI_NR_BARS]; /* the guest's writes, per dword */
 
 	uint16_t cmd_guest; /* the guest's command register, every bit */
-	uint16_t cmd_dev; /* what the device's command register holds */
+	uint16_t cmd_dev;   /* what the device's command register holds */
 	uint8_t cache_line, latency; /* virtual */
-	uint8_t intline; /* virtual interrupt line */
+	uint8_t intline;	     /* virtual interrupt line */
 
 	uint8_t cap_first; /* what 0x34 reads */
 	uint8_t nr_caps;

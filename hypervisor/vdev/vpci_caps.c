@@ -50,10 +50,11 @@
 #define MSI_CTRL_MMx_MASK 7u
 #define MSI_CTRL_64BIT (1u << 7)
 #define MSI_CTRL_PVM (1u << 8)
-#define MSI_CTRL_RO (MSI_CTRL_MMx_MASK << MSI_CTRL_MMC_SHIFT | \
-		     MSI_CTRL_64BIT | MSI_CTRL_PVM)
+#define MSI_CTRL_RO                                                 \
+	(MSI_CTRL_MMx_MASK << MSI_CTRL_MMC_SHIFT | MSI_CTRL_64BIT | \
+	 MSI_CTRL_PVM)
 #define MSI_ADDR_LO_MASK 0xfffffffcu /* bits 1:0 are reserved */
-#define MSI_MAX_MME 5 /* 32 vectors; 6 and 7 are reserved */
+#define MSI_MAX_MME 5		     /* 32 vectors; 6 and 7 are reserved */
 /* Structure lengths: 32/64-bit address, without/with per-vector masking. */
 #define MSI_LEN_32 0x0a
 #define MSI_LEN_64 0x0e
@@ -175,8 +176,7 @@ static uint8_t *cap_slot(struct vpci_dev *d, uint8_t id)
 }
 
 /* A table or PBA location must lie inside an implemented memory BAR. */
-static bool msix_region_ok(const struct vpci_dev *d, uint32_t reg,
-			   uint64_t len)
+static bool msix_region_ok(const struct vpci_dev *d, uint32_t reg, uint64_t len)
 {
 	unsigned bir = reg & MSIX_BIR_MASK;
 	uint64_t off = reg & MSIX_OFF_MASK;
@@ -197,8 +197,9 @@ static int msix_setup(struct vpci_dev *d, uint8_t off)
 	x->pba = vpci_dev_read(d, off + MSIX_PBA, 4);
 	n = x->ctrl_ro + 1u;
 	if (!msix_region_ok(d, x->table, (uint64_t)n * MSIX_ENTRY_SIZE) ||
-	    !msix_region_ok(d, x->pba, (n + MSIX_PBA_BITS_PER_QWORD - 1) /
-					       MSIX_PBA_BITS_PER_QWORD * 8))
+	    !msix_region_ok(d, x->pba,
+			    (n + MSIX_PBA_BITS_PER_QWORD - 1) /
+				    MSIX_PBA_BITS_PER_QWORD * 8))
 		return -EINVAL;
 	return 0;
 }
@@ -206,8 +207,8 @@ static int msix_setup(struct vpci_dev *d, uint8_t off)
 static void pcie_setup(struct vpci_dev *d, uint8_t off)
 {
 	d->pcie_ver = vpci_dev_read(d, off + EXP_FLAGS, 2) & EXP_FLAGS_VERSION;
-	d->devctl_dev = (uint16_t)(vpci_dev_read(d, off + EXP_DEVCTL, 2) &
-				   ~DEVCTL_FLR);
+	d->devctl_dev =
+		(uint16_t)(vpci_dev_read(d, off + EXP_DEVCTL, 2) & ~DEVCTL_FLR);
 	if (d->pcie_ver >= 2)
 		d->devctl2_dev =
 			(uint16_t)vpci_dev_read(d, off + EXP_DEVCTL2, 2);
@@ -219,8 +220,8 @@ static int setup_cap(struct vpci_dev *d, uint8_t off, uint8_t id)
 {
 	switch (id) {
 	case VPCI_CAP_ID_MSI:
-		d->msi.ctrl_ro = (uint16_t)vpci_dev_read(d, off + MSI_CTRL,
-							   2) & MSI_CTRL_RO;
+		d->msi.ctrl_ro = (uint16_t)vpci_dev_read(d, off + MSI_CTRL, 2) &
+				 MSI_CTRL_RO;
 		return 0;
 	case VPCI_CAP_ID_PCIE:
 		pcie_setup(d, off);
@@ -245,7 +246,9 @@ static void add_cap(struct vpci_dev *d, uint8_t off, uint8_t id)
 	if (!len || cap_overlaps(d, off, len) || setup_cap(d, off, id))
 		return;
 	d->caps[d->nr_caps++] = (struct vpci_cap){
-		.off = off, .len = (uint8_t)len, .id = id,
+		.off = off,
+		.len = (uint8_t)len,
+		.id = id,
 	};
 	*slot = off;
 }
@@ -338,8 +341,8 @@ static void msi_write(struct vpci_dev *d, unsigned r, uint32_t v,
 
 	if (r == 0 && (wmask & 0x00ff0000u)) {
 		uint8_t lo = (uint8_t)(v >> 16);
-		uint8_t mmc = (m->ctrl_ro >> MSI_CTRL_MMC_SHIFT) &
-			      MSI_CTRL_MMx_MASK;
+		uint8_t mmc =
+			(m->ctrl_ro >> MSI_CTRL_MMC_SHIFT) & MSI_CTRL_MMx_MASK;
 		uint8_t mme = (lo >> MSI_CTRL_MME_SHIFT) & MSI_CTRL_MMx_MASK;
 
 		if (mmc > MSI_MAX_MME)
@@ -347,8 +350,8 @@ static void msi_write(struct vpci_dev *d, unsigned r, uint32_t v,
 		m->enabled = lo & MSI_CTRL_ENABLE;
 		m->mme = mme > mmc ? mmc : mme;
 	} else if (r == MSI_ADDR_LO) {
-		m->addr_lo = vpci_merge(m->addr_lo, v, wmask) &
-			     MSI_ADDR_LO_MASK;
+		m->addr_lo =
+			vpci_merge(m->addr_lo, v, wmask) & MSI_ADDR_LO_MASK;
 	} else if (r == data) {
 		m->data = (uint16_t)vpci_merge(m->data, v, wmask & 0xffffu);
 	} else if (r == data + 4) {
@@ -460,8 +463,8 @@ static void pcie_ctl_write(struct vpci_dev *d, uint16_t off, uint16_t *dev,
 	*dev = val;
 }
 
-static void pcie_write(struct vpci_dev *d, const struct vpci_cap *c,
-		       unsigned r, uint32_t v, uint32_t wmask)
+static void pcie_write(struct vpci_dev *d, const struct vpci_cap *c, unsigned r,
+		       uint32_t v, uint32_t wmask)
 {
 	if (!(wmask & 0xffffu))
 		return; /* Device Status and the other upper halves: dropped */
@@ -542,8 +545,7 @@ void vpci_caps_restore(struct vpci_dev *d)
 		return;
 	vpci_dev_write(d, d->pcie_off + EXP_DEVCTL, 2, d->devctl_dev);
 	if (d->pcie_ver >= 2)
-		vpci_dev_write(d, d->pcie_off + EXP_DEVCTL2, 2,
-			       d->devctl2_dev);
+		vpci_dev_write(d, d->pcie_off + EXP_DEVCTL2, 2, d->devctl2_dev);
 }
 
 /* Tells the hypervisor again about enabled vectors, which a reset lost. */

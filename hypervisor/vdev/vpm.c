@@ -36,8 +36,8 @@ void vpm_init(struct vpm *pm, uint64_t tsc_hz, uint64_t now, uint64_t wall)
 
 uint32_t vpm_timer(const struct vpm *pm, uint64_t now)
 {
-	unsigned __int128 t = (unsigned __int128)(now - pm->tsc_base) *
-			      pm->pmtmr_mult;
+	unsigned __int128 t =
+		(unsigned __int128)(now - pm->tsc_base) * pm->pmtmr_mult;
 
 	return (uint32_t)(t >> 32) & GACPI_PM_TMR_MASK;
 }
@@ -53,25 +53,38 @@ static uint8_t cmos_read(const struct vpm *pm, uint64_t now)
 
 	civil_from_unix(pm->wall_base + (now - pm->tsc_base) / pm->tsc_hz, &c);
 	switch (pm->cmos_index & 0x7f) {
-	case CMOS_SECONDS: return bcd(c.second);
-	case CMOS_MINUTES: return bcd(c.minute);
-	case CMOS_HOURS: return bcd(c.hour);
-	case CMOS_WEEKDAY: return bcd(c.weekday + 1u);
-	case CMOS_DAY: return bcd(c.day);
-	case CMOS_MONTH: return bcd(c.month);
-	case CMOS_YEAR: return bcd(c.year % 100);
-	case CMOS_CENTURY: return bcd(c.year / 100);
-	case CMOS_STATUS_A: return STATUS_A_DEFAULT;
-	case CMOS_STATUS_B: return STATUS_B_24H;
-	case CMOS_STATUS_C: return 0;
-	case CMOS_STATUS_D: return STATUS_D_VALID;
+	case CMOS_SECONDS:
+		return bcd(c.second);
+	case CMOS_MINUTES:
+		return bcd(c.minute);
+	case CMOS_HOURS:
+		return bcd(c.hour);
+	case CMOS_WEEKDAY:
+		return bcd(c.weekday + 1u);
+	case CMOS_DAY:
+		return bcd(c.day);
+	case CMOS_MONTH:
+		return bcd(c.month);
+	case CMOS_YEAR:
+		return bcd(c.year % 100);
+	case CMOS_CENTURY:
+		return bcd(c.year / 100);
+	case CMOS_STATUS_A:
+		return STATUS_A_DEFAULT;
+	case CMOS_STATUS_B:
+		return STATUS_B_24H;
+	case CMOS_STATUS_C:
+		return 0;
+	case CMOS_STATUS_D:
+		return STATUS_D_VALID;
 	}
 	return 0; /* CMOS RAM: empty, writes ignored */
 }
 
 static void pm1_cnt_write(struct vpm *pm, uint16_t v)
 {
-	unsigned typ = (v & GACPI_PM1_CNT_SLP_TYP_MASK) >> GACPI_PM1_CNT_SLP_TYP_SHIFT;
+	unsigned typ =
+		(v & GACPI_PM1_CNT_SLP_TYP_MASK) >> GACPI_PM1_CNT_SLP_TYP_SHIFT;
 
 	pm->pm1_cnt = (v & ~GACPI_PM1_CNT_SLP_EN) | GACPI_PM1_CNT_SCI_EN;
 	if ((v & GACPI_PM1_CNT_SLP_EN) && typ == GACPI_SLP_TYP_S5)
@@ -111,8 +124,8 @@ static bool pm_block(struct vpm *pm, uint16_t port, uint8_t size, bool in,
 	return false;
 }
 
-bool vpm_io(struct vpm *pm, uint16_t port, uint8_t size, bool in,
-	    uint32_t *val, uint64_t now)
+bool vpm_io(struct vpm *pm, uint16_t port, uint8_t size, bool in, uint32_t *val,
+	    uint64_t now)
 {
 	uint32_t mask = size >= 4 ? 0xffffffffu : (1u << (size * 8)) - 1;
 

@@ -16,19 +16,18 @@ enum vpm_event { VPM_NONE, VPM_POWEROFF, VPM_RESET };
 
 struct vpm {
 	uint16_t pm1_sts, pm1_en, pm1_cnt;
-	uint64_t tsc_base;	/* TSC at which the PM timer read 0 */
-	uint64_t pmtmr_mult;	/* PM ticks per TSC tick, 32.32 fixed point */
+	uint64_t tsc_base;   /* TSC at which the PM timer read 0 */
+	uint64_t pmtmr_mult; /* PM ticks per TSC tick, 32.32 fixed point */
 	uint64_t tsc_hz;
-	uint64_t wall_base;	/* Unix seconds at tsc_base */
+	uint64_t wall_base; /* Unix seconds at tsc_base */
 	uint8_t cmos_index;
-	enum vpm_event event;	/* latched until the core acts on it */
+	enum vpm_event event; /* latched until the core acts on it */
 };
 
 void vpm_init(struct vpm *pm, uint64_t tsc_hz, uint64_t now, uint64_t wall);
 /* Returns true if the port is one of the vPM's; *val is read or written. */
-bool vpm_io(struct vpm *pm, uint16_t port, uint8_t size, bool in,
-	    uint32_t *val, uint64_t now);
+bool vpm_io(struct vpm *pm, uint16_t port, uint8_t size, bool in, uint32_t *val,
+	    uint64_t now);
 uint32_t vpm_timer(const struct vpm *pm, uint64_t now);
-
 
 #endif

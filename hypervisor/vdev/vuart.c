@@ -185,7 +185,8 @@ uint8_t vuart_read(struct vuart *u, uint16_t off)
 	case REG_IIR_FCR:
 		v = iir(u);
 		if ((v & 0x0f) == IIR_THRE)
-			u->thre_pending = false; /* reading IIR acknowledges THRE */
+			u->thre_pending =
+				false; /* reading IIR acknowledges THRE */
 		return v;
 	case REG_LCR:
 		return u->lcr;

@@ -16,14 +16,14 @@
 #define VUART_BASE 0x3f8
 #define VUART_IRQ 4
 #define VUART_LINE_MAX 200
-#define VUART_RX_FIFO 16	/* the 16550A's receive FIFO */
+#define VUART_RX_FIFO 16 /* the 16550A's receive FIFO */
 
 struct vuart {
 	uint8_t ier, lcr, mcr, scr, dll, dlm;
 	bool fifo_enabled;
 	bool thre_pending;
 	bool irq_line;
-	bool overrun;		/* LSR.OE: a byte was lost, until LSR is read */
+	bool overrun; /* LSR.OE: a byte was lost, until LSR is read */
 	uint8_t rx_head, rx_count;
 	uint8_t rx[VUART_RX_FIFO];
 	size_t len;

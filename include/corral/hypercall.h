@@ -17,9 +17,11 @@
 #define HC_BASE 0x43520000u
 
 enum corral_hypercall {
-	HC_ABI_VERSION = HC_BASE + 0,	/* -> CORRAL_HYPERCALL_ABI_VERSION */
-	HC_CONSOLE_WRITE = HC_BASE + 1,	/* rdi = GPA of bytes, rsi = length (<= 4096) */
-	HC_VM_INFO = HC_BASE + 2,	/* rdi = GPA of a struct corral_vm_info to fill */
+	HC_ABI_VERSION = HC_BASE + 0, /* -> CORRAL_HYPERCALL_ABI_VERSION */
+	HC_CONSOLE_WRITE =
+		HC_BASE + 1, /* rdi = GPA of bytes, rsi = length (<= 4096) */
+	HC_VM_INFO =
+		HC_BASE + 2, /* rdi = GPA of a struct corral_vm_info to fill */
 };
 
 #define CORRAL_EPERM 1

@@ -55,6 +55,7 @@ static inline void fake_reset(void)
 	memset(was_freed, 0, sizeof(was_freed));
 }
 
-static const struct pt_alloc alloc = { alloc_page, phys_to_virt, NULL, free_page };
+static const struct pt_alloc alloc = { alloc_page, phys_to_virt, NULL,
+				       free_page };
 
 #endif

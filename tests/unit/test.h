@@ -9,28 +9,29 @@
 
 static int test_passed, test_failed;
 
-#define CHECK(cond)                                                          \
-	do {                                                                 \
-		if (cond) {                                                  \
-			test_passed++;                                       \
-		} else {                                                     \
-			test_failed++;                                       \
+#define CHECK(cond)                                                            \
+	do {                                                                   \
+		if (cond) {                                                    \
+			test_passed++;                                         \
+		} else {                                                       \
+			test_failed++;                                         \
 			fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, \
-				__LINE__, #cond);                            \
-		}                                                            \
+				__LINE__, #cond);                              \
+		}                                                              \
 	} while (0)
 
-#define CHECK_EQ(a, b)                                                       \
-	do {                                                                 \
-		unsigned long long _a = (unsigned long long)(a);             \
-		unsigned long long _b = (unsigned long long)(b);             \
-		if (_a == _b) {                                              \
-			test_passed++;                                       \
-		} else {                                                     \
-			test_failed++;                                       \
-			fprintf(stderr, "%s:%d: %s == %s failed: 0x%llx != 0x%llx\n", \
-				__FILE__, __LINE__, #a, #b, _a, _b);         \
-		}                                                            \
+#define CHECK_EQ(a, b)                                                        \
+	do {                                                                  \
+		unsigned long long _a = (unsigned long long)(a);              \
+		unsigned long long _b = (unsigned long long)(b);              \
+		if (_a == _b) {                                               \
+			test_passed++;                                        \
+		} else {                                                      \
+			test_failed++;                                        \
+			fprintf(stderr,                                       \
+				"%s:%d: %s == %s failed: 0x%llx != 0x%llx\n", \
+				__FILE__, __LINE__, #a, #b, _a, _b);          \
+		}                                                             \
 	} while (0)
 
 static inline int test_summary(void)

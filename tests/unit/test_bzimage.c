@@ -52,20 +52,20 @@ static uint8_t *make_image(uint8_t sects, size_t tail, size_t *size)
 	img = calloc(1, *size);
 	img[0x1f1] = sects;
 	put32(img + 0x1f4, KERNEL_BYTES / 16); /* syssize */
-	put16(img + 0x1fa, 0xffff); /* vid_mode: "normal" */
+	put16(img + 0x1fa, 0xffff);	       /* vid_mode: "normal" */
 	put16(img + 0x1fe, 0xaa55);
 	img[0x200] = 0xeb;
 	img[0x201] = 0x6a; /* header ends at 0x26c */
 	memcpy(img + 0x202, "HdrS", 4);
 	put16(img + 0x206, 0x020f);
-	img[0x211] = 0x01; /* LOADED_HIGH */
+	img[0x211] = 0x01;		/* LOADED_HIGH */
 	put32(img + 0x22c, 0x7fffffff); /* initrd_addr_max */
-	put32(img + 0x230, 0x200000); /* kernel_alignment */
-	img[0x234] = 1; /* relocatable_kernel */
-	img[0x235] = 21; /* min_alignment */
+	put32(img + 0x230, 0x200000);	/* kernel_alignment */
+	img[0x234] = 1;			/* relocatable_kernel */
+	img[0x235] = 21;		/* min_alignment */
 	put16(img + 0x236,
 	      0x0003); /* XLF_KERNEL_64 | XLF_CAN_BE_LOADED_ABOVE_4G */
-	put32(img + 0x238, 2047); /* cmdline_size */
+	put32(img + 0x238, 2047);      /* cmdline_size */
 	put64(img + 0x258, 0x1000000); /* pref_address */
 	put32(img + 0x260, 0x2000000); /* init_size */
 	for (i = setup; i < *size; i++)

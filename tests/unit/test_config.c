@@ -306,21 +306,21 @@ struct bad_case {
 static void test_bad_values(void)
 {
 	static const struct bad_case cases[] = {
-		{ "/vms/vm@1", "vcpus" }, /* <0> */
-		{ "/vms/vm@2", "vcpus" }, /* <65> */
+		{ "/vms/vm@1", "vcpus" },      /* <0> */
+		{ "/vms/vm@2", "vcpus" },      /* <65> */
 		{ "/vms/vm@3", "memory-mib" }, /* <16>: below 32 */
 		{ "/vms/vm@4", "memory-mib" }, /* two cells */
-		{ "/vms/vm@5", "name" }, /* "bad name!" */
-		{ "/vms/vm@6", "name" }, /* 33 characters */
-		{ "/vms/vm@7", "kernel" }, /* missing */
-		{ "/vms/vm@8", "kernel" }, /* a cell, not a string */
-		{ "/vms/vm@9", "initrd" }, /* a string list */
-		{ "/vms/vm@10", "bootargs" }, /* no NUL */
-		{ "/vms/vm@11", "vcpus" }, /* "2" */
-		{ "/vms/vm@12", "kernel" }, /* "" */
-		{ "/vms/vm@13", "name" }, /* "" */
-		{ "/vms/vm@14", "cpus" }, /* <0 64>: no pCPU 64 */
-		{ "/vms/vm@15", "cpus" }, /* "1" */
+		{ "/vms/vm@5", "name" },       /* "bad name!" */
+		{ "/vms/vm@6", "name" },       /* 33 characters */
+		{ "/vms/vm@7", "kernel" },     /* missing */
+		{ "/vms/vm@8", "kernel" },     /* a cell, not a string */
+		{ "/vms/vm@9", "initrd" },     /* a string list */
+		{ "/vms/vm@10", "bootargs" },  /* no NUL */
+		{ "/vms/vm@11", "vcpus" },     /* "2" */
+		{ "/vms/vm@12", "kernel" },    /* "" */
+		{ "/vms/vm@13", "name" },      /* "" */
+		{ "/vms/vm@14", "cpus" },      /* <0 64>: no pCPU 64 */
+		{ "/vms/vm@15", "cpus" },      /* "1" */
 	};
 	struct recorder rec;
 	size_t i;
@@ -625,10 +625,10 @@ static void test_corrupt_every_byte(void)
 static void test_pci(void)
 {
 	static const struct bad_case cases[] = {
-		{ "/vms/vm@1", "pci-devices" }, /* "0000:00:2.0" */
-		{ "/vms/vm@2", "pci-devices" }, /* segment 1 */
+		{ "/vms/vm@1", "pci-devices" },	  /* "0000:00:2.0" */
+		{ "/vms/vm@2", "pci-devices" },	  /* segment 1 */
 		{ "/vms/vm@3", "dma-isolation" }, /* "maybe" */
-		{ "/vms/vm@4", "pci-devices" }, /* a cell */
+		{ "/vms/vm@4", "pci-devices" },	  /* a cell */
 	};
 	struct recorder rec;
 	const struct vm_config *vm;

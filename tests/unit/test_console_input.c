@@ -90,15 +90,15 @@ static void test_double_escape(void)
 
 static void test_unknown(void)
 {
-	static const uint8_t keys[] = { 'x', 'N', 'P', 'L', 'H', 'q', ' ',
-					'\r', '\n', 0x00, 0x1b, 0x02, 0x7f,
-					0xff, '/', ':' };
+	static const uint8_t keys[] = { 'x',  'N',  'P',  'L',	'H',  'q',
+					' ',  '\r', '\n', 0x00, 0x1b, 0x02,
+					0x7f, 0xff, '/',  ':' };
 	unsigned int arg;
 
 	console_input_init(&ci);
 	for (size_t i = 0; i < sizeof(keys); i++) {
 		CHECK_EQ(escape(keys[i], &arg), CONSOLE_UNKNOWN);
-		CHECK_EQ(arg, keys[i]);	/* so the caller can name it */
+		CHECK_EQ(arg, keys[i]); /* so the caller can name it */
 		/* Dropped: the next byte is plain, not a second key. */
 		CHECK_EQ(feed('n', &arg), CONSOLE_FORWARD);
 		CHECK_EQ(arg, 'n');

@@ -115,21 +115,25 @@ static struct cpuid_regs q(uint32_t leaf, uint32_t sub,
 }
 
 static const struct cpuid_policy one = {
-	.apic_id = 0, .nr_vcpus = 1, .hypercall_abi = 1,
+	.apic_id = 0,
+	.nr_vcpus = 1,
+	.hypercall_abi = 1,
 };
 
 static void test_vendor_and_max(void)
 {
-	static const uint32_t hidden[] = { 2, 3, 4, 5, 8, 9, 0xa, 0xc, 0xd,
-					    0x14, 0x16, 0x1f, 0x3fffffff };
+	static const uint32_t hidden[] = { 2,	 3,    4,	  5,   8,
+					   9,	 0xa,  0xc,	  0xd, 0x14,
+					   0x16, 0x1f, 0x3fffffff };
 	static const uint32_t ext_hidden[] = { 0x80000005u, 0x80000006u,
-		0x80000009u, 0x8000000au, 0x80000020u, 0xc0000000u,
-		0xffffffffu, 0x50000000u };
+					       0x80000009u, 0x8000000au,
+					       0x80000020u, 0xc0000000u,
+					       0xffffffffu, 0x50000000u };
 	struct cpuid_regs r;
 
 	host_table = intel;
 	r = q(0, 0, &one);
-	CHECK_EQ(r.eax, 0xb);		/* not the host's 0x16 */
+	CHECK_EQ(r.eax, 0xb); /* not the host's 0x16 */
 	CHECK(memcmp(&r.ebx, "Genu", 4) == 0);
 	CHECK(memcmp(&r.edx, "ineI", 4) == 0);
 	CHECK(memcmp(&r.ecx, "ntel", 4) == 0);
@@ -140,7 +144,8 @@ static void test_vendor_and_max(void)
 	}
 	r = q(0x80000000u, 0, &one);
 	CHECK_EQ(r.eax, 0x80000008u);
-	for (size_t i = 0; i < sizeof(ext_hidden) / sizeof(ext_hidden[0]); i++) {
+	for (size_t i = 0; i < sizeof(ext_hidden) / sizeof(ext_hidden[0]);
+	     i++) {
 		r = q(ext_hidden[i], 0, &one);
 		CHECK_EQ(r.eax | r.ebx | r.ecx | r.edx, 0);
 	}
@@ -166,30 +171,30 @@ static void check_leaf1_common(const struct cpuid_regs *r,
 	/* Basic features the host has pass: FPU, TSC, MSR, PAE, APIC,
 	 * CMOV, PAT, CLFLUSH, FXSR, SSE, SSE2. */
 	const uint32_t basic = BIT(0) | BIT(4) | BIT(5) | BIT(6) | BIT(9) |
-			       BIT(15) | BIT(16) | BIT(19) | BIT(24) |
-			       BIT(25) | BIT(26);
+			       BIT(15) | BIT(16) | BIT(19) | BIT(24) | BIT(25) |
+			       BIT(26);
 
-	CHECK(!(r->ecx & BIT(5)));	/* VMX */
-	CHECK(r->ecx & BIT(31));	/* hypervisor */
-	CHECK(r->ecx & BIT(21));	/* x2APIC */
-	CHECK(r->ecx & BIT(24));	/* TSC-deadline */
-	CHECK(!(r->ecx & BIT(26)));	/* XSAVE */
-	CHECK(!(r->ecx & BIT(27)));	/* OSXSAVE */
-	CHECK(!(r->ecx & BIT(28)));	/* AVX */
-	CHECK(!(r->ecx & BIT(12)));	/* FMA (needs AVX) */
-	CHECK(!(r->ecx & BIT(29)));	/* F16C (needs AVX) */
-	CHECK(!(r->ecx & BIT(3)));	/* MONITOR/MWAIT */
-	CHECK(!(r->ecx & BIT(7)));	/* EIST */
-	CHECK(!(r->ecx & BIT(6)));	/* SMX */
-	CHECK(!(r->ecx & BIT(15)));	/* PDCM */
-	CHECK(!(r->edx & BIT(7)));	/* MCE */
-	CHECK(!(r->edx & BIT(12)));	/* MTRR */
-	CHECK(!(r->edx & BIT(14)));	/* MCA */
-	CHECK(!(r->edx & BIT(21)));	/* DS */
-	CHECK(!(r->edx & BIT(22)));	/* ACPI thermal */
-	CHECK(!(r->edx & BIT(29)));	/* TM */
+	CHECK(!(r->ecx & BIT(5)));  /* VMX */
+	CHECK(r->ecx & BIT(31));    /* hypervisor */
+	CHECK(r->ecx & BIT(21));    /* x2APIC */
+	CHECK(r->ecx & BIT(24));    /* TSC-deadline */
+	CHECK(!(r->ecx & BIT(26))); /* XSAVE */
+	CHECK(!(r->ecx & BIT(27))); /* OSXSAVE */
+	CHECK(!(r->ecx & BIT(28))); /* AVX */
+	CHECK(!(r->ecx & BIT(12))); /* FMA (needs AVX) */
+	CHECK(!(r->ecx & BIT(29))); /* F16C (needs AVX) */
+	CHECK(!(r->ecx & BIT(3)));  /* MONITOR/MWAIT */
+	CHECK(!(r->ecx & BIT(7)));  /* EIST */
+	CHECK(!(r->ecx & BIT(6)));  /* SMX */
+	CHECK(!(r->ecx & BIT(15))); /* PDCM */
+	CHECK(!(r->edx & BIT(7)));  /* MCE */
+	CHECK(!(r->edx & BIT(12))); /* MTRR */
+	CHECK(!(r->edx & BIT(14))); /* MCA */
+	CHECK(!(r->edx & BIT(21))); /* DS */
+	CHECK(!(r->edx & BIT(22))); /* ACPI thermal */
+	CHECK(!(r->edx & BIT(29))); /* TM */
 	CHECK_EQ(r->edx & basic, h->edx & basic);
-	CHECK_EQ(r->eax, h->eax);	/* family/model/stepping */
+	CHECK_EQ(r->eax, h->eax);		    /* family/model/stepping */
 	CHECK_EQ(r->ebx & 0xffff, h->ebx & 0xffff); /* CLFLUSH size, brand */
 }
 
@@ -205,21 +210,21 @@ static void test_leaf1(void)
 	/* SSE3 PCLMUL SSSE3 CX16 SSE4.1 SSE4.2 MOVBE POPCNT AES PCID RDRAND
 	 * and corral's three: exactly that. */
 	CHECK_EQ(r.ecx, BIT(0) | BIT(1) | BIT(9) | BIT(13) | BIT(17) | BIT(19) |
-			BIT(20) | BIT(22) | BIT(23) | BIT(25) | BIT(30) |
-			BIT(21) | BIT(24) | BIT(31));
-	CHECK_EQ(r.edx, 0xbfebfbff & ~(BIT(7) | BIT(12) | BIT(14) | BIT(18) |
-				       BIT(21) | BIT(22) | BIT(28) | BIT(29) |
-				       BIT(31)));
-	CHECK_EQ(r.ebx >> 24, 0);	/* APIC id, not the host's 0x0b */
+				BIT(20) | BIT(22) | BIT(23) | BIT(25) |
+				BIT(30) | BIT(21) | BIT(24) | BIT(31));
+	CHECK_EQ(r.edx,
+		 0xbfebfbff & ~(BIT(7) | BIT(12) | BIT(14) | BIT(18) | BIT(21) |
+				BIT(22) | BIT(28) | BIT(29) | BIT(31)));
+	CHECK_EQ(r.ebx >> 24, 0); /* APIC id, not the host's 0x0b */
 	CHECK_EQ((r.ebx >> 16) & 0xff, 1);
-	CHECK(!(r.edx & BIT(28)));	/* no HTT with one vCPU */
+	CHECK(!(r.edx & BIT(28))); /* no HTT with one vCPU */
 
 	p.apic_id = 3;
 	p.nr_vcpus = 4;
 	r = q(1, 0, &p);
 	CHECK_EQ(r.ebx >> 24, 3);
 	CHECK_EQ((r.ebx >> 16) & 0xff, 4);
-	CHECK(r.edx & BIT(28));		/* HTT: the count is valid */
+	CHECK(r.edx & BIT(28)); /* HTT: the count is valid */
 
 	host_table = amd;
 	h = fake_host(1, 0);
@@ -240,13 +245,14 @@ static void test_leaf6_leaf7(void)
 	CHECK_EQ(r.ebx | r.ecx | r.edx, 0);
 
 	r = q(7, 0, &p);
-	CHECK_EQ(r.eax, 0);		/* no further subleaves */
+	CHECK_EQ(r.eax, 0); /* no further subleaves */
 	/* FSGSBASE BMI1 SMEP BMI2 ERMS ADX SMAP CLFLUSHOPT CLWB SHA that the
 	 * host has; not AVX2 (5), HLE (4), RTM (11), MPX (14), AVX-512 (16),
 	 * SGX (2), nor INVPCID (10) without the policy. */
-	CHECK_EQ(r.ebx, (0x029c6fbfu | BIT(5) | BIT(16) | BIT(2)) &
-			(BIT(0) | BIT(3) | BIT(7) | BIT(8) | BIT(9) | BIT(19) |
-			 BIT(20) | BIT(23) | BIT(24) | BIT(29)));
+	CHECK_EQ(r.ebx,
+		 (0x029c6fbfu | BIT(5) | BIT(16) | BIT(2)) &
+			 (BIT(0) | BIT(3) | BIT(7) | BIT(8) | BIT(9) | BIT(19) |
+			  BIT(20) | BIT(23) | BIT(24) | BIT(29)));
 	CHECK(!(r.ebx & BIT(10)));
 	CHECK(!(r.ebx & BIT(5)));
 	CHECK(!(r.ebx & BIT(16)));
@@ -269,7 +275,7 @@ static void test_leaf6_leaf7(void)
 	p.rdtscp = true;
 	r = q(7, 0, &p);
 	CHECK(!(r.ebx & BIT(10)));
-	CHECK_EQ(r.ecx, BIT(2) | BIT(22));	/* RDPID with RDTSCP */
+	CHECK_EQ(r.ecx, BIT(2) | BIT(22)); /* RDPID with RDTSCP */
 
 	/* A host without INVPCID never shows it, whatever the policy. */
 	host_table = amd;
@@ -291,16 +297,16 @@ static void test_topology(void)
 	r = q(0xb, 0, &p);
 	CHECK_EQ(r.eax, 0);
 	CHECK_EQ(r.ebx, 1);
-	CHECK_EQ(r.ecx, 0x100);		/* SMT level, subleaf 0 */
+	CHECK_EQ(r.ecx, 0x100); /* SMT level, subleaf 0 */
 	CHECK_EQ(r.edx, 0);
 	r = q(0xb, 1, &p);
 	CHECK_EQ(r.eax, 0);
 	CHECK_EQ(r.ebx, 1);
-	CHECK_EQ(r.ecx, 0x201);		/* core level, subleaf 1 */
+	CHECK_EQ(r.ecx, 0x201); /* core level, subleaf 1 */
 	r = q(0xb, 2, &p);
 	CHECK_EQ(r.eax, 0);
 	CHECK_EQ(r.ebx, 0);
-	CHECK_EQ(r.ecx, 2);		/* invalid level ends the list */
+	CHECK_EQ(r.ecx, 2); /* invalid level ends the list */
 
 	/* Four vCPUs, this one APIC id 2. */
 	p.nr_vcpus = 4;
@@ -311,7 +317,7 @@ static void test_topology(void)
 	CHECK_EQ(r.ecx, 0x100);
 	CHECK_EQ(r.edx, 2);
 	r = q(0xb, 1, &p);
-	CHECK_EQ(r.eax, 2);		/* shift: 4 cores need 2 bits */
+	CHECK_EQ(r.eax, 2); /* shift: 4 cores need 2 bits */
 	CHECK_EQ(r.ebx, 4);
 	CHECK_EQ(r.ecx, 0x201);
 	CHECK_EQ(r.edx, 2);
@@ -338,7 +344,7 @@ static void test_topology(void)
 	r = q(0x80000008u, 0, &p);
 	CHECK_EQ(r.ecx, 3);
 	CHECK_EQ(r.eax, 0x3030);
-	CHECK_EQ(r.ebx, 0);		/* no IBPB & co. */
+	CHECK_EQ(r.ebx, 0); /* no IBPB & co. */
 }
 
 static void test_extended(void)
@@ -348,14 +354,14 @@ static void test_extended(void)
 
 	host_table = intel;
 	r = q(0x80000001u, 0, &p);
-	CHECK_EQ(r.ecx, 0x121);		/* LAHF ABM PREFETCHW */
+	CHECK_EQ(r.ecx, 0x121); /* LAHF ABM PREFETCHW */
 	/* SYSCALL NX 1G LM; RDTSCP (27) hidden without the policy. */
 	CHECK_EQ(r.edx, BIT(11) | BIT(20) | BIT(26) | BIT(29));
 	p.rdtscp = true;
 	r = q(0x80000001u, 0, &p);
 	CHECK_EQ(r.edx, BIT(11) | BIT(20) | BIT(26) | BIT(27) | BIT(29));
 	r = q(0x80000007u, 0, &p);
-	CHECK_EQ(r.edx, BIT(8));	/* invariant TSC */
+	CHECK_EQ(r.edx, BIT(8)); /* invariant TSC */
 	CHECK_EQ(r.eax | r.ebx | r.ecx, 0);
 	r = q(0x80000008u, 0, &p);
 	CHECK_EQ(r.eax, 0x3027);
@@ -368,8 +374,8 @@ static void test_extended(void)
 	p.rdtscp = false;
 	r = q(0x80000001u, 0, &p);
 	CHECK(!(r.ecx & BIT(2)));
-	CHECK_EQ(r.ecx, 0x75c237ffu & (BIT(0) | BIT(5) | BIT(6) | BIT(7) |
-				       BIT(8)));
+	CHECK_EQ(r.ecx,
+		 0x75c237ffu & (BIT(0) | BIT(5) | BIT(6) | BIT(7) | BIT(8)));
 	CHECK_EQ(r.edx, 0x2fd3fbffu & (BIT(11) | BIT(20) | BIT(26) | BIT(29)));
 	CHECK_EQ(r.eax, 0x00870f10);
 	r = q(0x80000007u, 0, &p);
@@ -411,7 +417,8 @@ static void test_brand(void)
 static void test_hypervisor_leaves(void)
 {
 	struct cpuid_policy p = one;
-	static const uint32_t empty[] = { 0x40000102u, 0x40000200u, 0x4fffffffu };
+	static const uint32_t empty[] = { 0x40000102u, 0x40000200u,
+					  0x4fffffffu };
 	struct cpuid_regs r;
 	int calls;
 
@@ -419,7 +426,7 @@ static void test_hypervisor_leaves(void)
 	host_table = intel;
 	calls = host_calls;
 	r = q(0x40000000u, 0, &p);
-	CHECK_EQ(host_calls, calls);	/* never asks the host */
+	CHECK_EQ(host_calls, calls); /* never asks the host */
 	CHECK_EQ(r.eax, 0x40000001u);
 	CHECK(memcmp(&r.ebx, "Corr", 4) == 0);
 	CHECK(memcmp(&r.ecx, "alHV", 4) == 0);

@@ -196,7 +196,8 @@ static int topo_secondary(void *ctx, uint8_t bus, uint8_t devfn)
 	for (int i = 0; i < tp->nr; i++) {
 		if (tp->br[i].bus == bus && tp->br[i].devfn == devfn)
 			return tp->report_subordinate ?
-				       tp->br[i].secondary | tp->br[i].subordinate << 8 :
+				       tp->br[i].secondary |
+					       tp->br[i].subordinate << 8 :
 				       tp->br[i].secondary;
 	}
 	return -1;
@@ -232,7 +233,7 @@ static void check_qemu_common(const struct dmar_info *d, uint8_t haw)
 	CHECK_EQ(u->reg_base, 0xfed90000);
 	CHECK_EQ(u->reg_size, 4096);
 	CHECK_EQ(u->segment, 0);
-	CHECK(!u->include_pci_all);	/* TESTBED.md: QEMU 7.2 never sets it */
+	CHECK(!u->include_pci_all); /* TESTBED.md: QEMU 7.2 never sets it */
 	CHECK_EQ(u->first_scope, 0);
 	CHECK_EQ(u->nr_scopes, d->nr_scopes);
 	/* First scope: the I/O APIC, id 0, as requester ff:00.0. */
@@ -286,9 +287,9 @@ static void test_qemu_devices(void)
 	struct dmar_info d;
 	const char *why = NULL;
 	const struct dmar_unit *u;
-	const uint8_t devs[][2] = { { 0, 0 }, { 1, 0 }, { 2, 0 }, { 3, 0 },
-				    { 4, 0 }, { 5, 0 }, { 0x1f, 0 },
-				    { 0x1f, 2 }, { 0x1f, 3 } };
+	const uint8_t devs[][2] = { { 0, 0 },	 { 1, 0 },    { 2, 0 },
+				    { 3, 0 },	 { 4, 0 },    { 5, 0 },
+				    { 0x1f, 0 }, { 0x1f, 2 }, { 0x1f, 3 } };
 
 	CHECK_EQ(n, 0x90);
 	CHECK_EQ(parse_exact(t, n, &d, &why), 0);
@@ -342,13 +343,18 @@ static void test_qemu_bridges(void)
 
 	for (int sub = 0; sub < 2; sub++) {
 		tp.report_subordinate = sub;
-		CHECK(dmar_unit_for(&d, 0, 1, DEVFN(0, 0), topo_secondary, &tp) == u);
-		CHECK(dmar_unit_for(&d, 0, 2, DEVFN(3, 0), topo_secondary, &tp) == u);
+		CHECK(dmar_unit_for(&d, 0, 1, DEVFN(0, 0), topo_secondary,
+				    &tp) == u);
+		CHECK(dmar_unit_for(&d, 0, 2, DEVFN(3, 0), topo_secondary,
+				    &tp) == u);
 		/* The bridges themselves. */
-		CHECK(dmar_unit_for(&d, 0, 0, DEVFN(2, 0), topo_secondary, &tp) == u);
-		CHECK(dmar_unit_for(&d, 0, 0, DEVFN(3, 0), topo_secondary, &tp) == u);
+		CHECK(dmar_unit_for(&d, 0, 0, DEVFN(2, 0), topo_secondary,
+				    &tp) == u);
+		CHECK(dmar_unit_for(&d, 0, 0, DEVFN(3, 0), topo_secondary,
+				    &tp) == u);
 		/* A bus no listed bridge leads to. */
-		CHECK(dmar_unit_for(&d, 0, 3, DEVFN(0, 0), topo_secondary, &tp) == NULL);
+		CHECK(dmar_unit_for(&d, 0, 3, DEVFN(0, 0), topo_secondary,
+				    &tp) == NULL);
 	}
 	/* Bridge scopes cannot be resolved without the topology. */
 	CHECK(dmar_unit_for(&d, 0, 1, DEVFN(0, 0), NULL, NULL) == NULL);
@@ -447,7 +453,8 @@ static void test_corrupt_real(void)
 			CHECK(d.nr_units >= 1 && d.nr_units <= DMAR_MAX_UNITS);
 			CHECK(d.nr_scopes <= DMAR_MAX_SCOPES);
 			for (uint32_t u = 0; u < d.nr_units; u++)
-				CHECK(d.units[u].first_scope + d.units[u].nr_scopes <=
+				CHECK(d.units[u].first_scope +
+					      d.units[u].nr_scopes <=
 				      d.nr_scopes);
 			(void)dmar_unit_for(&d, 0, 0, DEVFN(2, 0), NULL, NULL);
 		}
@@ -507,8 +514,9 @@ static void test_bad_structures(void)
 	struct tb t;
 	struct dmar_info d;
 	const char *why;
-	const uint8_t long_path[5][2] = { { 1, 0 }, { 0, 0 }, { 0, 0 },
-					  { 0, 0 }, { 0, 0 } };
+	const uint8_t long_path[5][2] = {
+		{ 1, 0 }, { 0, 0 }, { 0, 0 }, { 0, 0 }, { 0, 0 }
+	};
 
 	/* Structure length 2 (below its own header). */
 	tb_init(&t, 38, 0);
@@ -750,7 +758,8 @@ static void test_multi_hop(void)
 				   { 3, DEVFN(0, 0), 4, 4 },
 				   { 0, DEVFN(0x1d, 0), 5, 9 },
 				   { 5, DEVFN(0, 0), 6, 7 } },
-			   .nr = 4, .report_subordinate = true };
+			   .nr = 4,
+			   .report_subordinate = true };
 
 	tb_init(&t, 45, 1);
 	tb_drhd(&t, 0, 0, 0xfed90000);
@@ -765,25 +774,34 @@ static void test_multi_hop(void)
 	CHECK_EQ(parse_exact(tb_finish(&t), t.len, &d, &why), 0);
 	CHECK_EQ(d.host_addr_width, 46);
 
-	CHECK(dmar_unit_for(&d, 0, 4, DEVFN(0, 1), topo_secondary, &tp) == &d.units[0]);
+	CHECK(dmar_unit_for(&d, 0, 4, DEVFN(0, 1), topo_secondary, &tp) ==
+	      &d.units[0]);
 	/* Its sibling function is not in the endpoint scope. */
-	CHECK(dmar_unit_for(&d, 0, 4, DEVFN(0, 0), topo_secondary, &tp) == &d.units[2]);
+	CHECK(dmar_unit_for(&d, 0, 4, DEVFN(0, 0), topo_secondary, &tp) ==
+	      &d.units[2]);
 	/* Behind the inner bridge (buses 6-7): the narrower scope wins. */
-	CHECK(dmar_unit_for(&d, 0, 7, DEVFN(0, 0), topo_secondary, &tp) == &d.units[1]);
-	CHECK(dmar_unit_for(&d, 0, 6, DEVFN(1, 0), topo_secondary, &tp) == &d.units[1]);
+	CHECK(dmar_unit_for(&d, 0, 7, DEVFN(0, 0), topo_secondary, &tp) ==
+	      &d.units[1]);
+	CHECK(dmar_unit_for(&d, 0, 6, DEVFN(1, 0), topo_secondary, &tp) ==
+	      &d.units[1]);
 	/* The inner bridge itself (05:00.0) is named by unit 1's scope. */
-	CHECK(dmar_unit_for(&d, 0, 5, DEVFN(0, 0), topo_secondary, &tp) == &d.units[1]);
+	CHECK(dmar_unit_for(&d, 0, 5, DEVFN(0, 0), topo_secondary, &tp) ==
+	      &d.units[1]);
 	/* Elsewhere under the outer bridge (buses 5, 8, 9). */
-	CHECK(dmar_unit_for(&d, 0, 5, DEVFN(1, 0), topo_secondary, &tp) == &d.units[0]);
-	CHECK(dmar_unit_for(&d, 0, 9, DEVFN(0, 0), topo_secondary, &tp) == &d.units[0]);
+	CHECK(dmar_unit_for(&d, 0, 5, DEVFN(1, 0), topo_secondary, &tp) ==
+	      &d.units[0]);
+	CHECK(dmar_unit_for(&d, 0, 9, DEVFN(0, 0), topo_secondary, &tp) ==
+	      &d.units[0]);
 	/* Outside every scope. */
-	CHECK(dmar_unit_for(&d, 0, 10, DEVFN(0, 0), topo_secondary, &tp) == &d.units[2]);
+	CHECK(dmar_unit_for(&d, 0, 10, DEVFN(0, 0), topo_secondary, &tp) ==
+	      &d.units[2]);
 	/* Without the topology nothing multi-hop resolves, and nothing is
 	 * guessed: the catch-all unit takes the device. */
 	CHECK(dmar_unit_for(&d, 0, 4, DEVFN(0, 1), NULL, NULL) == &d.units[2]);
 	/* A path through a missing bridge is skipped. */
 	tp.nr = 2;
-	CHECK(dmar_unit_for(&d, 0, 7, DEVFN(0, 0), topo_secondary, &tp) == &d.units[2]);
+	CHECK(dmar_unit_for(&d, 0, 7, DEVFN(0, 0), topo_secondary, &tp) ==
+	      &d.units[2]);
 }
 
 int main(void)

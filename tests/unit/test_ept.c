@@ -9,8 +9,6 @@
 #define FAKE_PT_PAGES 4096
 #include "fake_pt_alloc.h"
 
-
-
 static void test_ram_2m_pages(void)
 {
 	struct gpa_map m;
@@ -19,7 +17,8 @@ static void test_ram_2m_pages(void)
 
 	used = 0;
 	gpa_map_init(&m);
-	CHECK(gpa_map_add(&m, 0, 0x40000000, 256ull << 20, GPA_RWX, GPA_MEM_WB) == 0);
+	CHECK(gpa_map_add(&m, 0, 0x40000000, 256ull << 20, GPA_RWX,
+			  GPA_MEM_WB) == 0);
 	root = pt_build(&m, &ept_format, &alloc);
 	CHECK(root != 0);
 	/* 1 PML4 + 1 PDPT + 1 PD: 128 2 MiB leaves, no page tables. */
@@ -27,9 +26,9 @@ static void test_ram_2m_pages(void)
 	e = pt_lookup(root, 0x1234567, &ept_format, &alloc, &level);
 	CHECK_EQ(level, 2);
 	CHECK_EQ(e & 0x000ffffffffff000ull, 0x40000000 + 0x1200000);
-	CHECK_EQ(e & 7, 7);		/* R W X */
-	CHECK_EQ((e >> 3) & 7, 6);	/* write-back */
-	CHECK(e & (1 << 7));		/* large page */
+	CHECK_EQ(e & 7, 7);	   /* R W X */
+	CHECK_EQ((e >> 3) & 7, 6); /* write-back */
+	CHECK(e & (1 << 7));	   /* large page */
 	/* Beyond RAM, the IOAPIC page, and high memory are not mapped. */
 	CHECK_EQ(pt_lookup(root, 256ull << 20, &ept_format, &alloc, &level), 0);
 	CHECK_EQ(pt_lookup(root, 0xfec00000, &ept_format, &alloc, &level), 0);
@@ -45,14 +44,15 @@ static void test_unaligned_4k(void)
 	used = 0;
 	gpa_map_init(&m);
 	/* hpa not 2 MiB aligned: must fall back to 4 KiB pages. */
-	CHECK(gpa_map_add(&m, 0x200000, 0x40001000, 0x400000, GPA_READ, GPA_MEM_UC) == 0);
+	CHECK(gpa_map_add(&m, 0x200000, 0x40001000, 0x400000, GPA_READ,
+			  GPA_MEM_UC) == 0);
 	root = pt_build(&m, &ept_format, &alloc);
 	CHECK(root != 0);
 	e = pt_lookup(root, 0x200000 + 0x5000, &ept_format, &alloc, &level);
 	CHECK_EQ(level, 1);
 	CHECK_EQ(e & 0x000ffffffffff000ull, 0x40001000 + 0x5000);
-	CHECK_EQ(e & 7, 1);		/* read only */
-	CHECK_EQ((e >> 3) & 7, 0);	/* uncacheable */
+	CHECK_EQ(e & 7, 1);	   /* read only */
+	CHECK_EQ((e >> 3) & 7, 0); /* uncacheable */
 	CHECK_EQ(pt_lookup(root, 0x1ff000, &ept_format, &alloc, &level), 0);
 	CHECK_EQ(pt_lookup(root, 0x600000, &ept_format, &alloc, &level), 0);
 }
@@ -66,7 +66,8 @@ static void test_map_rejects(void)
 	CHECK(gpa_map_add(&m, 0, 0, 0, GPA_RWX, 0) != 0);
 	CHECK(gpa_map_add(&m, 0x100000, 0x0, 0x100000, GPA_RWX, 0) == 0);
 	CHECK(gpa_map_add(&m, 0x180000, 0x0, 0x1000, GPA_RWX, 0) != 0);
-	CHECK(gpa_map_add(&m, 0xfffffffffffff000ull, 0, 0x2000, GPA_RWX, 0) != 0);
+	CHECK(gpa_map_add(&m, 0xfffffffffffff000ull, 0, 0x2000, GPA_RWX, 0) !=
+	      0);
 	CHECK(gpa_map_lookup(&m, 0x1fffff) != NULL);
 	CHECK(gpa_map_lookup(&m, 0x200000) == NULL);
 }
@@ -96,8 +97,10 @@ static void test_free(void)
 	gpa_map_add(&m, 0, 0x40000000, 0xbf000, GPA_RWX, GPA_MEM_WB);
 	gpa_map_add(&m, 0xc0000, 0x400c0000, (256ull << 20) - 0xc0000, GPA_RWX,
 		    GPA_MEM_WB);
-	gpa_map_add(&m, 0x100000000ull, 0x80000000, 64ull << 20, GPA_RWX, GPA_MEM_WB);
-	gpa_map_add(&m, 0xfebf0000, 0xfebf0000, 0x1000, GPA_READ | GPA_WRITE, 0);
+	gpa_map_add(&m, 0x100000000ull, 0x80000000, 64ull << 20, GPA_RWX,
+		    GPA_MEM_WB);
+	gpa_map_add(&m, 0xfebf0000, 0xfebf0000, 0x1000, GPA_READ | GPA_WRITE,
+		    0);
 	root = pt_build(&m, &ept_format, &alloc);
 	CHECK(root != 0);
 	CHECK(used > 4);

@@ -16,8 +16,8 @@
 #define SENTINEL 'X'
 
 /* Formats into a roomy buffer; checks both the text and the length. */
-__attribute__((format(printf, 3, 4)))
-static void expect(int line, const char *want, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static void
+expect(int line, const char *want, const char *fmt, ...)
 {
 	char buf[128];
 	va_list ap;

@@ -74,7 +74,10 @@
 #define GAS_ACCESS 3
 #define GAS_ADDRESS 4
 
-static uint8_t rd8(const uint8_t *p, size_t off) { return p[off]; }
+static uint8_t rd8(const uint8_t *p, size_t off)
+{
+	return p[off];
+}
 static uint16_t rd16(const uint8_t *p, size_t off)
 {
 	return (uint16_t)(p[off] | p[off + 1] << 8);
@@ -120,7 +123,9 @@ static size_t build_params(const struct guest_acpi_params *p)
 static size_t build(uint64_t base, uint32_t nr_vcpus, uint8_t ioapic_id)
 {
 	struct guest_acpi_params p = {
-		.base_gpa = base, .nr_vcpus = nr_vcpus, .ioapic_id = ioapic_id,
+		.base_gpa = base,
+		.nr_vcpus = nr_vcpus,
+		.ioapic_id = ioapic_id,
 	};
 
 	return build_params(&p);
@@ -206,7 +211,8 @@ static void test_root_tables(void)
 	CHECK_EQ(rd8(rsdt, HDR_REVISION), 1);
 	CHECK_EQ(rd8(xsdt, HDR_REVISION), 1);
 	for (int i = 0; i < 2; i++)
-		CHECK_EQ(rd32(rsdt, HDR_LEN + 4 * i), rd64(xsdt, HDR_LEN + 8 * i));
+		CHECK_EQ(rd32(rsdt, HDR_LEN + 4 * i),
+			 rd64(xsdt, HDR_LEN + 8 * i));
 	CHECK(table_at(rd64(xsdt, HDR_LEN), "FACP") != NULL);
 	CHECK(table_at(rd64(xsdt, HDR_LEN + 8), "APIC") != NULL);
 }
@@ -245,18 +251,18 @@ static void test_fadt_flags(const uint8_t *f)
 	uint32_t flags = rd32(f, FADT_FLAGS);
 	uint16_t boot = rd16(f, FADT_IAPC_BOOT_ARCH);
 
-	CHECK(flags & (1u << 0)); /* WBINVD */
-	CHECK(flags & (1u << 2)); /* PROC_C1 */
-	CHECK(flags & (1u << 4)); /* PWR_BUTTON: no fixed power button */
-	CHECK(flags & (1u << 5)); /* SLP_BUTTON */
-	CHECK(flags & (1u << 10)); /* RESET_REG_SUP */
-	CHECK(!(flags & (1u << 8))); /* TMR_VAL_EXT: 24-bit timer */
+	CHECK(flags & (1u << 0));     /* WBINVD */
+	CHECK(flags & (1u << 2));     /* PROC_C1 */
+	CHECK(flags & (1u << 4));     /* PWR_BUTTON: no fixed power button */
+	CHECK(flags & (1u << 5));     /* SLP_BUTTON */
+	CHECK(flags & (1u << 10));    /* RESET_REG_SUP */
+	CHECK(!(flags & (1u << 8)));  /* TMR_VAL_EXT: 24-bit timer */
 	CHECK(!(flags & (1u << 20))); /* HW_REDUCED_ACPI */
-	CHECK(!(boot & (1u << 0))); /* LEGACY_DEVICES */
-	CHECK(!(boot & (1u << 1))); /* 8042 */
-	CHECK(boot & (1u << 2)); /* VGA not present */
-	CHECK(!(boot & (1u << 3))); /* MSI not supported */
-	CHECK(!(boot & (1u << 5))); /* CMOS RTC not present */
+	CHECK(!(boot & (1u << 0)));   /* LEGACY_DEVICES */
+	CHECK(!(boot & (1u << 1)));   /* 8042 */
+	CHECK(boot & (1u << 2));      /* VGA not present */
+	CHECK(!(boot & (1u << 3)));   /* MSI not supported */
+	CHECK(!(boot & (1u << 5)));   /* CMOS RTC not present */
 	CHECK_EQ(rd8(f, FADT_PM_PROFILE), 0);
 	CHECK_EQ(rd8(f, FADT_DAY_ALRM), 0);
 	CHECK_EQ(rd8(f, FADT_MON_ALRM), 0);
@@ -294,8 +300,10 @@ static void test_fadt(void)
 static void test_dsdt(void)
 {
 	/* Name (_S5, Package () { 5, 5, 0, 0 }) */
-	static const uint8_t s5[] = { 0x08, '_', 'S', '5', '_', 0x12, 0x08, 0x04,
-				      0x0A, 0x05, 0x0A, 0x05, 0x00, 0x00 };
+	static const uint8_t s5[] = {
+		0x08, '_',  'S',  '5',	'_',  0x12, 0x08,
+		0x04, 0x0A, 0x05, 0x0A, 0x05, 0x00, 0x00
+	};
 	const uint8_t *f, *d;
 	uint32_t len;
 
@@ -328,7 +336,7 @@ static void madt_entry(const uint8_t *e, uint32_t *next_cpu,
 		CHECK_EQ(e[1], 8);
 		CHECK_EQ(e[2], *next_cpu); /* processor UID */
 		CHECK_EQ(e[3], *next_cpu); /* APIC id */
-		CHECK_EQ(rd32(e, 4), 1); /* enabled */
+		CHECK_EQ(rd32(e, 4), 1);   /* enabled */
 		(*next_cpu)++;
 		s->lapics++;
 		break;
@@ -388,7 +396,9 @@ static void test_madt(uint32_t nr, uint8_t ioapic_id, uint64_t mailbox)
 {
 	struct madt_seen s = { 0 };
 	struct guest_acpi_params p = {
-		.base_gpa = BASE_GPA, .nr_vcpus = nr, .ioapic_id = ioapic_id,
+		.base_gpa = BASE_GPA,
+		.nr_vcpus = nr,
+		.ioapic_id = ioapic_id,
 		.mp_wakeup_mailbox = mailbox,
 	};
 	const uint8_t *m;
@@ -423,7 +433,8 @@ static void test_madt(uint32_t nr, uint8_t ioapic_id, uint64_t mailbox)
 /* Every size short of what is needed fails without writing past it. */
 static void test_too_small(void)
 {
-	struct guest_acpi_params p = { .base_gpa = BASE_GPA, .nr_vcpus = 4,
+	struct guest_acpi_params p = { .base_gpa = BASE_GPA,
+				       .nr_vcpus = 4,
 				       .ioapic_id = 4 };
 	uint64_t gpa;
 	size_t need = build(BASE_GPA, 4, 4);
@@ -446,7 +457,7 @@ static void test_too_small(void)
 static void test_bad_params(void)
 {
 	CHECK_EQ(build(BASE_GPA, 0, 1), 0);
-	CHECK_EQ(build(BASE_GPA, 4, 3), 0); /* IOAPIC id is a LAPIC id */
+	CHECK_EQ(build(BASE_GPA, 4, 3), 0);	/* IOAPIC id is a LAPIC id */
 	CHECK_EQ(build(BASE_GPA + 8, 1, 1), 0); /* RSDP not 16-aligned */
 	CHECK_EQ(build(0x100000000ull, 1, 1), 0);
 	CHECK_EQ(build(0x100000000ull - 0x100, 1, 1), 0); /* crosses 4 GiB */
@@ -547,7 +558,7 @@ static void test_pci_mcfg(void)
 	CHECK_EQ(rd64(m, 36), 0); /* reserved */
 	CHECK_EQ(rd64(m, 44), ECAM_BASE);
 	CHECK_EQ(rd16(m, 52), 0); /* segment */
-	CHECK_EQ(rd8(m, 54), 0); /* start bus */
+	CHECK_EQ(rd8(m, 54), 0);  /* start bus */
 	CHECK_EQ(rd8(m, 55), 15); /* end bus */
 	CHECK_EQ(rd32(m, 56), 0);
 	/* Both root tables list it, as their third entry. */
@@ -878,7 +889,7 @@ static void check_addr(const struct desc *d, unsigned int width, uint8_t type,
 	CHECK_EQ(f[0], 0); /* _GRA */
 	CHECK_EQ(f[1], min);
 	CHECK_EQ(f[2], max);
-	CHECK_EQ(f[3], 0); /* _TRA */
+	CHECK_EQ(f[3], 0);	       /* _TRA */
 	CHECK_EQ(f[4], max - min + 1); /* _LEN */
 }
 
@@ -899,7 +910,7 @@ static void check_pci0_crs(const struct guest_acpi_params *p)
 		return;
 	n = descs(b, len, d);
 	CHECK_EQ(n, 3 + (p->mmio32_end > p->mmio32_base) +
-		    (p->mmio64_end > p->mmio64_base));
+			    (p->mmio64_end > p->mmio64_base));
 	if (n < 3)
 		return;
 	check_addr(&d[i++], 2, 2, 0x0C, 0, 0, p->bus_end);
@@ -1005,9 +1016,9 @@ static void check_osc(void)
 static void check_pci_dsdt(const struct guest_acpi_params *p)
 {
 	static const char *const order[] = {
-		"_S5_", "_SB_", "_SB_.PCI0", "_SB_.PCI0._HID", "_SB_.PCI0._CID",
-		"_SB_.PCI0._SEG", "_SB_.PCI0._BBN", "_SB_.PCI0._UID",
-		"_SB_.PCI0._CRS",
+		"_S5_",		  "_SB_",	    "_SB_.PCI0",
+		"_SB_.PCI0._HID", "_SB_.PCI0._CID", "_SB_.PCI0._SEG",
+		"_SB_.PCI0._BBN", "_SB_.PCI0._UID", "_SB_.PCI0._CRS",
 	};
 	const struct aml_obj *o;
 
@@ -1054,7 +1065,8 @@ static void test_pci_dsdt(void)
 	p.nr_prt = GACPI_MAX_PRT;
 	for (unsigned int i = 0; i < GACPI_MAX_PRT; i++)
 		p.prt[i] = (struct guest_acpi_prt){
-			.slot = (uint8_t)(i / 4 + 1), .pin = (uint8_t)(i % 4),
+			.slot = (uint8_t)(i / 4 + 1),
+			.pin = (uint8_t)(i % 4),
 			.gsi = 16 + i % 8,
 		};
 	p.prt[31].slot = 31;

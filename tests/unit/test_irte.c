@@ -28,7 +28,9 @@ static void test_irte_xapic(void)
 
 	/* Logical, level, lowest priority: DM bit 2, RH bit 3, TM bit 4,
 	 * DLM bits 7:5 = 001. */
-	p = (struct irte_params){ .vector = 0x30, .dest = 0x0f, .logical = true,
+	p = (struct irte_params){ .vector = 0x30,
+				  .dest = 0x0f,
+				  .logical = true,
 				  .level = true,
 				  .delivery_mode = IRTE_DLM_LOWPRI };
 	irte_encode(e, &p);
@@ -41,7 +43,8 @@ static void test_irte_xapic(void)
 	CHECK(!(e[0] & IRTE_IM));
 
 	/* NMI: DLM = 100, no RH. */
-	p = (struct irte_params){ .vector = 2, .dest = 1,
+	p = (struct irte_params){ .vector = 2,
+				  .dest = 1,
 				  .delivery_mode = IRTE_DLM_NMI };
 	irte_encode(e, &p);
 	CHECK_EQ(e[0], 0x0000010000020081ull);
@@ -50,7 +53,8 @@ static void test_irte_xapic(void)
 static void test_irte_x2apic(void)
 {
 	uint64_t e[2];
-	struct irte_params p = { .vector = 0x55, .dest = 0x12345678,
+	struct irte_params p = { .vector = 0x55,
+				 .dest = 0x12345678,
 				 .x2apic = true };
 
 	irte_encode(e, &p);
@@ -65,7 +69,8 @@ static void test_irte_x2apic(void)
 static void test_irte_sid(void)
 {
 	uint64_t e[2];
-	struct irte_params p = { .vector = 0x60, .dest = 0,
+	struct irte_params p = { .vector = 0x60,
+				 .dest = 0,
 				 .source_id = 0x0310, /* 03:02.0 */
 				 .verify_source = true };
 
@@ -87,7 +92,8 @@ static void test_irte_sid(void)
 	irte_encode(e, &p);
 	CHECK_EQ(e[1], 0);
 
-	irte_encode(e, &(struct irte_params){ .vector = 1, .verify_source = true });
+	irte_encode(
+		e, &(struct irte_params){ .vector = 1, .verify_source = true });
 	irte_clear(e);
 	CHECK_EQ(e[0], 0);
 	CHECK_EQ(e[1], 0);
@@ -98,14 +104,14 @@ static void test_msi_remappable(void)
 	uint32_t lo, hi, data;
 
 	msi_remappable(0, &lo, &hi, &data);
-	CHECK_EQ(lo, 0xfee00010);	/* bit 4: remappable format */
+	CHECK_EQ(lo, 0xfee00010); /* bit 4: remappable format */
 	CHECK_EQ(hi, 0);
 	CHECK_EQ(data, 0);
 
 	msi_remappable(5, &lo, &hi, &data);
-	CHECK_EQ(lo, 0xfee000b0);	/* 5 << 5 | 1 << 4 */
+	CHECK_EQ(lo, 0xfee000b0); /* 5 << 5 | 1 << 4 */
 	CHECK_EQ((lo >> 5) & 0x7fff, 5);
-	CHECK(!(lo & (1u << 3)));	/* SHV = 0 */
+	CHECK(!(lo & (1u << 3))); /* SHV = 0 */
 	CHECK(!(lo & (1u << 2)));
 
 	msi_remappable(0x7fff, &lo, &hi, &data);
@@ -166,8 +172,8 @@ static void test_msi_compat(void)
 
 	/* Extended destination id: address bits 11:5 are dest 14:8. */
 	dest = 0x312;
-	CHECK(msi_decode_compat(0xfee00000 | (dest & 0xff) << 12 |
-				(dest >> 8) << 5, 0x30, &m));
+	CHECK(msi_decode_compat(
+		0xfee00000 | (dest & 0xff) << 12 | (dest >> 8) << 5, 0x30, &m));
 	CHECK_EQ(m.dest, 0x312);
 
 	/* Not an MSI, or not compatibility format. */
@@ -186,10 +192,13 @@ static void test_compat_to_irte(void)
 	uint64_t e[2];
 
 	CHECK(msi_decode_compat(0xfee03000, 0x8021, &m));
-	p = (struct irte_params){ .vector = m.vector, .dest = m.dest,
-				  .logical = m.logical, .level = m.level,
+	p = (struct irte_params){ .vector = m.vector,
+				  .dest = m.dest,
+				  .logical = m.logical,
+				  .level = m.level,
 				  .delivery_mode = m.delivery_mode,
-				  .source_id = 0x0100, .verify_source = true };
+				  .source_id = 0x0100,
+				  .verify_source = true };
 	irte_encode(e, &p);
 	CHECK_EQ(e[0], 0x0000030000210011ull);
 	CHECK_EQ(e[1], 0x0000000000040100ull);

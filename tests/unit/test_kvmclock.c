@@ -23,11 +23,11 @@ static const struct {
 	uint32_t mul;
 	int8_t shift;
 } rates[] = {
-	{ 100000000ull, 0xa0000000u, 4 },	/* 2^32 / 1.6 */
+	{ 100000000ull, 0xa0000000u, 4 }, /* 2^32 / 1.6 */
 	/* 2^32 itself does not fit: the largest mul, 2.3e-10 slow. */
 	{ 1000000000ull, 0xffffffffu, 0 },
-	{ 2500000000ull, 0xccccccccu, -1 },	/* 2^32 / 1.25 */
-	{ 3500000000ull, 0x92492492u, -1 },	/* 2^32 / 1.75 */
+	{ 2500000000ull, 0xccccccccu, -1 }, /* 2^32 / 1.25 */
+	{ 3500000000ull, 0x92492492u, -1 }, /* 2^32 / 1.75 */
 	{ 2000000000ull, 0x80000000u, 0 },
 	{ 1999999999ull, 0x80000001u, 0 },
 	{ 3000000000ull, 0xaaaaaaaau, -1 },
@@ -44,8 +44,9 @@ static void test_scale(void)
 
 		pvclock_scale(hz, &mul, &shift);
 		CHECK_EQ(mul, rates[i].mul);
-		CHECK_EQ((uint64_t)(int64_t)shift, (uint64_t)(int64_t)rates[i].shift);
-		CHECK(mul >= 0x80000000u);	/* full 32-bit precision */
+		CHECK_EQ((uint64_t)(int64_t)shift,
+			 (uint64_t)(int64_t)rates[i].shift);
+		CHECK(mul >= 0x80000000u); /* full 32-bit precision */
 
 		memset(&ti, 0, sizeof(ti));
 		ti.tsc_timestamp = t0;
@@ -57,7 +58,8 @@ static void test_scale(void)
 		CHECK(absdiff(pvclock_ns(&ti, t0 + hz), 1000000000ull) <= 1);
 		/* Half a second and a millisecond. */
 		CHECK(absdiff(pvclock_ns(&ti, t0 + hz / 2), 500000000ull) <= 1);
-		CHECK(absdiff(pvclock_ns(&ti, t0 + hz / 1000), 1000000ull) <= 1);
+		CHECK(absdiff(pvclock_ns(&ti, t0 + hz / 1000), 1000000ull) <=
+		      1);
 		/* An hour: within 1 ns per second (1e-9), far inside 1 ppm. */
 		CHECK(absdiff(pvclock_ns(&ti, t0 + 3600 * hz),
 			      3600000000000ull) <= 3600);
@@ -142,7 +144,8 @@ static void test_layout(void)
 	CHECK_EQ(offsetof(struct pvclock_vcpu_time_info, version), 0);
 	CHECK_EQ(offsetof(struct pvclock_vcpu_time_info, tsc_timestamp), 8);
 	CHECK_EQ(offsetof(struct pvclock_vcpu_time_info, system_time), 16);
-	CHECK_EQ(offsetof(struct pvclock_vcpu_time_info, tsc_to_system_mul), 24);
+	CHECK_EQ(offsetof(struct pvclock_vcpu_time_info, tsc_to_system_mul),
+		 24);
 	CHECK_EQ(offsetof(struct pvclock_vcpu_time_info, tsc_shift), 28);
 	CHECK_EQ(offsetof(struct pvclock_vcpu_time_info, flags), 29);
 	CHECK_EQ(sizeof(struct pvclock_wall_clock), 12);

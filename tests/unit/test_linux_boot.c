@@ -191,7 +191,8 @@ static void test_too_small(void)
 	CHECK_EQ(l.ram_needed, 16 * MiB + 0x3f98000);
 
 	/* The kernel fits in 96 MiB but a 20 MiB initrd does not. */
-	CHECK_EQ(linux_layout_plan(&bz, 96 * MiB, 20 * MiB, 10, &l, &why), -EINVAL);
+	CHECK_EQ(linux_layout_plan(&bz, 96 * MiB, 20 * MiB, 10, &l, &why),
+		 -EINVAL);
 	CHECK(why && strstr(why, "kernel and the initrd need 100 MiB"));
 	CHECK_EQ(linux_layout_plan(&bz, 100 * MiB, 20 * MiB, 10, &l, &why), 0);
 
@@ -218,7 +219,8 @@ static void test_initrd_addr_max(void)
 
 	/* Below the kernel's end there is no room, however much RAM. */
 	bz.initrd_addr_max = 50 * MiB - 1;
-	CHECK_EQ(linux_layout_plan(&bz, 2 * GiB, initrd, 10, &l, &why), -EINVAL);
+	CHECK_EQ(linux_layout_plan(&bz, 2 * GiB, initrd, 10, &l, &why),
+		 -EINVAL);
 	CHECK(why && strstr(why, "initrd too large"));
 	free(img);
 }
@@ -291,13 +293,15 @@ static void test_cmdline(void)
 
 	/* Exactly cmdline_size characters fit; one more does not. */
 	CHECK_EQ(linux_build_cmdline(buf, sizeof(buf), "xyz", "vm", 16), 16);
-	CHECK_EQ(linux_build_cmdline(buf, sizeof(buf), "xyz", "vm", 15), -E2BIG);
+	CHECK_EQ(linux_build_cmdline(buf, sizeof(buf), "xyz", "vm", 15),
+		 -E2BIG);
 	CHECK(!strcmp(buf, ""));
 	/* ... and the buffer needs room for the NUL. */
 	CHECK_EQ(linux_build_cmdline(buf, 17, "xyz", "vm", 2047), 16);
 	CHECK_EQ(linux_build_cmdline(buf, 16, "xyz", "vm", 2047), -E2BIG);
 	CHECK(!strcmp(buf, ""));
-	CHECK_EQ(linux_build_cmdline(buf, sizeof(buf), "x", NULL, 2047), -EINVAL);
+	CHECK_EQ(linux_build_cmdline(buf, sizeof(buf), "x", NULL, 2047),
+		 -EINVAL);
 
 	/* The planner refuses a line longer than the kernel's cmdline_size. */
 	CHECK_EQ(linux_layout_plan(&bz, 64 * MiB, 0, 2047, &l, &why), 0);
@@ -327,8 +331,8 @@ static void check_zero_page(const uint8_t *zp, const uint8_t *img,
 	CHECK_EQ(get32(zp + 0x0c4),
 		 l->initrd_size >> 32); /* ext_ramdisk_size */
 	CHECK_EQ(get32(zp + 0x0c8), 0); /* ext_cmd_line_ptr */
-	CHECK_EQ(zp[0x1e8], 4); /* e820_entries */
-	CHECK_EQ(zp[0x1ef], 0); /* sentinel */
+	CHECK_EQ(zp[0x1e8], 4);		/* e820_entries */
+	CHECK_EQ(zp[0x1ef], 0);		/* sentinel */
 
 	/* The setup header: copied, then the loader's fields (boot.rst). */
 	CHECK_EQ(zp[0x1f1], SETUP_SECTS);
@@ -336,18 +340,18 @@ static void check_zero_page(const uint8_t *zp, const uint8_t *img,
 	CHECK_EQ(get16(zp + 0x1fe), 0xaa55);
 	CHECK(!memcmp(zp + 0x202, "HdrS", 4));
 	CHECK_EQ(get16(zp + 0x206), 0x020f);
-	CHECK_EQ(zp[0x210], 0xff); /* type_of_loader */
-	CHECK_EQ(zp[0x211], 0x01); /* loadflags */
+	CHECK_EQ(zp[0x210], 0xff);		    /* type_of_loader */
+	CHECK_EQ(zp[0x211], 0x01);		    /* loadflags */
 	CHECK_EQ(get32(zp + 0x214), l->kernel_gpa); /* code32_start */
 	CHECK_EQ(get32(zp + 0x218),
 		 (uint32_t)l->initrd_gpa); /* ramdisk_image */
 	CHECK_EQ(get32(zp + 0x21c),
-		 (uint32_t)l->initrd_size); /* ramdisk_size */
-	CHECK_EQ(get32(zp + 0x228), 0x20000); /* cmd_line_ptr */
+		 (uint32_t)l->initrd_size);    /* ramdisk_size */
+	CHECK_EQ(get32(zp + 0x228), 0x20000);  /* cmd_line_ptr */
 	CHECK_EQ(get32(zp + 0x230), 0x200000); /* kernel_alignment */
-	CHECK_EQ(get32(zp + 0x238), 2047); /* cmdline_size */
-	CHECK_EQ(get32(zp + 0x23c), 0); /* hardware_subarch: x86/PC */
-	CHECK_EQ(get64(zp + 0x250), 0); /* setup_data */
+	CHECK_EQ(get32(zp + 0x238), 2047);     /* cmdline_size */
+	CHECK_EQ(get32(zp + 0x23c), 0);	       /* hardware_subarch: x86/PC */
+	CHECK_EQ(get64(zp + 0x250), 0);	       /* setup_data */
 	CHECK_EQ(get32(zp + 0x260), 16 * MiB); /* init_size */
 	CHECK(!memcmp(zp + 0x26a, img + 0x26a, 2)); /* last header bytes */
 	for (i = 0x26c; i < 0x2d0; i++) /* nothing past the header */
@@ -377,12 +381,12 @@ static void check_gdt(const uint8_t *gdt)
 	CHECK_EQ((cs >> 16) & 0xffffff, 0);
 	CHECK_EQ(cs >> 56, 0);
 	CHECK_EQ((cs >> 40) & 0xf, 0xb); /* code, execute/read, accessed */
-	CHECK((cs >> 44) & 1); /* S: code/data */
-	CHECK((cs >> 47) & 1); /* P */
-	CHECK_EQ((cs >> 45) & 3, 0); /* DPL 0 */
-	CHECK((cs >> 53) & 1); /* L: 64-bit */
-	CHECK(!((cs >> 54) & 1)); /* D must be 0 with L */
-	CHECK((cs >> 55) & 1); /* G */
+	CHECK((cs >> 44) & 1);		 /* S: code/data */
+	CHECK((cs >> 47) & 1);		 /* P */
+	CHECK_EQ((cs >> 45) & 3, 0);	 /* DPL 0 */
+	CHECK((cs >> 53) & 1);		 /* L: 64-bit */
+	CHECK(!((cs >> 54) & 1));	 /* D must be 0 with L */
+	CHECK((cs >> 55) & 1);		 /* G */
 
 	CHECK_EQ(ds & 0xffff, 0xffff);
 	CHECK_EQ((ds >> 48) & 0xf, 0xf);
@@ -469,11 +473,11 @@ static void test_ext_fields(void)
 	memset(zp, 0xcc, 4096);
 	linux_build_zero_page(zp, &l, &bz, img, 0x1122334455667788ull);
 	CHECK_EQ(get32(zp + 0x218), 0x23456000); /* ramdisk_image */
-	CHECK_EQ(get32(zp + 0x0c0), 1); /* ext_ramdisk_image */
-	CHECK_EQ(get32(zp + 0x21c), 0x1000); /* ramdisk_size */
-	CHECK_EQ(get32(zp + 0x0c4), 2); /* ext_ramdisk_size */
-	CHECK_EQ(get32(zp + 0x228), 0x20000); /* cmd_line_ptr */
-	CHECK_EQ(get32(zp + 0x0c8), 3); /* ext_cmd_line_ptr */
+	CHECK_EQ(get32(zp + 0x0c0), 1);		 /* ext_ramdisk_image */
+	CHECK_EQ(get32(zp + 0x21c), 0x1000);	 /* ramdisk_size */
+	CHECK_EQ(get32(zp + 0x0c4), 2);		 /* ext_ramdisk_size */
+	CHECK_EQ(get32(zp + 0x228), 0x20000);	 /* cmd_line_ptr */
+	CHECK_EQ(get32(zp + 0x0c8), 3);		 /* ext_cmd_line_ptr */
 	CHECK_EQ(get64(zp + 0x070), 0x1122334455667788ull); /* acpi_rsdp_addr */
 	free(zp);
 	free(img);

@@ -36,7 +36,8 @@ static void test_partial_and_odd_accesses(void)
 
 	mp_mailbox_init(&mb);
 	/* An 8-byte store at 0 sets command and APIC id in one go. */
-	CHECK(mp_mailbox_write(&mb, 0, 8, (5ull << 32) | MP_WAKEUP_CMD_WAKEUP, &req));
+	CHECK(mp_mailbox_write(&mb, 0, 8, (5ull << 32) | MP_WAKEUP_CMD_WAKEUP,
+			       &req));
 	CHECK_EQ(req.apic_id, 5);
 	mp_mailbox_ack(&mb);
 	/* Writes that leave the command alone start nothing. */

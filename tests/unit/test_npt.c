@@ -23,8 +23,6 @@
 #define NX (1ull << 63)
 #define ADDR 0x000ffffffffff000ull
 
-
-
 /*
  * A long-mode walk of gpa: fills e[4..1] with the entry read at each level
  * (e[level], 0 where the walk stopped earlier) and returns the leaf level,
@@ -92,7 +90,8 @@ static void test_ram_2m(void)
 	int level;
 
 	gpa_map_init(&m);
-	CHECK(gpa_map_add(&m, 0, 0x40000000, 256ull << 20, GPA_RWX, GPA_MEM_WB) == 0);
+	CHECK(gpa_map_add(&m, 0, 0x40000000, 256ull << 20, GPA_RWX,
+			  GPA_MEM_WB) == 0);
 	root = build(&m);
 	/* PML4 + PDPT + one PD holding 128 2 MiB leaves: no page tables. */
 	CHECK_EQ(used, 3);
@@ -106,7 +105,8 @@ static void test_ram_2m(void)
 		check_tables(e, 2);
 		CHECK_EQ(e[2] & ADDR, 0x40000000 + gpa);
 		/* P, R/W, U/S, PS; no NX (executable); WB: no PCD/PWT. */
-		CHECK_EQ(e[2] & (P | RW | US | PS | NX | PCD | PWT), P | RW | US | PS);
+		CHECK_EQ(e[2] & (P | RW | US | PS | NX | PCD | PWT),
+			 P | RW | US | PS);
 	}
 	/* pt_lookup agrees with the hand walk. */
 	CHECK_EQ(pt_lookup(root, 0x1234567, &npt_format, &alloc, &level),
@@ -130,7 +130,8 @@ static void test_no_1g_leaves(void)
 	uint64_t root, e[5];
 
 	gpa_map_init(&m);
-	CHECK(gpa_map_add(&m, 1ull << 30, 1ull << 30, 1ull << 30, GPA_RWX, GPA_MEM_WB) == 0);
+	CHECK(gpa_map_add(&m, 1ull << 30, 1ull << 30, 1ull << 30, GPA_RWX,
+			  GPA_MEM_WB) == 0);
 	root = build(&m);
 	CHECK_EQ(used, 3); /* PML4, PDPT, one full PD */
 	CHECK_EQ(walk(root, (1ull << 30) + 0x3456789, e), 2);
@@ -148,13 +149,15 @@ static void test_rights(void)
 
 	gpa_map_init(&m);
 	/* Read-only data, read-execute code, read-write data, each 2 MiB. */
-	CHECK(gpa_map_add(&m, 0x200000, 0x80200000, 0x200000, GPA_READ, GPA_MEM_WB) == 0);
-	CHECK(gpa_map_add(&m, 0x400000, 0x80400000, 0x200000, GPA_READ | GPA_EXEC,
+	CHECK(gpa_map_add(&m, 0x200000, 0x80200000, 0x200000, GPA_READ,
 			  GPA_MEM_WB) == 0);
-	CHECK(gpa_map_add(&m, 0x600000, 0x80600000, 0x200000, GPA_READ | GPA_WRITE,
-			  GPA_MEM_WB) == 0);
+	CHECK(gpa_map_add(&m, 0x400000, 0x80400000, 0x200000,
+			  GPA_READ | GPA_EXEC, GPA_MEM_WB) == 0);
+	CHECK(gpa_map_add(&m, 0x600000, 0x80600000, 0x200000,
+			  GPA_READ | GPA_WRITE, GPA_MEM_WB) == 0);
 	/* A 4 KiB read-only, non-executable page (like a foreign window). */
-	CHECK(gpa_map_add(&m, 0x900000, 0x123456000ull, 0x1000, GPA_READ, GPA_MEM_WB) == 0);
+	CHECK(gpa_map_add(&m, 0x900000, 0x123456000ull, 0x1000, GPA_READ,
+			  GPA_MEM_WB) == 0);
 	root = build(&m);
 
 	CHECK_EQ(walk(root, 0x200000, e), 2);
@@ -166,7 +169,8 @@ static void test_rights(void)
 	CHECK_EQ(e[2] & (P | RW | US | PS | NX), P | US | PS); /* RX */
 
 	CHECK_EQ(walk(root, 0x600000, e), 2);
-	CHECK_EQ(e[2] & (P | RW | US | PS | NX), P | RW | US | PS | NX); /* RW, NX */
+	CHECK_EQ(e[2] & (P | RW | US | PS | NX),
+		 P | RW | US | PS | NX); /* RW, NX */
 
 	CHECK_EQ(walk(root, 0x900abc, e), 1);
 	check_tables(e, 1);
@@ -192,11 +196,12 @@ static void test_uc(void)
 
 	gpa_map_init(&m);
 	/* An assigned device's BARs: a 2 MiB-aligned one and a 16 KiB one. */
-	CHECK(gpa_map_add(&m, 0xe0000000, 0xf0000000, 0x400000, GPA_READ | GPA_WRITE,
-			  GPA_MEM_UC) == 0);
-	CHECK(gpa_map_add(&m, 0xe0800000, 0xf7f00000, 0x4000, GPA_READ | GPA_WRITE,
-			  GPA_MEM_UC) == 0);
-	CHECK(gpa_map_add(&m, 0, 0x40000000, 0x200000, GPA_RWX, GPA_MEM_WB) == 0);
+	CHECK(gpa_map_add(&m, 0xe0000000, 0xf0000000, 0x400000,
+			  GPA_READ | GPA_WRITE, GPA_MEM_UC) == 0);
+	CHECK(gpa_map_add(&m, 0xe0800000, 0xf7f00000, 0x4000,
+			  GPA_READ | GPA_WRITE, GPA_MEM_UC) == 0);
+	CHECK(gpa_map_add(&m, 0, 0x40000000, 0x200000, GPA_RWX, GPA_MEM_WB) ==
+	      0);
 	root = build(&m);
 
 	CHECK_EQ(walk(root, 0xe0200000, e), 2);
@@ -224,11 +229,14 @@ static void test_4k_fallback(void)
 
 	gpa_map_init(&m);
 	/* hpa not 2 MiB aligned while gpa is: 4 KiB pages throughout. */
-	CHECK(gpa_map_add(&m, 0x200000, 0x40001000, 0x400000, GPA_RWX, GPA_MEM_WB) == 0);
+	CHECK(gpa_map_add(&m, 0x200000, 0x40001000, 0x400000, GPA_RWX,
+			  GPA_MEM_WB) == 0);
 	/* gpa not 2 MiB aligned while hpa is. */
-	CHECK(gpa_map_add(&m, 0x1001000, 0x50000000, 0x200000, GPA_RWX, GPA_MEM_WB) == 0);
+	CHECK(gpa_map_add(&m, 0x1001000, 0x50000000, 0x200000, GPA_RWX,
+			  GPA_MEM_WB) == 0);
 	/* Both aligned but 2 MiB + 8 KiB long: one large leaf, two small. */
-	CHECK(gpa_map_add(&m, 0x2000000, 0x60000000, 0x202000, GPA_RWX, GPA_MEM_WB) == 0);
+	CHECK(gpa_map_add(&m, 0x2000000, 0x60000000, 0x202000, GPA_RWX,
+			  GPA_MEM_WB) == 0);
 	root = build(&m);
 
 	for (uint64_t off = 0; off < 0x400000; off += 0x1000) {
@@ -268,8 +276,8 @@ static void test_high_hpa(void)
 	uint64_t root, e[5];
 
 	gpa_map_init(&m);
-	CHECK(gpa_map_add(&m, 0x100000000ull, 0x7ffffe00000ull, 0x200000, GPA_READ,
-			  GPA_MEM_WB) == 0);
+	CHECK(gpa_map_add(&m, 0x100000000ull, 0x7ffffe00000ull, 0x200000,
+			  GPA_READ, GPA_MEM_WB) == 0);
 	root = build(&m);
 	CHECK_EQ(walk(root, 0x100000000ull, e), 2);
 	check_tables(e, 2);
@@ -283,7 +291,8 @@ static void test_out_of_memory(void)
 	struct gpa_map m;
 
 	gpa_map_init(&m);
-	CHECK(gpa_map_add(&m, 0, 0x40001000, 0x200000, GPA_RWX, GPA_MEM_WB) == 0);
+	CHECK(gpa_map_add(&m, 0, 0x40001000, 0x200000, GPA_RWX, GPA_MEM_WB) ==
+	      0);
 	/* Needs 4 pages (with a page table); fail at each one. */
 	for (unsigned l = 0; l < 4; l++) {
 		used = 0;

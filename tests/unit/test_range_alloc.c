@@ -72,7 +72,8 @@ static void test_table_full(void)
 
 	range_alloc_init(&ra);
 	for (uint64_t i = 0; i < RANGE_ALLOC_MAX; i++)
-		ok &= !range_add(&ra, (i + 1) * 0x2000, (i + 1) * 0x2000 + 0x1000);
+		ok &= !range_add(&ra, (i + 1) * 0x2000,
+				 (i + 1) * 0x2000 + 0x1000);
 	CHECK(ok);
 	CHECK_EQ(range_add(&ra, 0x10000000, 0x10001000), -ENOSPC);
 }

@@ -23,7 +23,7 @@ static uint64_t now;
 static void reset(void)
 {
 	sched_rq_init(&rq, SLICE);
-	now = 1000000;	/* a TSC that is not 0, as a real one is not */
+	now = 1000000; /* a TSC that is not 0, as a real one is not */
 }
 
 static void entity(struct sched_entity *e, enum sched_class cls)
@@ -129,7 +129,7 @@ static void test_driver_preempts(void)
 		CHECK(step(0) != &d);
 		CHECK(step(0) != &d);
 		CHECK(step(0) != &d);
-		CHECK_EQ(now, due);	/* third slice cut at 500 */
+		CHECK_EQ(now, due); /* third slice cut at 500 */
 		CHECK(step(0) == &d);
 	}
 }
@@ -371,9 +371,9 @@ static void test_remove_stop(void)
 	CHECK_EQ(rq.nr, 2);
 	for (int i = 0; i < 10; i++)
 		CHECK(step(0) == ((i & 1) ? &c : &a));
-	sched_remove(&rq, &b);	/* twice: no effect */
+	sched_remove(&rq, &b); /* twice: no effect */
 	CHECK_EQ(rq.nr, 2);
-	sched_ran(&rq, &b, 5);	/* not queued: not accounted */
+	sched_ran(&rq, &b, 5); /* not queued: not accounted */
 	CHECK_EQ(b.ran_ticks, 0);
 
 	/* Stopped: never picked, not woken by an interrupt or a block. */
@@ -392,7 +392,7 @@ static void test_remove_stop(void)
 
 	/* Restart (add again): level with its class, not behind by what it
 	 * missed, nor ahead. */
-	sched_wake(&rq, &c);	/* still stopped */
+	sched_wake(&rq, &c); /* still stopped */
 	CHECK(c.state == SCHED_STOPPED);
 	CHECK_EQ(sched_add(&rq, &a, now), 0);
 	CHECK(a.state == SCHED_RUNNABLE);

@@ -78,8 +78,10 @@ static void test_control_area(void)
 	CHECK_EQ(c->n_cr3, NPT_ROOT);
 
 	/* Field offsets the hardware reads (appendix B, table B-1). */
-	CHECK_EQ(__builtin_offsetof(struct vmcb_control, intercept_misc1), 0x0c);
-	CHECK_EQ(__builtin_offsetof(struct vmcb_control, intercept_misc2), 0x10);
+	CHECK_EQ(__builtin_offsetof(struct vmcb_control, intercept_misc1),
+		 0x0c);
+	CHECK_EQ(__builtin_offsetof(struct vmcb_control, intercept_misc2),
+		 0x10);
 	CHECK_EQ(__builtin_offsetof(struct vmcb_control, iopm_base_pa), 0x40);
 	CHECK_EQ(__builtin_offsetof(struct vmcb_control, msrpm_base_pa), 0x48);
 	CHECK_EQ(__builtin_offsetof(struct vmcb_control, asid), 0x58);
@@ -131,8 +133,8 @@ static uint16_t attrib_of_descriptor(uint64_t d)
 
 static void check_flat_data(const struct vmcb_seg *s, const char *name)
 {
-	if (s->selector != LB_BOOT_DS || s->attrib != 0xc93 || s->limit != 0xffffffff ||
-	    s->base != 0)
+	if (s->selector != LB_BOOT_DS || s->attrib != 0xc93 ||
+	    s->limit != 0xffffffff || s->base != 0)
 		fprintf(stderr, "segment %s is not flat data\n", name);
 	CHECK_EQ(s->selector, LB_BOOT_DS);
 	CHECK_EQ(s->attrib, 0xc93);
@@ -150,9 +152,9 @@ static void test_save_area(void)
 	/* CS: P, DPL 0, S, type 0xb (execute/read, accessed), L, G. */
 	CHECK_EQ(g->cs.selector, LB_BOOT_CS);
 	CHECK_EQ(g->cs.attrib, 0xa9b);
-	CHECK(g->cs.attrib & (1u << 9));	/* L */
-	CHECK(!(g->cs.attrib & (1u << 10)));	/* D must be 0 with L */
-	CHECK(g->cs.attrib & (1u << 7));	/* P */
+	CHECK(g->cs.attrib & (1u << 9));     /* L */
+	CHECK(!(g->cs.attrib & (1u << 10))); /* D must be 0 with L */
+	CHECK(g->cs.attrib & (1u << 7));     /* P */
 	CHECK_EQ(g->cs.base, 0);
 	CHECK_EQ(g->cs.limit, 0xffffffff);
 	CHECK_EQ(g->cs.attrib & VMCB_ATTR_L, VMCB_ATTR_L);
@@ -241,10 +243,19 @@ static void test_msrpm_default(void)
 
 	/* What the hypervisor emulates exits on read and write. */
 	static const uint32_t emulated[] = {
-		MSR_EFER, MSR_IA32_APIC_BASE, MSR_IA32_TSC, MSR_IA32_TSC_DEADLINE,
-		MSR_IA32_MISC_ENABLE, MSR_IA32_MTRR_DEF_TYPE, MSR_IA32_SPEC_CTRL,
-		MSR_AMD_VM_CR, MSR_AMD_VM_HSAVE_PA, MSR_KVM_WALL_CLOCK_NEW,
-		MSR_KVM_SYSTEM_TIME_NEW, 0x4b564d02, 0xc0010015,
+		MSR_EFER,
+		MSR_IA32_APIC_BASE,
+		MSR_IA32_TSC,
+		MSR_IA32_TSC_DEADLINE,
+		MSR_IA32_MISC_ENABLE,
+		MSR_IA32_MTRR_DEF_TYPE,
+		MSR_IA32_SPEC_CTRL,
+		MSR_AMD_VM_CR,
+		MSR_AMD_VM_HSAVE_PA,
+		MSR_KVM_WALL_CLOCK_NEW,
+		MSR_KVM_SYSTEM_TIME_NEW,
+		0x4b564d02,
+		0xc0010015,
 	};
 	for (size_t i = 0; i < sizeof(emulated) / sizeof(emulated[0]); i++) {
 		CHECK(svm_msrpm_intercepts(pm, emulated[i], false));
@@ -324,8 +335,8 @@ static void test_msrpm_no_aliasing(void)
 	static const uint32_t firsts[] = { 0x00000000, 0xc0000000, 0xc0010000 };
 	static const uint32_t past[] = {
 		0x00002000, 0x00004000, 0x40000000, 0x80000000,
-		0xc0002000, 0xc0004000, 0xc0008000,
-		0xc0012000, 0xc0014000, 0xc0020000, 0xc1000000,
+		0xc0002000, 0xc0004000, 0xc0008000, 0xc0012000,
+		0xc0014000, 0xc0020000, 0xc1000000,
 	};
 	uint8_t *pm = malloc(SVM_MSRPM_SIZE);
 
@@ -346,13 +357,14 @@ static void test_msrpm_bit_positions(void)
 {
 	static const struct {
 		uint32_t msr;
-		uint32_t byte; /* from APM 15.11, figure "MSR permissions map" */
+		uint32_t
+			byte; /* from APM 15.11, figure "MSR permissions map" */
 		uint8_t read_bit;
 	} ends[] = {
-		{ 0x00000000, 0x000, 0 }, { 0x00000001, 0x000, 2 },
-		{ 0x00000004, 0x001, 0 }, { 0x00001fff, 0x7ff, 6 },
-		{ 0xc0000000, 0x800, 0 }, { 0xc0000080, 0x820, 0 },
-		{ 0xc0001fff, 0xfff, 6 }, { 0xc0010000, 0x1000, 0 },
+		{ 0x00000000, 0x000, 0 },  { 0x00000001, 0x000, 2 },
+		{ 0x00000004, 0x001, 0 },  { 0x00001fff, 0x7ff, 6 },
+		{ 0xc0000000, 0x800, 0 },  { 0xc0000080, 0x820, 0 },
+		{ 0xc0001fff, 0xfff, 6 },  { 0xc0010000, 0x1000, 0 },
 		{ 0xc0010117, 0x1045, 6 }, { 0xc0011fff, 0x17ff, 6 },
 	};
 	uint8_t *pm = malloc(SVM_MSRPM_SIZE);
@@ -375,13 +387,13 @@ static void test_msrpm_bit_positions(void)
 
 		/* Everything except this MSR's two bits. */
 		memset(pm, 0xff, SVM_MSRPM_SIZE);
-		pm[ends[i].byte] &= (uint8_t)~(3u << ends[i].read_bit);
+		pm[ends[i].byte] &= (uint8_t) ~(3u << ends[i].read_bit);
 		CHECK(!svm_msrpm_intercepts(pm, msr, false));
 		CHECK(!svm_msrpm_intercepts(pm, msr, true));
 
 		/* And init with just this MSR clears exactly those bits. */
 		svm_msrpm_init(pm, &msr, 1);
-		CHECK_EQ(pm[ends[i].byte], (uint8_t)~(3u << ends[i].read_bit));
+		CHECK_EQ(pm[ends[i].byte], (uint8_t) ~(3u << ends[i].read_bit));
 		CHECK(!svm_msrpm_intercepts(pm, msr, false));
 		CHECK(!svm_msrpm_intercepts(pm, msr, true));
 		if (msr & 0x1fff)
@@ -424,7 +436,7 @@ static void test_iopm_all_ports(void)
 
 static void clear_port(uint8_t *io, uint32_t port)
 {
-	io[port / 8] &= (uint8_t)~(1u << (port % 8));
+	io[port / 8] &= (uint8_t) ~(1u << (port % 8));
 }
 
 static void test_iopm_multibyte(void)
@@ -485,7 +497,7 @@ static void test_iopm_multibyte(void)
 /* ---- interrupts (APM Vol. 2 15.20, 15.21.4) ---------------------------- */
 
 #define RFLAGS_IF (1ull << 9)
-#define V_IRQ (1u << 8)		/* VMCB 0x060 bit 8 */
+#define V_IRQ (1u << 8)		 /* VMCB 0x060 bit 8 */
 #define V_INTR_PRIO (0xfu << 16) /* bits 19:16 */
 #define V_IGN_TPR (1u << 20)
 #define V_INTR_MASKING (1u << 24)

@@ -108,18 +108,19 @@ static void test_rte_rw(void)
 	for (unsigned pin = 0; pin < VIOAPIC_PINS; pin++)
 		CHECK_EQ(get_rte(&io, pin), MASKED);
 	/* Remote IRR and delivery status cannot be written. */
-	set_rte(&io, 3, DEST(0x03) | MASKED | LEVEL | REMOTE_IRR | DELIVS |
-			LOGICAL | LOWEST | 0x31);
-	CHECK_EQ(get_rte(&io, 3), DEST(0x03) | MASKED | LEVEL | LOGICAL |
-				  LOWEST | 0x31);
+	set_rte(&io, 3,
+		DEST(0x03) | MASKED | LEVEL | REMOTE_IRR | DELIVS | LOGICAL |
+			LOWEST | 0x31);
+	CHECK_EQ(get_rte(&io, 3),
+		 DEST(0x03) | MASKED | LEVEL | LOGICAL | LOWEST | 0x31);
 	/* The last pin's high half is register 0x3f. */
 	set_rte(&io, 23, DEST(0xff) | MASKED | 0x47);
 	CHECK_EQ(reg_read(&io, 0x3f), 0xff000000);
 	CHECK_EQ(reg_read(&io, 0x3e), MASKED | 0x47);
 	/* The halves are independent. */
 	reg_write(&io, 0x10 + 2 * 3 + 1, 0x05000000);
-	CHECK_EQ(get_rte(&io, 3), DEST(0x05) | MASKED | LEVEL | LOGICAL |
-				  LOWEST | 0x31);
+	CHECK_EQ(get_rte(&io, 3),
+		 DEST(0x05) | MASKED | LEVEL | LOGICAL | LOWEST | 0x31);
 	reg_write(&io, 0x10 + 2 * 3, MASKED | 0x32);
 	CHECK_EQ(get_rte(&io, 3), DEST(0x05) | MASKED | 0x32);
 	CHECK_EQ(nmsgs, 0);

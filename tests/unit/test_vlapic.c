@@ -173,8 +173,8 @@ static void test_accept_eoi_nesting(void)
 	vlapic_set_irq(&l, 0x80, false);
 	CHECK(in_irr(&l, 0x40));
 	CHECK(in_irr(&l, 0x80));
-	CHECK_EQ(rd(&l, MSR_IRR0 + 2, 0), 1);		/* 0x40 */
-	CHECK_EQ(rd(&l, MSR_IRR0 + 4, 0), 1);		/* 0x80 */
+	CHECK_EQ(rd(&l, MSR_IRR0 + 2, 0), 1); /* 0x40 */
+	CHECK_EQ(rd(&l, MSR_IRR0 + 4, 0), 1); /* 0x80 */
 	CHECK_EQ(vlapic_pending(&l), 0x80);
 	vlapic_accept(&l, 0x80);
 	CHECK(!in_irr(&l, 0x80));
@@ -231,7 +231,7 @@ static void test_tpr_masking(void)
 	setup(&l);
 	wr(&l, MSR_TPR, 0x40, 0);
 	vlapic_set_irq(&l, 0x45, false);
-	CHECK_EQ(vlapic_pending(&l), -1);	/* class 4 not above TPR class 4 */
+	CHECK_EQ(vlapic_pending(&l), -1); /* class 4 not above TPR class 4 */
 	vlapic_set_irq(&l, 0x50, false);
 	CHECK_EQ(vlapic_pending(&l), 0x50);
 	wr(&l, MSR_TPR, 0x50, 0);
@@ -307,7 +307,8 @@ static void test_self_ipi(void)
 	take_and_eoi(&l, 0x56);
 
 	/* ICR with the "self" shorthand, fixed delivery: handled locally. */
-	CHECK_EQ(vlapic_msr_write(&l, X2APIC_MSR_ICR, (1u << 18) | 0x66, 0, &ipi),
+	CHECK_EQ(vlapic_msr_write(&l, X2APIC_MSR_ICR, (1u << 18) | 0x66, 0,
+				  &ipi),
 		 VLAPIC_OK);
 	CHECK_EQ(ipi, 0);
 	CHECK_EQ(vlapic_pending(&l), 0x66);
@@ -323,25 +324,30 @@ static void test_ipi_to_others(void)
 	setup(&l);
 	/* Fixed, level assert, physical destination 3. */
 	icr = (3ull << 32) | (1u << 14) | 0x77;
-	CHECK_EQ(vlapic_msr_write(&l, X2APIC_MSR_ICR, icr, 0, &ipi), VLAPIC_IPI);
+	CHECK_EQ(vlapic_msr_write(&l, X2APIC_MSR_ICR, icr, 0, &ipi),
+		 VLAPIC_IPI);
 	CHECK_EQ(ipi, icr);
 	CHECK(!in_irr(&l, 0x77));
 	CHECK_EQ(rd(&l, X2APIC_MSR_ICR, 0), icr);
 	/* The delivery-status bit (12) never reads or routes as busy. */
 	ipi = 0;
-	CHECK_EQ(vlapic_msr_write(&l, X2APIC_MSR_ICR, icr | (1u << 12), 0, &ipi),
-		 VLAPIC_IPI);
+	CHECK_EQ(
+		vlapic_msr_write(&l, X2APIC_MSR_ICR, icr | (1u << 12), 0, &ipi),
+		VLAPIC_IPI);
 	CHECK_EQ(ipi, icr);
 	CHECK_EQ(rd(&l, X2APIC_MSR_ICR, 0), icr);
 	/* INIT and SIPI to APIC 1, and "all excluding self", go to the core. */
 	icr = (1ull << 32) | (5u << 8) | (1u << 14);
-	CHECK_EQ(vlapic_msr_write(&l, X2APIC_MSR_ICR, icr, 0, &ipi), VLAPIC_IPI);
+	CHECK_EQ(vlapic_msr_write(&l, X2APIC_MSR_ICR, icr, 0, &ipi),
+		 VLAPIC_IPI);
 	CHECK_EQ(ipi, icr);
 	icr = (1ull << 32) | (6u << 8) | 0x9a;
-	CHECK_EQ(vlapic_msr_write(&l, X2APIC_MSR_ICR, icr, 0, &ipi), VLAPIC_IPI);
+	CHECK_EQ(vlapic_msr_write(&l, X2APIC_MSR_ICR, icr, 0, &ipi),
+		 VLAPIC_IPI);
 	CHECK_EQ(ipi, icr);
 	icr = (3u << 18) | 0xf0;
-	CHECK_EQ(vlapic_msr_write(&l, X2APIC_MSR_ICR, icr, 0, &ipi), VLAPIC_IPI);
+	CHECK_EQ(vlapic_msr_write(&l, X2APIC_MSR_ICR, icr, 0, &ipi),
+		 VLAPIC_IPI);
 	CHECK_EQ(ipi, icr);
 	CHECK_EQ(vlapic_pending(&l), -1);
 }
@@ -355,7 +361,8 @@ static void test_destinations(void)
 	for (uint32_t i = 0; i < 20; i++)
 		vlapic_init(&cpu[i], i, i == 0);
 	/* Decode: vector, delivery mode, logical, shorthand, destination. */
-	icr = lapic_icr_decode((0x00010006ull << 32) | (1u << 11) | (5u << 8) | 0x31);
+	icr = lapic_icr_decode((0x00010006ull << 32) | (1u << 11) | (5u << 8) |
+			       0x31);
 	CHECK_EQ(icr.vector, 0x31);
 	CHECK_EQ(icr.delivery, LAPIC_DELIVERY_INIT);
 	CHECK(icr.logical);
@@ -363,7 +370,8 @@ static void test_destinations(void)
 	CHECK_EQ(icr.dest, 0x00010006u);
 	/* Logical x2APIC: cluster 1 (ids 16-31), bits 1 and 2 = ids 17, 18. */
 	for (uint32_t i = 0; i < 20; i++)
-		CHECK_EQ(vlapic_icr_targets(&icr, &cpu[0], &cpu[i]), i == 17 || i == 18);
+		CHECK_EQ(vlapic_icr_targets(&icr, &cpu[0], &cpu[i]),
+			 i == 17 || i == 18);
 	/* Physical: exactly the id, or the broadcast id. */
 	icr = lapic_icr_decode(3ull << 32 | 0x40);
 	for (uint32_t i = 0; i < 20; i++)
@@ -394,7 +402,7 @@ static void test_destinations(void)
 static const struct {
 	uint32_t tdcr, div;
 } divs[] = {
-	{ 0xb, 1 }, { 0x0, 2 }, { 0x1, 4 }, { 0x2, 8 },
+	{ 0xb, 1 },  { 0x0, 2 },  { 0x1, 4 },  { 0x2, 8 },
 	{ 0x3, 16 }, { 0x8, 32 }, { 0x9, 64 }, { 0xa, 128 },
 };
 
@@ -434,9 +442,9 @@ static void test_tmcct(void)
 
 	setup(&l);
 	wr(&l, MSR_LVT_TIMER, ONESHOT | 0x40, 0);
-	wr(&l, MSR_TDCR, 0x3, 0);	/* divide by 16 */
+	wr(&l, MSR_TDCR, 0x3, 0); /* divide by 16 */
 	CHECK_EQ(rd(&l, MSR_TMCCT, 0), 0);
-	wr(&l, MSR_TMICT, 100, 1000);	/* expires at 1000 + 1600 */
+	wr(&l, MSR_TMICT, 100, 1000); /* expires at 1000 + 1600 */
 	CHECK_EQ(rd(&l, MSR_TMCCT, 1000), 100);
 	/* The count drops once per 16 TSC ticks after the start. */
 	CHECK_EQ(rd(&l, MSR_TMCCT, 1000 + 15), 100);
@@ -466,7 +474,7 @@ static void test_tmcct(void)
 	 * core has run vlapic_timer_update() since. */
 	setup(&l);
 	wr(&l, MSR_LVT_TIMER, PERIODIC | 0x41, 0);
-	wr(&l, MSR_TDCR, 0xb, 0);	/* divide by 1 */
+	wr(&l, MSR_TDCR, 0xb, 0); /* divide by 1 */
 	wr(&l, MSR_TMICT, 100, 1000);
 	CHECK_EQ(rd(&l, MSR_TMCCT, 1099), 1);
 	CHECK_EQ(rd(&l, MSR_TMCCT, 1100), 100);
@@ -484,7 +492,7 @@ static void test_periodic(void)
 
 	setup(&l);
 	wr(&l, MSR_LVT_TIMER, PERIODIC | 0x41, 0);
-	wr(&l, MSR_TDCR, 0x0, 0);	/* divide by 2: period 200 */
+	wr(&l, MSR_TDCR, 0x0, 0); /* divide by 2: period 200 */
 	wr(&l, MSR_TMICT, 100, 1000);
 	CHECK_EQ(vlapic_next_deadline(&l), 1200);
 	vlapic_timer_update(&l, 1199);

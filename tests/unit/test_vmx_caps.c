@@ -26,8 +26,10 @@ static const struct vmx_cap_msrs bochs_skx = {
 	.procbased2 = 0x02177fff00000000ull,
 	.ept_vpid = 0xf0106334141ull,
 	.misc = 0x600401e0ull,
-	.cr0_fixed0 = 0x80000021ull, .cr0_fixed1 = 0xffffffffull,
-	.cr4_fixed0 = 0x2000ull, .cr4_fixed1 = 0x3727ffull,
+	.cr0_fixed0 = 0x80000021ull,
+	.cr0_fixed1 = 0xffffffffull,
+	.cr4_fixed0 = 0x2000ull,
+	.cr4_fixed1 = 0x3727ffull,
 };
 
 /* A real Intel Skylake client CPU. */
@@ -44,8 +46,10 @@ static const struct vmx_cap_msrs skylake = {
 	.procbased2 = 0x005ffcff00000000ull,
 	.ept_vpid = 0x00000f0106734141ull,
 	.misc = 0x7004c1e7ull,
-	.cr0_fixed0 = 0x80000021ull, .cr0_fixed1 = 0xffffffffull,
-	.cr4_fixed0 = 0x2000ull, .cr4_fixed1 = 0x3767ffull,
+	.cr0_fixed0 = 0x80000021ull,
+	.cr0_fixed1 = 0xffffffffull,
+	.cr4_fixed0 = 0x2000ull,
+	.cr4_fixed1 = 0x3767ffull,
 };
 
 /* SDM A.3: allowed-0 settings (low half) must be 1, allowed-1 settings
@@ -94,8 +98,8 @@ static void check_required(const struct vmx_controls *o)
 	CHECK(o->exit & EXIT_ACK_INTERRUPT_ON_EXIT);
 	CHECK_EQ(o->exit & (EXIT_SAVE_IA32_PAT | EXIT_LOAD_IA32_PAT |
 			    EXIT_SAVE_IA32_EFER | EXIT_LOAD_IA32_EFER),
-		 EXIT_SAVE_IA32_PAT | EXIT_LOAD_IA32_PAT |
-		 EXIT_SAVE_IA32_EFER | EXIT_LOAD_IA32_EFER);
+		 EXIT_SAVE_IA32_PAT | EXIT_LOAD_IA32_PAT | EXIT_SAVE_IA32_EFER |
+			 EXIT_LOAD_IA32_EFER);
 	CHECK_EQ(o->entry & (ENTRY_LOAD_IA32_PAT | ENTRY_LOAD_IA32_EFER),
 		 ENTRY_LOAD_IA32_PAT | ENTRY_LOAD_IA32_EFER);
 	CHECK(!(o->entry & ENTRY_IA32E_MODE_GUEST));
@@ -157,8 +161,8 @@ static void test_real_skylake(void)
 	CHECK(o.ept_2m);
 }
 
-static int compute_modified(const struct vmx_cap_msrs *c, struct vmx_controls *o,
-			    char *why, size_t n)
+static int compute_modified(const struct vmx_cap_msrs *c,
+			    struct vmx_controls *o, char *why, size_t n)
 {
 	memset(why, 0, n);
 	return vmx_compute_controls(c, o, why, n);
@@ -279,8 +283,10 @@ static void test_optional_absent(void)
 	/* No preemption timer, RDTSCP, INVPCID or VPID: all optional here
 	 * (vmx_cpu.c decides whether it can live without the timer). */
 	c.true_pinbased &= ~((uint64_t)PIN_PREEMPTION_TIMER << 32);
-	c.procbased2 &= ~((uint64_t)(PROC2_ENABLE_RDTSCP | PROC2_ENABLE_INVPCID |
-				      PROC2_ENABLE_VPID | PROC2_UNRESTRICTED_GUEST) << 32);
+	c.procbased2 &=
+		~((uint64_t)(PROC2_ENABLE_RDTSCP | PROC2_ENABLE_INVPCID |
+			     PROC2_ENABLE_VPID | PROC2_UNRESTRICTED_GUEST)
+		  << 32);
 	CHECK_EQ(compute_modified(&c, &o, why, sizeof(why)), 0);
 	CHECK(!o.preemption_timer);
 	CHECK(!o.unrestricted); /* then VMs get one vCPU (vm.c) */
@@ -377,17 +383,21 @@ static void test_small_why(void)
 static void test_fix_cr(void)
 {
 	/* CR0: PE, NE, PG forced on (Bochs fixed0 0x80000021); CD|NW|ET kept. */
-	CHECK_EQ(vmx_fix_cr(0x60000010, bochs_skx.cr0_fixed0, bochs_skx.cr0_fixed1),
+	CHECK_EQ(vmx_fix_cr(0x60000010, bochs_skx.cr0_fixed0,
+			    bochs_skx.cr0_fixed1),
 		 0xe0000031);
-	CHECK_EQ(vmx_fix_cr(0x80050033, bochs_skx.cr0_fixed0, bochs_skx.cr0_fixed1),
+	CHECK_EQ(vmx_fix_cr(0x80050033, bochs_skx.cr0_fixed0,
+			    bochs_skx.cr0_fixed1),
 		 0x80050033);
 	/* Bits above 31 are not allowed by a 32-bit fixed1. */
 	CHECK_EQ(vmx_fix_cr(0x100000001ull, bochs_skx.cr0_fixed0,
-			    bochs_skx.cr0_fixed1), 0x80000021);
+			    bochs_skx.cr0_fixed1),
+		 0x80000021);
 	/* CR4: VMXE forced on; PKE (22) and CET (23) outside fixed1 go. */
 	CHECK_EQ(vmx_fix_cr(0x20, bochs_skx.cr4_fixed0, bochs_skx.cr4_fixed1),
 		 0x2020);
-	CHECK_EQ(vmx_fix_cr(0xc006f0, bochs_skx.cr4_fixed0, bochs_skx.cr4_fixed1),
+	CHECK_EQ(vmx_fix_cr(0xc006f0, bochs_skx.cr4_fixed0,
+			    bochs_skx.cr4_fixed1),
 		 0x0026f0);
 	/* The Skylake client (fixed1 0x3767ff) allows SMXE (bit 14), Bochs
 	 * (0x3727ff) does not; neither allows PKE (bit 22). */
@@ -398,7 +408,8 @@ static void test_fix_cr(void)
 	CHECK_EQ(vmx_fix_cr(0x4006f0, skylake.cr4_fixed0, skylake.cr4_fixed1),
 		 0x0026f0);
 	/* SMEP/SMAP (20, 21) are allowed on both. */
-	CHECK_EQ(vmx_fix_cr(0x300000, bochs_skx.cr4_fixed0, bochs_skx.cr4_fixed1),
+	CHECK_EQ(vmx_fix_cr(0x300000, bochs_skx.cr4_fixed0,
+			    bochs_skx.cr4_fixed1),
 		 0x302000);
 }
 

@@ -94,7 +94,7 @@ static void f_pmcsr(struct fake *f, uint32_t val)
 	uint16_t cur = (uint16_t)get(f, o, 2);
 	uint16_t nv = (uint16_t)((cur & 0x7ffc) | (val & 0x1f03));
 
-	nv &= (uint16_t)~(val & 0x8000); /* PME_Status RW1C */
+	nv &= (uint16_t) ~(val & 0x8000); /* PME_Status RW1C */
 	put(f, o, 2, nv);
 	if ((cur & 3) == 3 && (val & 3) == 0 && !(cur & 8))
 		fake_soft_reset(f);
@@ -116,11 +116,12 @@ static void f_write(void *ctx, uint16_t off, uint8_t size, uint32_t val)
 		CHECK_EQ(size, 4);
 		if (val == 0xffffffffu && (get(f, 0x04, 2) & 3))
 			f->sized_while_decoding = true;
-		put(f, off, 4, (val & f->bar_mask[i]) |
-				       (get(f, off, 4) & ~f->bar_mask[i]));
+		put(f, off, 4,
+		    (val & f->bar_mask[i]) |
+			    (get(f, off, 4) & ~f->bar_mask[i]));
 	} else if (off == 0x30) {
-		put(f, off, 4, (val & f->rom_mask) |
-				       (get(f, off, 4) & ~f->rom_mask));
+		put(f, off, 4,
+		    (val & f->rom_mask) | (get(f, off, 4) & ~f->rom_mask));
 	} else if (off == 0x06 && size == 2) {
 		put(f, off, 2, get(f, off, 2) & ~val);
 	} else if (f->pm_off && off == f->pm_off + 4 && size == 2) {
@@ -152,8 +153,10 @@ static void f_msix(void *ctx, bool en, bool mask)
 }
 
 static const struct vpci_host_ops ops = {
-	.read = f_read, .write = f_write,
-	.msi_changed = f_msi, .msix_control = f_msix,
+	.read = f_read,
+	.write = f_write,
+	.msi_changed = f_msi,
+	.msix_control = f_msix,
 };
 
 static struct fake F; /* the device under test */
@@ -190,7 +193,7 @@ static void make_e1000e(struct fake *f)
 	memset(f, 0, sizeof(*f));
 	put(f, 0x00, 4, 0x10d38086);
 	put(f, 0x04, 2, E_CMD);
-	put(f, 0x06, 2, 0x2010); /* cap list + received master abort */
+	put(f, 0x06, 2, 0x2010);     /* cap list + received master abort */
 	put(f, 0x08, 4, 0x02000003); /* class 02/00/00, revision 3 */
 	put(f, 0x0c, 4, 0x80800010); /* BIST capable, multi-function, CLS 16 */
 	set_bar(f, 0, E_BAR0, 0xfffe0000u); /* 128 KiB */
@@ -198,7 +201,7 @@ static void make_e1000e(struct fake *f)
 	set_bar(f, 1, (uint32_t)E_BAR1 | 0xc, 0xfff80000u);
 	set_bar(f, 2, (uint32_t)(E_BAR64 >> 32), 0xffffffffu);
 	set_bar(f, 3, E_IO | 1, 0x0000ffe0u); /* 32 ports, bits 31:16 wired 0 */
-	set_bar(f, 4, E_BAR4, 0xffffc000u); /* 16 KiB: MSI-X */
+	set_bar(f, 4, E_BAR4, 0xffffc000u);   /* 16 KiB: MSI-X */
 	put(f, 0x2c, 4, 0xa01f8086);
 	put(f, 0x30, 4, 0xf7c40000u);
 	f->rom_mask = 0xfffe0001u;
@@ -210,19 +213,19 @@ static void make_e1000e(struct fake *f)
 	put(f, E_PM + 4, 2, 0x0000); /* D0, No_Soft_Reset clear */
 	f->pm_off = E_PM;
 	cap(f, E_MSI, 0x05, E_EXP);
-	put(f, E_MSI + 2, 2, 0x0080); /* 64-bit, 1 vector */
+	put(f, E_MSI + 2, 2, 0x0080);	  /* 64-bit, 1 vector */
 	put(f, E_MSI + 4, 4, 0xdeadbeef); /* garbage the guest must not see */
 	put(f, E_MSI + 8, 4, 0xdeadbeef);
 	put(f, E_MSI + 12, 2, 0xbeef);
 	cap(f, E_EXP, 0x10, E_MSIX);
-	put(f, E_EXP + 2, 2, 0x0001); /* v1 endpoint */
+	put(f, E_EXP + 2, 2, 0x0001);	  /* v1 endpoint */
 	put(f, E_EXP + 4, 4, 0x10008cc1); /* FLR capable */
 	put(f, E_EXP + 8, 2, 0x2810); /* MRRS 512, no snoop, relaxed ordering */
 	put(f, E_EXP + 0x0c, 4, 0x00013c11);
 	put(f, E_EXP + 0x10, 2, 0x0040);
 	f->pcie_off = E_EXP;
 	cap(f, E_MSIX, 0x11, E_VNDR);
-	put(f, E_MSIX + 2, 2, 0x0004); /* 5 entries */
+	put(f, E_MSIX + 2, 2, 0x0004);	   /* 5 entries */
 	put(f, E_MSIX + 4, 4, 0x00000004); /* BAR4 + 0 */
 	put(f, E_MSIX + 8, 4, 0x00002004); /* BAR4 + 0x2000 */
 	cap(f, E_VNDR, 0x09, 0);
@@ -281,7 +284,7 @@ static void make_gpu(struct fake *f)
 	put(f, 0x06, 2, 0x0000); /* no capability list */
 	put(f, 0x08, 4, 0x030000a1);
 	set_bar(f, 0, 0xde000000u, 0xff000000u); /* 16 MiB */
-	set_bar(f, 1, 0x0000000c, 0x00000000u); /* 8 GiB, 64-bit, prefetch */
+	set_bar(f, 1, 0x0000000c, 0x00000000u);	 /* 8 GiB, 64-bit, prefetch */
 	set_bar(f, 2, 0x38, 0xfffffffeu);
 	set_bar(f, 3, 0xdc000008, 0xfe000000u); /* 32 MiB 32-bit prefetchable */
 	put(f, 0x34, 1, 0x60); /* a pointer, but the status bit says no list */
@@ -379,7 +382,7 @@ static void test_init_rejects(void)
 	f->cfg[0x0e] = 0x01; /* PCI-to-PCI bridge */
 	CHECK_EQ(vpci_dev_init(&d, &ops, f), VPCI_EBRIDGE);
 	CHECK_EQ(f->nlog, 0); /* rejected before touching anything */
-	f->cfg[0x0e] = 0x81; /* multi-function bridge */
+	f->cfg[0x0e] = 0x81;  /* multi-function bridge */
 	CHECK_EQ(vpci_dev_init(&d, &ops, f), VPCI_EBRIDGE);
 	f->cfg[0x0e] = 0x02; /* CardBus bridge */
 	CHECK_EQ(vpci_dev_init(&d, &ops, f), VPCI_EBRIDGE);
@@ -1169,10 +1172,10 @@ static void test_fuzz(void)
 	for (unsigned it = 0; it < 200000; it++) {
 		uint32_t r = rng();
 		uint16_t off = (r & 1) ? (uint16_t)(rng() % 0x1004) :
-					  (uint16_t)(rng() % 0x100);
+					 (uint16_t)(rng() % 0x100);
 		uint8_t size = sizes[rng() % sizeof(sizes)];
-		uint32_t val = (r & 6) == 0 ? 0xffffffffu :
-					      rng() ^ (rng() << 16);
+		uint32_t val =
+			(r & 6) == 0 ? 0xffffffffu : rng() ^ (rng() << 16);
 
 		if (r & 8)
 			vpci_write(&D, off, size, val);

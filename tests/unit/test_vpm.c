@@ -88,7 +88,7 @@ static void test_pm1_cnt(void)
 	struct vpm pm;
 
 	vpm_init(&pm, 100000000ull, 0, 0);
-	CHECK_EQ(in(&pm, PM1_CNT, 2, 0), 1);	/* SCI_EN: ACPI mode */
+	CHECK_EQ(in(&pm, PM1_CNT, 2, 0), 1); /* SCI_EN: ACPI mode */
 	CHECK_EQ(pm.event, VPM_NONE);
 	/* SLP_TYP without SLP_EN: stored, nothing happens. */
 	out(&pm, PM1_CNT, 2, 5u << 10, 0);
@@ -150,12 +150,12 @@ static void test_pm1_evt(void)
 	CHECK_EQ(in(&pm, PM1_STS, 2, 0), 0x8021);
 	out(&pm, PM1_STS, 2, 0x0000, 0);
 	CHECK_EQ(in(&pm, PM1_STS, 2, 0), 0x8021);
-	out(&pm, PM1_STS, 1, 0x01, 0);	/* a byte clears low bits only */
+	out(&pm, PM1_STS, 1, 0x01, 0); /* a byte clears low bits only */
 	CHECK_EQ(in(&pm, PM1_STS, 2, 0), 0x8020);
 	/* PM1_EN: plain read/write. */
 	out(&pm, PM1_EN, 2, 0x0120, 0);
 	CHECK_EQ(in(&pm, PM1_EN, 2, 0), 0x0120);
-	CHECK_EQ(pm.pm1_sts, 0x8020);	/* untouched by the EN write */
+	CHECK_EQ(pm.pm1_sts, 0x8020); /* untouched by the EN write */
 	/* Dword: status in 15:0, enable in 31:16, both ways. */
 	CHECK_EQ(in(&pm, PM1_STS, 4, 0), 0x01208020);
 	out(&pm, PM1_STS, 4, 0x00218000, 0);
@@ -207,7 +207,7 @@ static void test_cmos(void)
 	CHECK_EQ(cmos(&pm, 0x00, t0), 0x34);
 	CHECK_EQ(cmos(&pm, 0x02, t0), 0x49);
 	CHECK_EQ(cmos(&pm, 0x04, t0), 0x23);
-	CHECK_EQ(cmos(&pm, 0x06, t0), 0x07);	/* Sunday = 1 */
+	CHECK_EQ(cmos(&pm, 0x06, t0), 0x07); /* Sunday = 1 */
 	CHECK_EQ(cmos(&pm, 0x07, t0), 0x21);
 	CHECK_EQ(cmos(&pm, 0x08, t0), 0x11);
 	CHECK_EQ(cmos(&pm, 0x09, t0), 0x26);
@@ -249,7 +249,7 @@ static void test_cmos(void)
 		CHECK_EQ(cmos(&pm, 0x09, t), 0x27);
 		CHECK_EQ(cmos(&pm, 0x08, t), 0x01);
 		CHECK_EQ(cmos(&pm, 0x07, t), 0x01);
-		CHECK_EQ(cmos(&pm, 0x06, t), 0x06);	/* Friday */
+		CHECK_EQ(cmos(&pm, 0x06, t), 0x06); /* Friday */
 	}
 }
 
@@ -266,7 +266,7 @@ static void check_civil(uint64_t t, uint32_t y, uint8_t mo, uint8_t d,
 	CHECK_EQ(c.hour, h);
 	CHECK_EQ(c.minute, mi);
 	CHECK_EQ(c.second, s);
-	CHECK_EQ(c.weekday, wd);	/* 0 = Sunday */
+	CHECK_EQ(c.weekday, wd); /* 0 = Sunday */
 	CHECK_EQ(unix_from_civil(&c), t);
 }
 
@@ -300,8 +300,12 @@ static void test_civil(void)
 		}
 	}
 	/* unix_from_civil from fields set by hand. */
-	c = (struct civil_time){ .year = 2026, .month = 11, .day = 21,
-				 .hour = 23, .minute = 49, .second = 34 };
+	c = (struct civil_time){ .year = 2026,
+				 .month = 11,
+				 .day = 21,
+				 .hour = 23,
+				 .minute = 49,
+				 .second = 34 };
 	CHECK_EQ(unix_from_civil(&c), 1795304974ull);
 	c = (struct civil_time){ .year = 1970, .month = 1, .day = 1 };
 	CHECK_EQ(unix_from_civil(&c), 0);

@@ -14,7 +14,6 @@
 #define FAKE_PT_PAGES 1024
 #include "fake_pt_alloc.h"
 
-
 #define DEVFN(d, f) ((uint8_t)((d) << 3 | (f)))
 #define GiB (1ull << 30)
 #define MiB (1ull << 20)
@@ -49,7 +48,8 @@ static void test_root_context(void)
 	CHECK(page_is_zero(root));
 
 	/* 00:02.0 -> SL table at 0x12345000, 4-level, domain 5. */
-	CHECK_EQ(vtd_context_set(&rt, 0, DEVFN(2, 0), 0x12345000, 2, 5, &alloc), 0);
+	CHECK_EQ(vtd_context_set(&rt, 0, DEVFN(2, 0), 0x12345000, 2, 5, &alloc),
+		 0);
 	CHECK_EQ(used, 2);
 	ct0 = FAKE_BASE + 0x1000;
 	/* Root entry 0 (bytes 0-15): P | CTP; upper half 0. */
@@ -65,15 +65,19 @@ static void test_root_context(void)
 
 	/* 00:1f.3 in the same context table: no new page. */
 	CHECK_EQ(vtd_context_set(&rt, 0, DEVFN(0x1f, 3), 0xabcdef000ull, 1,
-				 0xffff, &alloc), 0);
+				 0xffff, &alloc),
+		 0);
 	CHECK_EQ(used, 2);
 	CHECK_EQ(rd64(pool[1], 0xfb * 16), 0xabcdef001ull);
 	CHECK_EQ(rd64(pool[1], 0xfb * 16 + 8), 0x0000000000ffff01ull);
 
 	/* 03:00.0 and 03:1f.7: one new context table, root entry 3 at
 	 * bytes 48-63. */
-	CHECK_EQ(vtd_context_set(&rt, 3, DEVFN(0, 0), 0x7f000000, 2, 1, &alloc), 0);
-	CHECK_EQ(vtd_context_set(&rt, 3, DEVFN(0x1f, 7), 0x7f000000, 2, 1, &alloc), 0);
+	CHECK_EQ(vtd_context_set(&rt, 3, DEVFN(0, 0), 0x7f000000, 2, 1, &alloc),
+		 0);
+	CHECK_EQ(vtd_context_set(&rt, 3, DEVFN(0x1f, 7), 0x7f000000, 2, 1,
+				 &alloc),
+		 0);
 	CHECK_EQ(used, 3);
 	ct3 = FAKE_BASE + 0x2000;
 	CHECK_EQ(rd64(root, 48), ct3 | 1);
@@ -99,9 +103,12 @@ static void test_root_context(void)
 	CHECK_EQ(ctx[0] | ctx[1], 0);
 
 	/* Present entries: identical is fine, a change is refused. */
-	CHECK_EQ(vtd_context_set(&rt, 0, DEVFN(2, 0), 0x12345000, 2, 5, &alloc), 0);
-	CHECK_EQ(vtd_context_set(&rt, 0, DEVFN(2, 0), 0x12345000, 2, 6, &alloc), -EBUSY);
-	CHECK_EQ(vtd_context_set(&rt, 0, DEVFN(2, 0), 0x22345000, 2, 5, &alloc), -EBUSY);
+	CHECK_EQ(vtd_context_set(&rt, 0, DEVFN(2, 0), 0x12345000, 2, 5, &alloc),
+		 0);
+	CHECK_EQ(vtd_context_set(&rt, 0, DEVFN(2, 0), 0x12345000, 2, 6, &alloc),
+		 -EBUSY);
+	CHECK_EQ(vtd_context_set(&rt, 0, DEVFN(2, 0), 0x22345000, 2, 5, &alloc),
+		 -EBUSY);
 	CHECK_EQ(rd64(pool[1], 0x108), 0x502ull);
 
 	/* Clearing: the whole 128 bits go, the neighbours and the root entry
@@ -112,7 +119,8 @@ static void test_root_context(void)
 	CHECK(!vtd_context_get(&rt, 0, DEVFN(2, 0), ctx, &alloc));
 	CHECK(vtd_context_get(&rt, 0, DEVFN(0x1f, 3), ctx, &alloc));
 	CHECK_EQ(rd64(root, 0), ct0 | 1);
-	CHECK_EQ(vtd_context_set(&rt, 0, DEVFN(2, 0), 0x22345000, 2, 6, &alloc), 0);
+	CHECK_EQ(vtd_context_set(&rt, 0, DEVFN(2, 0), 0x22345000, 2, 6, &alloc),
+		 0);
 	CHECK_EQ(rd64(pool[1], 0x100), 0x22345001ull);
 	CHECK_EQ(rd64(pool[1], 0x108), 0x602ull);
 	/* Clearing on a bus without a context table does nothing. */
@@ -133,7 +141,8 @@ static void test_root_context(void)
 	CHECK_EQ(vtd_context_set(&rt, 1, 0, 0x1000000, 2, 1, &alloc), -ENOMEM);
 	CHECK_EQ(rd64(root, 16), 0);
 	/* ... but a bus that has one still works. */
-	CHECK_EQ(vtd_context_set(&rt, 3, DEVFN(1, 0), 0x1000000, 2, 1, &alloc), 0);
+	CHECK_EQ(vtd_context_set(&rt, 3, DEVFN(1, 0), 0x1000000, 2, 1, &alloc),
+		 0);
 	limit = 0;
 	used = 0;
 	CHECK_EQ(vtd_root_init(&rt, &alloc), -ENOMEM);
@@ -150,8 +159,10 @@ static void test_sl_entries(void)
 	/* Non-leaf: R | W. */
 	CHECK_EQ(f->table_entry(0x12345000), 0x12345003ull);
 	/* 2 MiB leaf: R | W | PS; no execute, SNP (bit 11), memory type. */
-	CHECK_EQ(f->leaf_entry(0x40200000, 2, GPA_RWX, GPA_MEM_WB), 0x40200083ull);
-	CHECK_EQ(f->leaf_entry(0x40200000, 2, GPA_RWX, GPA_MEM_UC), 0x40200083ull);
+	CHECK_EQ(f->leaf_entry(0x40200000, 2, GPA_RWX, GPA_MEM_WB),
+		 0x40200083ull);
+	CHECK_EQ(f->leaf_entry(0x40200000, 2, GPA_RWX, GPA_MEM_UC),
+		 0x40200083ull);
 	/* 4 KiB leaves. */
 	CHECK_EQ(f->leaf_entry(0xfebf1000, 1, GPA_READ | GPA_WRITE, GPA_MEM_UC),
 		 0xfebf1003ull);
@@ -186,7 +197,8 @@ static uint64_t mapped_bytes(uint64_t table, int level)
 		if (vtd_sl_format.is_leaf(e, level))
 			sum += 1ull << (12 + 9 * (level - 1));
 		else
-			sum += mapped_bytes(e & vtd_sl_format.addr_mask, level - 1);
+			sum += mapped_bytes(e & vtd_sl_format.addr_mask,
+					    level - 1);
 	}
 	return sum;
 }
@@ -217,7 +229,8 @@ static void test_sl_build(void)
 			break;
 		}
 		CHECK_EQ((e & vtd_sl_format.addr_mask) +
-				 ((gpa + off) & ((level == 2 ? 2 * MiB : 0x1000) - 1)),
+				 ((gpa + off) &
+				  ((level == 2 ? 2 * MiB : 0x1000) - 1)),
 			 hpa + off);
 	}
 	e = pt_lookup(root, 2 * MiB, &vtd_sl_format, &alloc, &level);
@@ -226,16 +239,21 @@ static void test_sl_build(void)
 	e = pt_lookup(root, gpa, &vtd_sl_format, &alloc, &level);
 	CHECK_EQ(level, 1);
 	CHECK_EQ(e, 0x80100003ull);
-	e = pt_lookup(root, gpa + size - 0x1000, &vtd_sl_format, &alloc, &level);
+	e = pt_lookup(root, gpa + size - 0x1000, &vtd_sl_format, &alloc,
+		      &level);
 	CHECK_EQ(level, 1);
 	CHECK_EQ(e, hpa + size - 0x1000 + 3);
 	e = pt_lookup(root, 0xfebf0000, &vtd_sl_format, &alloc, &level);
 	CHECK_EQ(e, 0xc0000003ull);
 	/* One page either side of each region is unmapped. */
-	CHECK_EQ(pt_lookup(root, gpa - 0x1000, &vtd_sl_format, &alloc, &level), 0);
-	CHECK_EQ(pt_lookup(root, gpa + size, &vtd_sl_format, &alloc, &level), 0);
-	CHECK_EQ(pt_lookup(root, 0xfebef000, &vtd_sl_format, &alloc, &level), 0);
-	CHECK_EQ(pt_lookup(root, 0xfebf1000, &vtd_sl_format, &alloc, &level), 0);
+	CHECK_EQ(pt_lookup(root, gpa - 0x1000, &vtd_sl_format, &alloc, &level),
+		 0);
+	CHECK_EQ(pt_lookup(root, gpa + size, &vtd_sl_format, &alloc, &level),
+		 0);
+	CHECK_EQ(pt_lookup(root, 0xfebef000, &vtd_sl_format, &alloc, &level),
+		 0);
+	CHECK_EQ(pt_lookup(root, 0xfebf1000, &vtd_sl_format, &alloc, &level),
+		 0);
 	CHECK_EQ(pt_lookup(root, 0, &vtd_sl_format, &alloc, &level), 0);
 }
 
@@ -270,7 +288,8 @@ static void test_sl_levels(void)
 		    GPA_MEM_UC);
 	root4 = pt_build(&m, &vtd_sl_format, &alloc);
 	CHECK(root4 != 0);
-	CHECK_EQ(vtd_sl_root_for_levels(root4, 4, &vtd_sl_format, &alloc), root4);
+	CHECK_EQ(vtd_sl_root_for_levels(root4, 4, &vtd_sl_format, &alloc),
+		 root4);
 	root3 = vtd_sl_root_for_levels(root4, 3, &vtd_sl_format, &alloc);
 	CHECK_EQ(root3, ((uint64_t *)phys_to_virt(NULL, root4))[0] &
 				vtd_sl_format.addr_mask);
@@ -293,7 +312,8 @@ static void test_sl_levels(void)
 	root4 = pt_build(&m, &vtd_sl_format, &alloc);
 	CHECK(root4 != 0);
 	CHECK_EQ(vtd_sl_root_for_levels(root4, 3, &vtd_sl_format, &alloc), 0);
-	CHECK(vtd_sl_root_for_levels(root4, 4, &vtd_sl_format, &alloc) == root4);
+	CHECK(vtd_sl_root_for_levels(root4, 4, &vtd_sl_format, &alloc) ==
+	      root4);
 
 	/* An empty map: an empty level-3 table is hung under entry 0. */
 	used = 0;
@@ -307,7 +327,8 @@ static void test_sl_levels(void)
 	CHECK(page_is_zero(phys_to_virt(NULL, root3)));
 	CHECK_EQ(((uint64_t *)phys_to_virt(NULL, root4))[0], root3 | 3);
 	/* Asked again, the same table. */
-	CHECK_EQ(vtd_sl_root_for_levels(root4, 3, &vtd_sl_format, &alloc), root3);
+	CHECK_EQ(vtd_sl_root_for_levels(root4, 3, &vtd_sl_format, &alloc),
+		 root3);
 	CHECK_EQ(used, before + 1);
 }
 

@@ -152,10 +152,10 @@ static void test_dlab_and_scratch(void)
 
 	setup(&u);
 	vuart_write(&u, IER, 0x05);
-	vuart_write(&u, LCR, 0x83);	/* DLAB, 8N1 */
+	vuart_write(&u, LCR, 0x83); /* DLAB, 8N1 */
 	CHECK_EQ(vuart_read(&u, LCR), 0x83);
-	vuart_write(&u, THR, 0x01);	/* DLL: 115200 baud */
-	vuart_write(&u, IER, 0x00);	/* DLM */
+	vuart_write(&u, THR, 0x01); /* DLL: 115200 baud */
+	vuart_write(&u, IER, 0x00); /* DLM */
 	CHECK_EQ(vuart_read(&u, THR), 0x01);
 	CHECK_EQ(vuart_read(&u, IER), 0x00);
 	vuart_write(&u, THR, 0x0c);
@@ -167,7 +167,7 @@ static void test_dlab_and_scratch(void)
 	vuart_flush(&u);
 	CHECK_EQ(nlines, 0);
 	CHECK_EQ(vuart_read(&u, IER), 0x05);
-	CHECK_EQ(vuart_read(&u, THR), 0);	/* RBR: nothing received */
+	CHECK_EQ(vuart_read(&u, THR), 0); /* RBR: nothing received */
 	/* IER keeps its 4 defined bits. */
 	vuart_write(&u, IER, 0xff);
 	CHECK_EQ(vuart_read(&u, IER), 0x0f);
@@ -191,7 +191,7 @@ static void test_thre_interrupt(void)
 	struct vuart u;
 
 	setup(&u);
-	vuart_write(&u, MCR, 0x0b);	/* DTR RTS OUT2, as Linux sets it */
+	vuart_write(&u, MCR, 0x0b); /* DTR RTS OUT2, as Linux sets it */
 	CHECK_EQ(vuart_read(&u, IIR), 0x01);
 	CHECK(!vuart_irq_level(&u));
 	/* serial8250_do_startup: IER = THRI raises THRE at once... */
@@ -231,9 +231,9 @@ static void test_irq_gated_by_out2(void)
 	struct vuart u;
 
 	setup(&u);
-	vuart_write(&u, MCR, 0x03);	/* DTR RTS, OUT2 clear */
+	vuart_write(&u, MCR, 0x03); /* DTR RTS, OUT2 clear */
 	vuart_write(&u, IER, 0x02);
-	CHECK(!vuart_irq_level(&u));	/* pending, but the line is gated */
+	CHECK(!vuart_irq_level(&u)); /* pending, but the line is gated */
 	vuart_write(&u, MCR, 0x0b);
 	CHECK(vuart_irq_level(&u));
 	vuart_write(&u, MCR, 0x03);
@@ -314,14 +314,14 @@ static void test_rx_basic(void)
 
 	setup(&u);
 	CHECK_EQ(vuart_read(&u, LSR), 0x60);
-	CHECK_EQ(vuart_rx_room(&u), 1);	/* FIFOs off after reset */
+	CHECK_EQ(vuart_rx_room(&u), 1); /* FIFOs off after reset */
 	CHECK(!vuart_rx_push(&u, 'x'));
 	CHECK_EQ(vuart_rx_room(&u), 0);
-	CHECK_EQ(vuart_read(&u, LSR), 0x61);	/* DR */
-	CHECK_EQ(vuart_read(&u, LSR), 0x61);	/* reading LSR keeps DR */
+	CHECK_EQ(vuart_read(&u, LSR), 0x61); /* DR */
+	CHECK_EQ(vuart_read(&u, LSR), 0x61); /* reading LSR keeps DR */
 	CHECK_EQ(vuart_read(&u, THR), 'x');
 	CHECK_EQ(vuart_read(&u, LSR), 0x60);
-	CHECK_EQ(vuart_read(&u, THR), 0);	/* empty again */
+	CHECK_EQ(vuart_read(&u, THR), 0); /* empty again */
 	/* Received bytes never reach the console. */
 	vuart_flush(&u);
 	CHECK_EQ(nlines, 0);
@@ -359,10 +359,10 @@ static void test_rx_overrun(void)
 	for (int i = 0; i < VUART_RX_FIFO; i++)
 		CHECK(!vuart_rx_push(&u, (uint8_t)('a' + i)));
 	CHECK(vuart_rx_push(&u, 'Z'));
-	CHECK_EQ(vuart_read(&u, LSR), 0x63);	/* DR | OE */
-	CHECK_EQ(vuart_read(&u, LSR), 0x61);	/* OE cleared by the read */
+	CHECK_EQ(vuart_read(&u, LSR), 0x63); /* DR | OE */
+	CHECK_EQ(vuart_read(&u, LSR), 0x61); /* OE cleared by the read */
 	for (int i = 0; i < VUART_RX_FIFO; i++)
-		CHECK_EQ(vuart_read(&u, THR), 'a' + i);	/* 'Z' was lost */
+		CHECK_EQ(vuart_read(&u, THR), 'a' + i); /* 'Z' was lost */
 	CHECK_EQ(vuart_read(&u, LSR), 0x60);
 
 	/* FIFO off: one byte holds, the second overruns. */
@@ -382,7 +382,7 @@ static void test_rx_dlab(void)
 
 	setup(&u);
 	vuart_write(&u, LCR, 0x83);
-	vuart_write(&u, THR, 0x01);	/* DLL */
+	vuart_write(&u, THR, 0x01); /* DLL */
 	CHECK(!vuart_rx_push(&u, 'q'));
 	/* With DLAB set, offset 0 is DLL: the byte stays in the FIFO. */
 	CHECK_EQ(vuart_read(&u, THR), 0x01);
@@ -421,13 +421,13 @@ static void test_rx_interrupt(void)
 	CHECK(!vuart_irq_level(&u));
 
 	/* RDA has priority over THRE, which stays pending behind it. */
-	vuart_write(&u, IER, 0x07);	/* RDA, THRE, RLS: THRE raised */
+	vuart_write(&u, IER, 0x07); /* RDA, THRE, RLS: THRE raised */
 	CHECK(!vuart_rx_push(&u, 'd'));
 	CHECK_EQ(vuart_read(&u, IIR), 0xc4);
-	CHECK_EQ(vuart_read(&u, IIR), 0xc4);	/* THRE not acknowledged */
+	CHECK_EQ(vuart_read(&u, IIR), 0xc4); /* THRE not acknowledged */
 	CHECK_EQ(vuart_read(&u, THR), 'd');
 	CHECK(vuart_irq_level(&u));
-	CHECK_EQ(vuart_read(&u, IIR), 0xc2);	/* now THRE, acknowledged */
+	CHECK_EQ(vuart_read(&u, IIR), 0xc2); /* now THRE, acknowledged */
 	CHECK_EQ(vuart_read(&u, IIR), 0xc1);
 	CHECK(!vuart_irq_level(&u));
 
@@ -449,7 +449,7 @@ static void test_rx_line_status_interrupt(void)
 	setup(&u);
 	vuart_write(&u, MCR, 0x0b);
 	vuart_write(&u, IER, 0x07);
-	CHECK_EQ(vuart_read(&u, IIR), 0x02);	/* acknowledge THRE */
+	CHECK_EQ(vuart_read(&u, IIR), 0x02); /* acknowledge THRE */
 	/* FIFOs off: the second byte overruns. */
 	CHECK(!vuart_rx_push(&u, 'x'));
 	CHECK(vuart_rx_push(&u, 'y'));
@@ -508,7 +508,7 @@ static void test_rx_loopback(void)
 
 	setup(&u);
 	vuart_write(&u, FCR, 0x07);
-	vuart_write(&u, MCR, 0x1b);	/* loopback, OUT2 */
+	vuart_write(&u, MCR, 0x1b); /* loopback, OUT2 */
 	vuart_write(&u, IER, 0x01);
 	/* The line is disconnected: pushed bytes are refused, not overrun. */
 	CHECK_EQ(vuart_rx_room(&u), 0);
@@ -517,7 +517,7 @@ static void test_rx_loopback(void)
 	/* THR writes come back through the receiver, interrupt and all. */
 	out_str(&u, "ok\n");
 	CHECK_EQ(vuart_read(&u, LSR), 0x61);
-	CHECK(vuart_irq_level(&u));	/* gated by the OUT2 bit alone */
+	CHECK(vuart_irq_level(&u)); /* gated by the OUT2 bit alone */
 	CHECK_EQ(vuart_read(&u, IIR), 0xc4);
 	CHECK_EQ(vuart_read(&u, THR), 'o');
 	CHECK_EQ(vuart_read(&u, THR), 'k');

@@ -171,14 +171,21 @@ static const struct bad unsupported[] = {
 	{ "jmp [rax]", M64, 2, { 0xff, 0x20 } },
 	{ "mov [rax],es", M64, 2, { 0x8c, 0x00 } },
 	{ "0F 38 escape", M64, 4, { 0x0f, 0x38, 0x00, 0x00 } },
-	{ "16 prefixes", M64, 18,
-	  { 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
-	    0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x8b, 0x00 } },
-	{ "16-byte mov", M64, 16,
-	  { 0x2e, 0x3e, 0x26, 0x64, 0x48, 0xc7, 0x84, 0x24, 0, 1, 0, 0, 0x78, 0x56, 0x34, 0x12 } },
-	{ "15 bytes, not done", M64, 17,
-	  { 0x2e, 0x3e, 0x26, 0x64, 0x65, 0x2e, 0x3e, 0x26, 0x64, 0x65,
-	    0x8b, 0x84, 0x24, 0, 1, 0, 0 } },
+	{ "16 prefixes",
+	  M64,
+	  18,
+	  { 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
+	    0x66, 0x66, 0x66, 0x66, 0x66, 0x8b, 0x00 } },
+	{ "16-byte mov",
+	  M64,
+	  16,
+	  { 0x2e, 0x3e, 0x26, 0x64, 0x48, 0xc7, 0x84, 0x24, 0, 1, 0, 0, 0x78,
+	    0x56, 0x34, 0x12 } },
+	{ "15 bytes, not done",
+	  M64,
+	  17,
+	  { 0x2e, 0x3e, 0x26, 0x64, 0x65, 0x2e, 0x3e, 0x26, 0x64, 0x65, 0x8b,
+	    0x84, 0x24, 0, 1, 0, 0 } },
 };
 
 /* Decodes from a heap copy of exactly avail bytes. */
@@ -226,7 +233,8 @@ static void check_truncations(const struct vec *v)
 
 		CHECK_EQ(rc, X86_DECODE_TRUNCATED);
 		if (rc != X86_DECODE_TRUNCATED)
-			fprintf(stderr, "  in: %s, avail %zu\n", v->what, avail);
+			fprintf(stderr, "  in: %s, avail %zu\n", v->what,
+				avail);
 	}
 }
 
@@ -240,7 +248,8 @@ static void test_good(void)
 
 static void test_unsupported(void)
 {
-	for (size_t k = 0; k < sizeof(unsupported) / sizeof(unsupported[0]); k++) {
+	for (size_t k = 0; k < sizeof(unsupported) / sizeof(unsupported[0]);
+	     k++) {
 		const struct bad *b = &unsupported[k];
 		struct x86_mmio_insn i;
 		int rc = decode(b->code, b->n, b->mode, &i);
@@ -260,8 +269,8 @@ static struct x86_mmio_insn must_decode(enum x86_mode mode, const uint8_t *code,
 	return i;
 }
 
-#define DECODE64(...)                                                    \
-	must_decode(M64, (const uint8_t[]){ __VA_ARGS__ },               \
+#define DECODE64(...)                                      \
+	must_decode(M64, (const uint8_t[]){ __VA_ARGS__ }, \
 		    sizeof((const uint8_t[]){ __VA_ARGS__ }))
 
 static void test_load_result(void)
@@ -275,7 +284,8 @@ static void test_load_result(void)
 	i = DECODE64(0x66, 0x8b, 0x00); /* mov ax: keeps 63:16 */
 	CHECK_EQ(x86_mmio_load_result(&i, old, 0xabcd), 0x112233445566abcdull);
 	i = DECODE64(0x8a, 0x07); /* mov al */
-	CHECK_EQ(x86_mmio_load_result(&i, old, 0xffffff5a), 0x112233445566775aull);
+	CHECK_EQ(x86_mmio_load_result(&i, old, 0xffffff5a),
+		 0x112233445566775aull);
 	i = DECODE64(0x8a, 0x27); /* mov ah */
 	CHECK_EQ(x86_mmio_load_result(&i, old, 0xab), 0x112233445566ab88ull);
 	i = DECODE64(0x40, 0x8a, 0x27); /* mov spl */
@@ -371,7 +381,8 @@ static void test_random(void)
 		rc = decode(code, avail, mode, &i);
 		if (rc == X86_DECODE_OK) {
 			ok++;
-			if (i.len > avail || i.len > X86_MAX_INSN_LEN || i.len == 0 ||
+			if (i.len > avail || i.len > X86_MAX_INSN_LEN ||
+			    i.len == 0 ||
 			    (i.width != 1 && i.width != 2 && i.width != 4 &&
 			     i.width != 8) ||
 			    i.reg < -1 || i.reg >= X86_NR_GPRS)
