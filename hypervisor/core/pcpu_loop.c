@@ -20,6 +20,7 @@
 #include <core/vcpu.h>
 #include <core/vcpu_irq.h>
 #include <core/vm.h>
+#include <core/vm_devices.h>
 #include <arch/x86.h>
 
 #define SLICE_US 10000	   /* 10 ms: the longest a vCPU runs unchecked */

@@ -22,6 +22,8 @@
 #include <core/vcpu.h>
 #include <core/vcpu_irq.h>
 #include <core/vm.h>
+#include <core/vm_devices.h>
+#include <core/vm_load.h>
 #include <arch/x86.h>
 
 struct vm *vm_first_created;

@@ -9,8 +9,8 @@
 #include <vdev/vioapic.h>
 #include <vdev/vpm.h>
 #include <core/vcpu_backend.h>
-#include <core/mmio.h>
-#include <core/pio.h>
+#include <core/vm_mmio.h>
+#include <core/vm_pio.h>
 #include <errno.h>
 #include <host/spinlock.h>
 #include <vdev/mp_wakeup.h>
@@ -33,7 +33,6 @@ enum vm_stop_reason {
 };
 
 struct vcpu;
-struct boot_module;
 
 struct vm {
 	uint32_t id;
@@ -128,26 +127,5 @@ void vm_error(const struct vm_config *cfg, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* The first VM created: the DMA test aims at its RAM (core/dma_test.c). */
 extern struct vm *vm_first_created;
-
-/* core/vm_load.c: maps the VM's RAM, assigns its devices, builds its ACPI
- * tables and places Linux (kernel, initrd, command line) in its RAM. */
-int vm_load_linux(struct vm *vm, const struct boot_module *kernel,
-		  const struct boot_module *initrd);
-
-/* core/vm_devices.c: the UART, I/O APIC, PM block and MP mailbox, reset
- * and registered (ports and MMIO) for a new run. */
-void vm_devices_init(struct vm *vm);
-/* Re-evaluates the UART interrupt line after any UART access. */
-void vm_update_uart_irq(struct vm *vm);
-
-/* core/vm_mmio.c, core/vm_pio.c: the registries of emulated regions.
- * Adding returns 0, or -ENOSPC when the VM's table is full. */
-int vm_add_mmio(struct vm *vm, const struct mmio_region *r);
-const struct mmio_region *vm_find_mmio(const struct vm *vm, uint64_t gpa);
-int vm_add_pio(struct vm *vm, const struct pio_region *r);
-/* Lets the first region that claims the port handle the access; false
- * when none does. */
-bool vm_pio_access(struct vm *vm, uint16_t port, uint8_t size, bool in,
-		   uint32_t *val);
 
 #endif

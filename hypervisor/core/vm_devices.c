@@ -9,6 +9,7 @@
 #include <core/vcpu.h>
 #include <core/vcpu_irq.h>
 #include <core/vm.h>
+#include <core/vm_devices.h>
 #include <format.h>
 #include <guest/guest_acpi.h>
 #include <guest/linux_boot.h>

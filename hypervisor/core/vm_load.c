@@ -8,6 +8,7 @@
 #include <core/assign.h>
 #include <core/dma_test.h>
 #include <core/vm.h>
+#include <core/vm_load.h>
 #include <guest/bzimage.h>
 #include <guest/guest_acpi.h>
 #include <guest/linux_boot.h>

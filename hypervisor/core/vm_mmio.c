@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
-/* A VM's emulated MMIO regions (core/mmio.h): registered at build time,
+/* A VM's emulated MMIO regions (core/vm_mmio.h): registered at build time,
  * looked up on every stage-2 fault that is not RAM. */
 #include <core/vm.h>
+#include <core/vm_mmio.h>
 
 int vm_add_mmio(struct vm *vm, const struct mmio_region *r)
 {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
-/* A VM's emulated I/O ports (core/pio.h): registered at build time, looked
+/* A VM's emulated I/O ports (core/vm_pio.h): registered at build time, looked
  * up on every port I/O exit (the I/O bitmaps make every port exit). */
 #include <core/vm.h>
+#include <core/vm_pio.h>
 
 int vm_add_pio(struct vm *vm, const struct pio_region *r)
 {

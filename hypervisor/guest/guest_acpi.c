@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include <guest/guest_acpi.h>
+#include <guest/guest_acpi_dsdt.h>
 
 #define PACKED __attribute__((packed))
 

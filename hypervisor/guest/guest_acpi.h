@@ -106,12 +106,4 @@ size_t guest_acpi_build(void *buf, size_t buf_size,
  */
 bool guest_acpi_pci_ok(const struct guest_acpi_params *p);
 
-/*
- * Internal, for guest_acpi.c: writes the DSDT's AML (the definition block
- * body that follows the table header) into aml[0..cap). Returns the bytes
- * written, or 0 if cap is too small.
- */
-size_t guest_acpi_dsdt_aml(uint8_t *aml, size_t cap,
-			   const struct guest_acpi_params *p);
-
 #endif

@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include <guest/guest_acpi.h>
+#include <guest/guest_acpi_dsdt.h>
 
 /* ACPI 6.4 §20.2.3 Data Objects Encoding. */
 #define AML_ZERO_OP 0x00

@@ -4,6 +4,7 @@
  * halt this CPU. Vector 32 and above are not expected (corral runs with
  * interrupts off); they are reported the same way.
  */
+#include <host/exceptions.h>
 #include <host/irq_vectors.h>
 #include <host/host_lapic.h>
 #include <host/percpu.h>

@@ -4,6 +4,7 @@
  * privilege: VM exit loads the host TR and the selector must not be null
  * (SDM Vol. 3C 26.2.3).
  */
+#include <host/exceptions.h>
 #include <host/percpu.h>
 #include <mm/page_alloc.h>
 #include <arch/msr.h>

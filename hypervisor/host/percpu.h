@@ -52,6 +52,5 @@ static inline struct percpu *this_cpu(void)
 /* Loads this CPU's GDT, TSS, IDT and GS; stack must already be its own. */
 void cpu_init(struct percpu *pc);
 struct percpu *percpu_alloc(uint32_t cpu_id, uint32_t apic_id);
-void idt_init(void);
 
 #endif

@@ -22,7 +22,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include <vdev/vpci.h>
+#include <vdev/vpci_caps.h>
 
 /* Type 0 header offsets (PCI 3.0 §6.1, Figure 6-1). */
 #define CFG_VENDOR 0x00

@@ -166,35 +166,4 @@ void vpci_dev_restore(struct vpci_dev *d);
  * 06/00/00. */
 uint32_t vpci_host_bridge_read(uint16_t off, uint8_t size);
 
-/* ---- internal, between vpci.c and vpci_caps.c ---- */
-
-static inline uint32_t vpci_dev_read(const struct vpci_dev *d, uint16_t off,
-				     uint8_t size)
-{
-	return d->ops->read(d->ctx, off, size);
-}
-
-static inline void vpci_dev_write(const struct vpci_dev *d, uint16_t off,
-				  uint8_t size, uint32_t val)
-{
-	d->ops->write(d->ctx, off, size, val);
-}
-
-/* old with the bytes that wmask selects taken from v. */
-static inline uint32_t vpci_merge(uint32_t old, uint32_t v, uint32_t wmask)
-{
-	return (old & ~wmask) | (v & wmask);
-}
-
-/* Walks the device's list from `ptr` (its 0x34); BARs must be sized. */
-void vpci_caps_init(struct vpci_dev *d, uint8_t ptr);
-/* The guest's view of the dword at dw (0x40-0xff). */
-uint32_t vpci_caps_read(const struct vpci_dev *d, uint16_t dw);
-/* A guest write of the wmask bytes of v to the dword at dw (0x40-0xff). */
-void vpci_caps_write(struct vpci_dev *d, uint16_t dw, uint32_t v,
-		     uint32_t wmask);
-/* After a reset: rewrite PCIe Device Control (2); replay MSI/MSI-X state. */
-void vpci_caps_restore(struct vpci_dev *d);
-void vpci_caps_replay(struct vpci_dev *d);
-
 #endif

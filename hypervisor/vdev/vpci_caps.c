@@ -22,7 +22,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include <vdev/vpci.h>
+#include <vdev/vpci_caps.h>
 
 /* Capability list (PCI 3.0 §6.7): pointers are dword aligned. */
 #define CAP_PTR_MASK 0xfc
