@@ -22,6 +22,7 @@
 #include <core/vcpu.h>
 #include <core/vm.h>
 #include <arch/x86.h>
+#include <guest/msr_policy.h>
 
 struct svm_vm {
 	uint8_t *iopm;	/* 12 KiB: one bit per port (15.10.1) */
@@ -78,8 +79,9 @@ static int svm_vm_init(struct vm *vm, char *why, size_t n)
 		return -ENOMEM;
 	}
 	svm_iopm_init(a->iopm);
-	svm_msrpm_init(a->msrpm, svm_msr_passthrough,
-		       svm_msr_passthrough_count);
+	/* APM Vol. 2 15.11: a clear bit lets the guest at the MSR. */
+	svm_msrpm_init(a->msrpm, guest_msr_passthrough,
+		       guest_msr_passthrough_count);
 	a->asid = svm_vm_asid(vm->id, svm_caps.nr_asids);
 	return 0;
 }

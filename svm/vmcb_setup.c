@@ -10,23 +10,6 @@
 #include <core/vcpu_backend.h>
 #include <arch/x86.h>
 
-const uint32_t svm_msr_passthrough[] = {
-	MSR_FS_BASE,
-	MSR_GS_BASE,
-	MSR_KERNEL_GS_BASE,
-	MSR_STAR,
-	MSR_LSTAR,
-	MSR_CSTAR,
-	MSR_SFMASK,
-	MSR_IA32_SYSENTER_CS,
-	MSR_IA32_SYSENTER_ESP,
-	MSR_IA32_SYSENTER_EIP,
-	MSR_IA32_PAT,
-};
-
-const size_t svm_msr_passthrough_count =
-	sizeof(svm_msr_passthrough) / sizeof(svm_msr_passthrough[0]);
-
 /* ---- MSR permission map (APM Vol. 2 15.11) -------------------------------- */
 
 /*

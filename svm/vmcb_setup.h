@@ -33,13 +33,6 @@ struct vcpu_boot_state;
 #define VMCB_DR6_DEFAULT 0xffff0ff0ull
 #define VMCB_DR7_DEFAULT 0x400ull
 
-/* MSRs the guest reads and writes without an exit (APM Vol. 2 15.11). All
- * but TSC_AUX are VMCB state that VMRUN/#VMEXIT or VMLOAD/VMSAVE switch
- * (15.5.1, appendix B; PAT is G_PAT under nested paging, 15.25); TSC_AUX is
- * not in the VMCB, so the guest writes the physical register. */
-extern const uint32_t svm_msr_passthrough[];
-extern const size_t svm_msr_passthrough_count;
-
 /* Every MSR intercepted except those in passthrough[], which are neither
  * read- nor write-intercepted (APM Vol. 2 15.11). */
 void svm_msrpm_init(uint8_t *msrpm, const uint32_t *passthrough, size_t n);

@@ -18,6 +18,7 @@
 #include <core/vcpu.h>
 #include <core/vm.h>
 #include <arch/x86.h>
+#include <guest/msr_policy.h>
 #include <errno.h>
 
 struct vmx_vm {
@@ -26,7 +27,7 @@ struct vmx_vm {
 	uint8_t *io_bitmap; /* A and B, contiguous */
 };
 
-/* MSRs the guest reaches directly (msr_passthrough) that no VMCS field
+/* MSRs the guest reaches directly (guest/msr_policy.h) that no VMCS field
  * holds: switched by vmx_vcpu_load when vCPUs share a pCPU. */
 static const uint32_t switched_msrs[] = {
 	MSR_KERNEL_GS_BASE, MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SFMASK,
@@ -67,22 +68,6 @@ void vmx_exit_entry(void);
 #define CR4_HOST_OWNED (X86_CR4_VMXE | X86_CR4_SMXE | X86_CR4_OSXSAVE)
 
 /* ---- second-stage tables ------------------------------------------------ */
-
-/* Intercept every MSR (bit set) except those in the pass-through list,
- * whose guest values either live in the VMCS or are unused by corral. */
-static const uint32_t msr_passthrough[] = {
-	MSR_FS_BASE,
-	MSR_GS_BASE,
-	MSR_KERNEL_GS_BASE,
-	MSR_STAR,
-	MSR_LSTAR,
-	MSR_CSTAR,
-	MSR_SFMASK,
-	MSR_IA32_SYSENTER_CS,
-	MSR_IA32_SYSENTER_ESP,
-	MSR_IA32_SYSENTER_EIP,
-	MSR_IA32_PAT,
-};
 
 static void msr_bitmap_allow(uint8_t *bm, uint32_t msr)
 {
@@ -132,10 +117,10 @@ static int vmx_vm_init(struct vm *vm, char *why, size_t n)
 		snprintf(why, n, "out of memory building the EPT");
 		return -ENOMEM;
 	}
+	/* Every MSR exits (bit set) but the guest's own (SDM 3C 24.6.9). */
 	memset(a->msr_bitmap, 0xff, PAGE_SIZE);
-	for (size_t i = 0;
-	     i < sizeof(msr_passthrough) / sizeof(msr_passthrough[0]); i++)
-		msr_bitmap_allow(a->msr_bitmap, msr_passthrough[i]);
+	for (size_t i = 0; i < guest_msr_passthrough_count; i++)
+		msr_bitmap_allow(a->msr_bitmap, guest_msr_passthrough[i]);
 	memset(a->io_bitmap, 0xff, 2 * PAGE_SIZE); /* every port exits */
 	vm->stage2_root = root;
 	a->eptp = root | EPTP_WALK_4 | EPTP_WB;

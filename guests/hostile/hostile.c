@@ -178,7 +178,7 @@ static int load_module(const char *path, const char *params)
 
 /*
  * The guest's own CPU state, which the storm never writes: these MSRs are
- * either passed through to the guest (corral's msr_passthrough[] lists) or
+ * either passed through to the guest (corral's guest_msr_passthrough[], guest/msr_policy.h) or
  * emulated for it (EFER, APIC base, TSC deadline, the x2APIC, kvmclock), so a
  * random value would kill or hang the guest's kernel, not test corral, and
  * the run would stop being deterministic. The TSC and TSC_ADJUST are here

@@ -13,6 +13,7 @@
 #include <vmcb_irq.h>
 #include <vmcb_setup.h>
 #include <arch/x86.h>
+#include <guest/msr_policy.h>
 #include "test.h"
 
 #define IOPM_PA 0x12340000ull
@@ -239,7 +240,7 @@ static void test_msrpm_default(void)
 {
 	uint8_t *pm = malloc(SVM_MSRPM_SIZE);
 
-	svm_msrpm_init(pm, svm_msr_passthrough, svm_msr_passthrough_count);
+	svm_msrpm_init(pm, guest_msr_passthrough, guest_msr_passthrough_count);
 
 	/* What the hypervisor emulates exits on read and write. */
 	static const uint32_t emulated[] = {
@@ -267,13 +268,13 @@ static void test_msrpm_default(void)
 	}
 
 	/* The state VMRUN/#VMEXIT/VMLOAD/VMSAVE switch passes through. */
-	CHECK_EQ(svm_msr_passthrough_count, 11);
+	CHECK_EQ(guest_msr_passthrough_count, 11);
 	/* TSC_AUX is not in the VMCB: several vCPUs on one pCPU would share
 	 * it, so it is intercepted (RDTSCP and RDPID are hidden anyway). */
 	CHECK(svm_msrpm_intercepts(pm, MSR_TSC_AUX, true));
 	CHECK(svm_msrpm_intercepts(pm, MSR_TSC_AUX, false));
-	for (size_t i = 0; i < svm_msr_passthrough_count; i++) {
-		uint32_t msr = svm_msr_passthrough[i];
+	for (size_t i = 0; i < guest_msr_passthrough_count; i++) {
+		uint32_t msr = guest_msr_passthrough[i];
 		long bit = apm_msr_bit(msr);
 
 		CHECK(bit >= 0);
@@ -307,7 +308,7 @@ static void test_msrpm_default(void)
 
 		for (size_t i = 0; i < SVM_MSRPM_SIZE * 8; i++)
 			cleared += !((pm[i / 8] >> (i % 8)) & 1);
-		CHECK_EQ(cleared, 2 * svm_msr_passthrough_count);
+		CHECK_EQ(cleared, 2 * guest_msr_passthrough_count);
 	}
 	free(pm);
 }
