@@ -67,6 +67,27 @@ static void free_table(uint64_t phys, int level, const struct pt_format *f,
 	a->free_page(a->ctx, t, phys);
 }
 
+static void visit_table(uint64_t phys, int level, const struct pt_format *f,
+			const struct pt_alloc *a,
+			void (*fn)(void *ctx, uint64_t *table), void *ctx)
+{
+	uint64_t *t = a->phys_to_virt(a->ctx, phys);
+
+	for (int i = 0; level > 1 && i < ENTRIES; i++)
+		if (f->is_present(t[i]) && !f->is_leaf(t[i], level))
+			visit_table(t[i] & f->addr_mask, level - 1, f, a, fn,
+				    ctx);
+	fn(ctx, t);
+}
+
+void pt_for_each_table(uint64_t root, const struct pt_format *f,
+		       const struct pt_alloc *a,
+		       void (*fn)(void *ctx, uint64_t *table), void *ctx)
+{
+	if (root)
+		visit_table(root, 4, f, a, fn, ctx);
+}
+
 void pt_free(uint64_t root, const struct pt_format *f, const struct pt_alloc *a)
 {
 	if (root && a->free_page)

@@ -22,6 +22,11 @@ uint64_t pt_build(const struct gpa_map *m, const struct pt_format *f,
 
 /* Frees every table page of the tree at root (not the memory it maps).
  * The caller makes sure no CPU or device still walks it (INVEPT, IOTLB). */
+/* Calls fn on every table page of the tree at `root`, children before
+ * their parent (to flush them from the caches for a non-coherent IOMMU). */
+void pt_for_each_table(uint64_t root, const struct pt_format *f,
+		       const struct pt_alloc *a,
+		       void (*fn)(void *ctx, uint64_t *table), void *ctx);
 void pt_free(uint64_t root, const struct pt_format *f,
 	     const struct pt_alloc *a);
 

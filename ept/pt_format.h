@@ -26,5 +26,6 @@ struct pt_format {
 extern const struct pt_format ept_format;
 extern const struct pt_format npt_format;
 extern const struct pt_format vtd_sl_format;
+extern const struct pt_format vtd_sl_snoop_format;
 
 #endif

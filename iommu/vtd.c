@@ -8,10 +8,12 @@
 #include "dmar.h"
 #include <errno.h>
 #include "irte.h"
+#include "qi_ring.h"
 #include "vtd_regs.h"
 #include "vtd_tables.h"
 #include <host/acpi.h>
 #include <format.h>
+#include <ratelimit.h>
 #include <gpa_map.h>
 #include <core/iommu.h>
 #include <host/log.h>
@@ -35,10 +37,14 @@ struct vtd_unit {
 	uint64_t cap, ecap;
 	uint32_t gcmd; /* persistent command bits we have set */
 	int aw;
-	bool qi;
-	uint64_t *queue;
-	uint32_t tail;
+	bool qi;       /* queued invalidation on */
+	bool ir;       /* interrupt remapping on */
+	bool coherent; /* ECAP.C: it snoops the tables it reads */
+	struct qi_ring ring;
+	/* One batch at a time: submit, wait, and read the status under it. */
+	struct spinlock qi_lock;
 	volatile uint32_t wait_status;
+	uint32_t wait_seq;
 	const struct dmar_unit *dmar;
 };
 
@@ -53,7 +59,10 @@ static uint32_t nr_units;
 static struct vtd_root_table root_table;
 static uint64_t (*irt)[2];
 static bool irt_used[IRT_ENTRIES];
-static bool ir_enabled;
+static bool ir_enabled; /* on some unit: compatibility MSIs are blocked there */
+static bool all_coherent; /* every unit snoops its tables (ECAP.C) */
+static bool all_snoop;	  /* every unit can force snooping (ECAP.SC) */
+/* Lock order: lock, then a unit's qi_lock. */
 static struct spinlock lock;
 static uint64_t fault_count;
 
@@ -96,60 +105,137 @@ static int gcmd(struct vtd_unit *u, uint32_t bit, bool persistent)
 	return wait_for(u, VTD_GSTS, bit, true);
 }
 
-static void qi_submit(struct vtd_unit *u, uint64_t lo, uint64_t hi)
+/* Makes what the CPU wrote to [p, p+n) visible to a unit that does not
+ * snoop (ECAP.C = 0, VT-d 6.1: software flushes the cache lines of the
+ * tables it changes). */
+static void table_sync(const void *p, size_t n)
 {
-	u->queue[u->tail * 2] = lo;
-	u->queue[u->tail * 2 + 1] = hi;
-	u->tail = (u->tail + 1) % QI_ENTRIES;
+	if (!all_coherent)
+		clflush_range(p, n);
 }
 
-/* Queue descriptors and wait until the unit has processed them (6.5.2.8). */
-static void qi_sync(struct vtd_unit *u)
+/* CAP.RWBF: the unit may buffer writes, which must be flushed before an
+ * invalidation sees the tables (6.1, 11.4.4.1). */
+static int flush_write_buffer(struct vtd_unit *u)
+{
+	if (!(u->cap & VTD_CAP_RWBF))
+		return 0;
+	wr32(u, VTD_GCMD, u->gcmd | VTD_GCMD_WBF);
+	return wait_for(u, VTD_GSTS, VTD_GSTS_WBFS, false);
+}
+
+/*
+ * Runs a batch of invalidation descriptors and waits for it (6.5.2.8).
+ * Returns 0, -ETIMEDOUT, or -EIO when the unit reports a queue error
+ * (FSTS.IQE); callers stop what they were doing rather than run on
+ * tables the hardware may still cache.
+ */
+static int qi_run(struct vtd_unit *u, const uint64_t (*desc)[2], unsigned n)
 {
 	uint64_t end = rdtsc() + tsc_hz / 1000 * WAIT_MS;
+	uint64_t lo, hi;
+	uint32_t seq;
+	int err = 0;
 
-	u->wait_status = 0;
-	qi_submit(u, VTD_QI_WAIT | (1ull << 32), (uint64_t)&u->wait_status);
-	wr64(u, VTD_IQT, (uint64_t)u->tail << 4);
-	while (!__atomic_load_n(&u->wait_status, __ATOMIC_ACQUIRE))
-		if (rdtsc() > end) {
-			pr_err("iommu: invalidation queue timed out (fault status 0x%x)",
-			       rd32(u, VTD_FSTS));
-			return;
+	spin_lock(&u->qi_lock);
+	if (qi_ring_room(&u->ring, qi_ring_slot(rd64(u, VTD_IQH), u->ring.nr)) <
+	    n + 1) {
+		spin_unlock(&u->qi_lock);
+		return -EBUSY; /* cannot happen: every batch is waited for */
+	}
+	for (unsigned i = 0; i < n; i++)
+		qi_ring_put(&u->ring, desc[i][0], desc[i][1]);
+	seq = ++u->wait_seq ? u->wait_seq : ++u->wait_seq; /* never 0 */
+	qi_wait_desc(seq, (uint64_t)&u->wait_status, &lo, &hi);
+	qi_ring_put(&u->ring, lo, hi);
+	table_sync(u->ring.desc, (size_t)u->ring.nr * 16);
+	wr64(u, VTD_IQT, qi_ring_reg(u->ring.tail));
+	while (__atomic_load_n(&u->wait_status, __ATOMIC_ACQUIRE) != seq) {
+		if (rd32(u, VTD_FSTS) & VTD_FSTS_IQE) {
+			err = -EIO;
+			break;
 		}
+		if (rdtsc() > end) {
+			err = -ETIMEDOUT;
+			break;
+		}
+	}
+	spin_unlock(&u->qi_lock);
+	if (err)
+		pr_err("iommu: unit at 0x%llx: invalidation %s (fault status 0x%x)",
+		       (unsigned long long)u->dmar->reg_base,
+		       err == -EIO ? "queue error" : "timed out",
+		       rd32(u, VTD_FSTS));
+	return err;
 }
 
-static void flush_all(struct vtd_unit *u)
+/* Register-based invalidation (6.5.1) for units without QI. */
+static int flush_registers(struct vtd_unit *u)
 {
 	unsigned iotlb = VTD_ECAP_IRO(u->ecap) + 8;
+	uint64_t end = rdtsc() + tsc_hz / 1000 * WAIT_MS;
 
-	if (u->qi) {
-		qi_submit(u, VTD_QI_CC_GLOBAL, 0);
-		qi_submit(u, VTD_QI_IOTLB_GLOBAL, 0);
-		if (ir_enabled)
-			qi_submit(u, VTD_QI_IEC_GLOBAL, 0);
-		qi_sync(u);
-		return;
-	}
 	wr64(u, VTD_CCMD, VTD_CCMD_ICC | VTD_CCMD_GLOBAL);
 	while (rd64(u, VTD_CCMD) & VTD_CCMD_ICC)
-		cpu_relax();
+		if (rdtsc() > end)
+			return -ETIMEDOUT;
 	wr64(u, iotlb,
 	     VTD_IOTLB_IVT | VTD_IOTLB_GLOBAL | VTD_IOTLB_DR | VTD_IOTLB_DW);
 	while (rd64(u, iotlb) & VTD_IOTLB_IVT)
-		cpu_relax();
+		if (rdtsc() > end)
+			return -ETIMEDOUT;
+	return 0;
+}
+
+/* After a context or second-level table change: the context cache and
+ * the IOTLB (and the interrupt entry cache) forget what they held. */
+static int flush_all(struct vtd_unit *u)
+{
+	static const uint64_t dma[][2] = {
+		{ VTD_QI_CC_GLOBAL, 0 },
+		{ VTD_QI_IOTLB_GLOBAL, 0 },
+		{ VTD_QI_IEC_GLOBAL, 0 },
+	};
+	int err = flush_write_buffer(u);
+
+	if (err)
+		return err;
+	if (u->qi)
+		return qi_run(u, dma, u->ir ? 3 : 2);
+	return flush_registers(u);
+}
+
+/* After an IRTE change: the interrupt entry cache (6.5.2.7). */
+static int flush_iec(struct vtd_unit *u)
+{
+	static const uint64_t iec[][2] = { { VTD_QI_IEC_GLOBAL, 0 } };
+
+	return u->ir ? qi_run(u, iec, 1) : 0;
+}
+
+/* The IRT is one table that every unit with interrupt remapping uses. */
+static int flush_iec_all(void)
+{
+	int err = 0;
+
+	for (uint32_t i = 0; i < nr_units; i++)
+		if (flush_iec(&units[i]))
+			err = -EIO;
+	return err;
 }
 
 static int enable_qi(struct vtd_unit *u)
 {
 	int err;
 
-	u->queue = page_alloc_zeroed_page(); /* 256 descriptors of 16 bytes */
-	if (!u->queue)
+	/* QS = 0: one 4 KiB page of 256 descriptors of 16 bytes. */
+	u->ring.desc = page_alloc_zeroed_page();
+	if (!u->ring.desc)
 		return -ENOMEM;
+	u->ring.nr = QI_ENTRIES;
+	u->ring.tail = 0;
 	wr64(u, VTD_IQT, 0);
-	wr64(u, VTD_IQA, (uint64_t)u->queue); /* QS = 0: one 4 KiB page */
-	u->tail = 0;
+	wr64(u, VTD_IQA, (uint64_t)u->ring.desc);
 	err = gcmd(u, VTD_GCMD_QIE, true);
 	u->qi = !err;
 	return err;
@@ -163,11 +249,14 @@ static int enable_ir(struct vtd_unit *u)
 	err = gcmd(u, VTD_GCMD_SIRTP, false);
 	if (err)
 		return err;
-	qi_submit(u, VTD_QI_IEC_GLOBAL, 0);
-	qi_sync(u);
+	u->ir = true; /* the IEC flush below needs it */
+	err = flush_iec(u);
 	/* CFI stays clear: compatibility-format (unremapped) interrupts are
 	 * blocked and reported as faults (5.1.4). */
-	return gcmd(u, VTD_GCMD_IRE, true);
+	if (!err)
+		err = gcmd(u, VTD_GCMD_IRE, true);
+	u->ir = !err;
+	return err;
 }
 
 static int unit_init(struct vtd_unit *u, const struct dmar_unit *du)
@@ -178,6 +267,7 @@ static int unit_init(struct vtd_unit *u, const struct dmar_unit *du)
 	u->regs = (volatile uint8_t *)du->reg_base;
 	u->cap = rd64(u, VTD_CAP);
 	u->ecap = rd64(u, VTD_ECAP);
+	u->coherent = u->ecap & VTD_ECAP_C;
 	u->aw = vtd_pick_aw(u->cap);
 	if (u->aw < 0) {
 		pr_err("iommu: unit at 0x%llx supports neither 3- nor 4-level tables",
@@ -189,18 +279,20 @@ static int unit_init(struct vtd_unit *u, const struct dmar_unit *du)
 	err = gcmd(u, VTD_GCMD_SRTP, false);
 	if (!err && (u->ecap & VTD_ECAP_QI))
 		err = enable_qi(u);
-	if (err)
-		return err;
-	flush_all(u);
-	err = gcmd(u, VTD_GCMD_TE, true);
+	if (!err)
+		err = flush_all(u);
+	if (!err)
+		err = gcmd(u, VTD_GCMD_TE, true);
 	if (err)
 		return err;
 	if (irt && (u->ecap & VTD_ECAP_IR) && u->qi && !enable_ir(u))
 		ir_enabled = true;
-	pr_info("iommu: unit at 0x%llx: DMA remapping on (%d-level tables, %s invalidation)%s",
+	pr_info("iommu: unit at 0x%llx: DMA remapping on (%d-level tables, %s invalidation%s%s), interrupt remapping %s",
 		(unsigned long long)du->reg_base, u->aw == 2 ? 4 : 3,
 		u->qi ? "queued" : "register-based",
-		ir_enabled ? ", interrupt remapping on" : "");
+		u->coherent ? "" : ", non-coherent: tables flushed from caches",
+		(u->cap & VTD_CAP_RWBF) ? ", write-buffer flush" : "",
+		u->ir ? "on" : "OFF (devices behind it cannot be assigned)");
 	return 0;
 }
 
@@ -217,12 +309,28 @@ int iommu_init(uint64_t rsdp)
 		pr_err("iommu: ACPI DMAR table rejected: %s", why);
 		return -EINVAL;
 	}
+	/* Before any table is written: does every unit snoop, and can every
+	 * unit force snooping? */
+	all_coherent = all_snoop = true;
+	for (uint32_t i = 0; i < dmar.nr_units; i++) {
+		uint64_t ecap = *(volatile uint64_t *)(dmar.units[i].reg_base +
+						       VTD_ECAP);
+
+		all_coherent &= !!(ecap & VTD_ECAP_C);
+		all_snoop &= !!(ecap & VTD_ECAP_SC);
+	}
 	if (vtd_root_init(&root_table, &host_pt_alloc)) {
 		pr_err("iommu: out of memory for the root table");
 		return -ENOMEM;
 	}
-	if (dmar.intr_remap)
+	table_sync(root_table.virt, PAGE_SIZE);
+	if (dmar.intr_remap) {
 		irt = page_alloc(IRT_ENTRIES * 16, PAGE_SIZE, ALLOC_ANYWHERE);
+		if (irt) {
+			memset(irt, 0, IRT_ENTRIES * 16);
+			table_sync(irt, IRT_ENTRIES * 16);
+		}
+	}
 	for (uint32_t i = 0; i < dmar.nr_units; i++)
 		if (!unit_init(&units[nr_units], &dmar.units[i]))
 			nr_units++;
@@ -259,15 +367,24 @@ static struct vtd_unit *unit_for(uint16_t bdf)
 	return NULL;
 }
 
+static void sync_table_page(void *ctx, uint64_t *table)
+{
+	table_sync(table, PAGE_SIZE);
+}
+
 int iommu_domain_create(struct vm *vm, char *why, size_t n)
 {
-	struct gpa_map ram;
+	/* Where every unit can, DMA snoops whatever the device asks (VT-d
+	 * 3.9: SNP in the leaves; ECAP.SC). */
+	const struct pt_format *f =
+		all_snoop ? &vtd_sl_snoop_format : &vtd_sl_format;
 	struct vtd_domain *d = vm->iommu_domain;
+	struct gpa_map ram;
 
 	/* A restart: the devices were detached and the IOTLB flushed
 	 * (assign_release), so nothing walks the old tables any more. */
 	if (d) {
-		pt_free(d->root4, &vtd_sl_format, &host_pt_alloc);
+		pt_free(d->root4, f, &host_pt_alloc);
 		d->root4 = 0;
 	} else {
 		d = page_alloc(sizeof(*d), PAGE_SIZE, ALLOC_ANYWHERE);
@@ -284,13 +401,55 @@ int iommu_domain_create(struct vm *vm, char *why, size_t n)
 				    vm->map.r[i].size, GPA_READ | GPA_WRITE,
 				    GPA_MEM_WB);
 	vm->iommu_domain = d;
-	d->root4 = pt_build(&ram, &vtd_sl_format, &host_pt_alloc);
+	d->root4 = pt_build(&ram, f, &host_pt_alloc);
 	d->did = (uint16_t)(vm->id + 1);
 	if (!d->root4) {
 		snprintf(why, n, "out of memory for the DMA page tables");
 		return -ENOMEM;
 	}
+	if (!all_coherent)
+		pt_for_each_table(d->root4, f, &host_pt_alloc, sync_table_page,
+				  NULL);
 	return 0;
+}
+
+/* The root entry and the context entry of bus:devfn, out to memory. */
+static void sync_context(uint8_t bus)
+{
+	uint64_t *ct = vtd_context_table(&root_table, bus, &host_pt_alloc);
+
+	table_sync(&root_table.virt[2 * bus], 16);
+	if (ct)
+		table_sync(ct, PAGE_SIZE);
+}
+
+int iommu_device_check(uint16_t bdf, char *why, size_t n)
+{
+	struct vtd_unit *u = unit_for(bdf);
+
+	if (!u) {
+		snprintf(why, n, "no IOMMU unit covers it");
+		return -ENODEV;
+	}
+	if (!u->ir) {
+		snprintf(
+			why, n,
+			"the IOMMU unit at 0x%llx that covers it has no interrupt remapping (%s), so the device could send any interrupt to any CPU",
+			(unsigned long long)u->dmar->reg_base,
+			!(u->ecap & VTD_ECAP_IR) ? "the unit lacks it" :
+			!u->qi		 ? "it needs queued invalidation" :
+			!dmar.intr_remap ? "the DMAR table does not offer it" :
+					   "it could not be enabled");
+		return -ENOTSUP;
+	}
+	return 0;
+}
+
+bool iommu_remaps_interrupts(uint16_t bdf)
+{
+	struct vtd_unit *u = unit_for(bdf);
+
+	return u && u->ir;
 }
 
 int iommu_attach(struct vm *vm, uint16_t bdf, char *why, size_t n)
@@ -299,6 +458,7 @@ int iommu_attach(struct vm *vm, uint16_t bdf, char *why, size_t n)
 	struct vtd_domain *d = vm->iommu_domain;
 	uint64_t root;
 	char b[8];
+	int err;
 
 	if (!u) {
 		snprintf(why, n, "no IOMMU unit covers %s",
@@ -306,7 +466,9 @@ int iommu_attach(struct vm *vm, uint16_t bdf, char *why, size_t n)
 		return -ENODEV;
 	}
 	root = vtd_sl_root_for_levels(d->root4, vtd_aw_levels(u->aw),
-				      &vtd_sl_format, &host_pt_alloc);
+				      all_snoop ? &vtd_sl_snoop_format :
+						  &vtd_sl_format,
+				      &host_pt_alloc);
 	if (!root) {
 		snprintf(
 			why, n,
@@ -314,42 +476,53 @@ int iommu_attach(struct vm *vm, uint16_t bdf, char *why, size_t n)
 		return -ERANGE;
 	}
 	spin_lock(&lock);
-	if (vtd_context_set(&root_table, bdf >> 8, bdf & 0xff, root,
-			    (uint8_t)u->aw, d->did, &host_pt_alloc)) {
+	err = vtd_context_set(&root_table, bdf >> 8, bdf & 0xff, root,
+			      (uint8_t)u->aw, d->did, &host_pt_alloc);
+	if (err) {
 		spin_unlock(&lock);
-		snprintf(why, n, "out of memory for a context table");
-		return -ENOMEM;
+		snprintf(why, n, "cannot set its context entry (%s)",
+			 err == -ENOMEM ? "out of memory" :
+					  "it holds another domain");
+		return err;
 	}
-	flush_all(u);
+	sync_context(bdf >> 8);
+	err = flush_all(u);
 	spin_unlock(&lock);
-	return 0;
+	if (err)
+		snprintf(why, n, "the IOMMU did not complete the invalidation");
+	return err;
 }
 
-void iommu_detach(uint16_t bdf)
+int iommu_detach(uint16_t bdf)
 {
 	struct vtd_unit *u = unit_for(bdf);
+	int err = 0;
 
 	spin_lock(&lock);
 	vtd_context_clear(&root_table, bdf >> 8, bdf & 0xff, &host_pt_alloc);
+	sync_context(bdf >> 8);
 	if (u)
-		flush_all(u);
+		err = flush_all(u);
 	spin_unlock(&lock);
+	return err;
 }
 
-static void flush_iec(uint16_t bdf)
+/* Writes entry `index` and makes every unit forget its cached copy before
+ * returning: once this returns, the device can only see the new entry. */
+static int irte_write(uint16_t index, const struct irte_params *p)
 {
-	struct vtd_unit *u = unit_for(bdf);
-
-	if (u && u->qi) {
-		qi_submit(u, VTD_QI_IEC_GLOBAL, 0);
-		qi_sync(u);
-	}
+	if (p)
+		irte_encode(irt[index], p);
+	else
+		irte_clear(irt[index]);
+	table_sync(irt[index], 16);
+	return flush_iec_all();
 }
 
 int iommu_irte_alloc(uint16_t bdf, uint8_t vector, uint32_t dest,
 		     uint16_t *index)
 {
-	if (!ir_enabled)
+	if (!iommu_remaps_interrupts(bdf))
 		return -ENODEV;
 	spin_lock(&lock);
 	for (uint16_t i = 0; i < IRT_ENTRIES; i++) {
@@ -358,15 +531,18 @@ int iommu_irte_alloc(uint16_t bdf, uint8_t vector, uint32_t dest,
 		irt_used[i] = true;
 		*index = i;
 		spin_unlock(&lock);
-		iommu_irte_update(i, bdf, vector, dest);
+		if (iommu_irte_update(i, bdf, vector, dest)) {
+			iommu_irte_free(i);
+			return -EIO;
+		}
 		return 0;
 	}
 	spin_unlock(&lock);
 	return -ENOSPC;
 }
 
-void iommu_irte_update(uint16_t index, uint16_t bdf, uint8_t vector,
-		       uint32_t dest)
+int iommu_irte_update(uint16_t index, uint16_t bdf, uint8_t vector,
+		      uint32_t dest)
 {
 	struct irte_params p = {
 		.vector = vector,
@@ -375,17 +551,18 @@ void iommu_irte_update(uint16_t index, uint16_t bdf, uint8_t vector,
 		.source_id = bdf,
 		.verify_source = true, /* only this device may use the entry */
 	};
+	int err;
 
 	spin_lock(&lock);
-	irte_encode(irt[index], &p);
+	err = irte_write(index, &p);
 	spin_unlock(&lock);
-	flush_iec(bdf);
+	return err;
 }
 
 void iommu_irte_free(uint16_t index)
 {
 	spin_lock(&lock);
-	irte_clear(irt[index]);
+	irte_write(index, NULL); /* a failure was logged; the entry is gone */
 	irt_used[index] = false;
 	spin_unlock(&lock);
 }
@@ -419,57 +596,154 @@ static const char *fault_reason(unsigned r)
 	return "see VT-d spec appendix A";
 }
 
-static void log_fault(struct vtd_unit *u, uint64_t lo, uint64_t hi)
+/*
+ * Fault lines are rate-limited per source device and per owning VM: a
+ * device spraying bad DMA costs FAULT_BURST lines a second, plus one line
+ * that counts what was not logged, and never stalls the console for the
+ * other VMs.
+ */
+#define FAULT_BURST 5
+#define FAULT_WINDOW_MS 1000
+#define FAULT_SOURCES 64
+#define FAULT_BATCH 16
+
+struct fault_source {
+	uint16_t sid;
+	bool used;
+	struct ratelimit rl;
+};
+
+static struct fault_source fault_sources[FAULT_SOURCES];
+static struct fault_source fault_unknown; /* when the table is full */
+/* Serialises fault bookkeeping and lines, never IRTE or attach work. */
+static struct spinlock fault_log_lock;
+
+struct fault_record {
+	uint64_t lo, hi;
+};
+
+static struct fault_source *fault_source(uint16_t sid)
 {
-	uint16_t sid = hi & 0xffff;
-	unsigned reason = (hi >> 32) & 0xff;
+	for (unsigned i = 0; i < FAULT_SOURCES; i++) {
+		if (fault_sources[i].used && fault_sources[i].sid == sid)
+			return &fault_sources[i];
+		if (!fault_sources[i].used) {
+			fault_sources[i].used = true;
+			fault_sources[i].sid = sid;
+			return &fault_sources[i];
+		}
+	}
+	return &fault_unknown;
+}
+
+static void log_suppressed(uint16_t sid, const char *owner, uint64_t n,
+			   const char *per)
+{
+	char b[8];
+
+	if (n)
+		pr_warn("iommu: %llu fault(s) from source %s (owner vm %s) not logged (rate limit per %s)",
+			(unsigned long long)n, pci_bdf_str(sid, b), owner, per);
+}
+
+static void log_fault(const struct fault_record *f, uint64_t now)
+{
+	uint16_t sid = f->hi & 0xffff;
+	unsigned reason = (f->hi >> 32) & 0xff;
 	struct pci_device *d = pci_find(sid);
-	const char *owner = d && d->owner ? d->owner->name : "(none)";
+	struct vm *vm = d ? d->owner : NULL;
+	const char *owner = vm ? vm->name : "(none)";
+	uint64_t window = tsc_hz / 1000 * FAULT_WINDOW_MS, dev_n, vm_n = 0;
 	char b[8];
 
 	fault_count++;
-	if (d && d->owner)
-		d->owner->iommu_faults++;
+	if (vm)
+		vm->iommu_faults++;
+	if (!ratelimit_allow(&fault_source(sid)->rl, now, window, FAULT_BURST,
+			     &dev_n))
+		return;
+	if (vm && !ratelimit_allow(&vm->iommu_fault_rl, now, window,
+				   2 * FAULT_BURST, &vm_n))
+		return;
+	log_suppressed(sid, owner, dev_n, "device");
+	log_suppressed(sid, owner, vm_n, "VM");
 	if (reason >= 0x20)
 		pr_warn("iommu: interrupt fault #%llu: source %s (owner vm %s), index %llu: reason 0x%02x, %s",
 			(unsigned long long)fault_count, pci_bdf_str(sid, b),
-			owner, (unsigned long long)(lo >> 48), reason,
+			owner, (unsigned long long)(f->lo >> 48), reason,
 			fault_reason(reason));
 	else
 		pr_warn("iommu: DMA fault #%llu: %s of 0x%llx from source %s (owner vm %s): reason 0x%02x, %s",
 			(unsigned long long)fault_count,
-			(hi & VTD_FRCD_TYPE_READ) ? "read" : "write",
-			(unsigned long long)(lo & ~0xfffull),
+			(f->hi & VTD_FRCD_TYPE_READ) ? "read" : "write",
+			(unsigned long long)(f->lo & ~0xfffull),
 			pci_bdf_str(sid, b), owner, reason,
 			fault_reason(reason));
 }
 
+/* Takes up to FAULT_BATCH records off the unit (under `lock`); the caller
+ * logs them after dropping it. */
+static unsigned take_faults(struct vtd_unit *u, struct fault_record *out)
+{
+	uint32_t fsts = rd32(u, VTD_FSTS);
+	unsigned nfr = VTD_CAP_NFR(u->cap), fro = VTD_CAP_FRO(u->cap);
+	unsigned idx = VTD_FSTS_FRI(fsts), n = 0;
+
+	for (unsigned k = 0; k < nfr && n < FAULT_BATCH;
+	     k++, idx = (idx + 1) % nfr) {
+		unsigned off = fro + idx * 16;
+		uint64_t hi = rd64(u, off + 8);
+
+		if (!(hi & VTD_FRCD_F))
+			break;
+		out[n].lo = rd64(u, off);
+		out[n++].hi = hi;
+		wr32(u, off + 12, (uint32_t)(VTD_FRCD_F >> 32)); /* RW1C */
+	}
+	wr32(u, VTD_FSTS, VTD_FSTS_PFO | VTD_FSTS_PPF);
+	return n;
+}
+
 void iommu_poll_faults(void)
 {
+	struct fault_record rec[FAULT_BATCH];
+
 	for (uint32_t i = 0; i < nr_units; i++) {
 		struct vtd_unit *u = &units[i];
-		uint32_t fsts = rd32(u, VTD_FSTS);
-		unsigned nfr = VTD_CAP_NFR(u->cap), fro = VTD_CAP_FRO(u->cap);
-		unsigned idx;
+		unsigned n;
 
-		if (!(fsts & (VTD_FSTS_PPF | VTD_FSTS_PFO)))
+		if (!(rd32(u, VTD_FSTS) & (VTD_FSTS_PPF | VTD_FSTS_PFO)))
 			continue;
 		spin_lock(&lock);
-		idx = VTD_FSTS_FRI(fsts);
-		for (unsigned k = 0; k < nfr; k++, idx = (idx + 1) % nfr) {
-			unsigned off = fro + idx * 16;
-			uint64_t hi = rd64(u, off + 8), lo;
-
-			if (!(hi & VTD_FRCD_F))
-				break;
-			lo = rd64(u, off);
-			log_fault(u, lo, hi);
-			wr32(u, off + 12,
-			     (uint32_t)(VTD_FRCD_F >> 32)); /* RW1C */
-		}
-		wr32(u, VTD_FSTS, VTD_FSTS_PFO | VTD_FSTS_PPF);
+		n = take_faults(u, rec);
 		spin_unlock(&lock);
+		spin_lock(&fault_log_lock);
+		for (unsigned k = 0; k < n; k++)
+			log_fault(&rec[k], rdtsc());
+		spin_unlock(&fault_log_lock);
 	}
+}
+
+void iommu_fault_summary(struct vm *vm)
+{
+	uint64_t n;
+
+	spin_lock(&fault_log_lock);
+	n = ratelimit_take_suppressed(&vm->iommu_fault_rl);
+	for (unsigned i = 0; i < FAULT_SOURCES; i++) {
+		struct fault_source *s = &fault_sources[i];
+		struct pci_device *d = s->used ? pci_find(s->sid) : NULL;
+
+		if (d && d->owner == vm)
+			log_suppressed(s->sid, vm->name,
+				       ratelimit_take_suppressed(&s->rl),
+				       "device");
+	}
+	if (n)
+		pr_warn("iommu: vm %s: %llu more fault(s) not logged (rate limit per VM); %llu in all",
+			vm->name, (unsigned long long)n,
+			(unsigned long long)vm->iommu_faults);
+	spin_unlock(&fault_log_lock);
 }
 
 void iommu_msi_message(uint16_t index, uint32_t *addr_lo, uint32_t *addr_hi,

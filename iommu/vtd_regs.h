@@ -25,6 +25,8 @@
 #define VTD_GCMD_IRE (1u << 25)
 #define VTD_GCMD_SIRTP (1u << 24)
 #define VTD_GCMD_CFI (1u << 23)
+#define VTD_GCMD_WBF (1u << 27)
+#define VTD_GSTS_WBFS (1u << 27)
 /* Bits that stay set in GCMD writes (the others are one-shot commands). */
 #define VTD_GCMD_PERSISTENT \
 	(VTD_GCMD_TE | VTD_GCMD_QIE | VTD_GCMD_IRE | VTD_GCMD_CFI)
@@ -33,6 +35,9 @@
 #define VTD_CAP_NFR(c) ((unsigned)(((c) >> 40) & 0xff) + 1)
 #define VTD_CAP_FRO(c) ((unsigned)(((c) >> 24) & 0x3ff) * 16)
 #define VTD_CAP_ND(c) ((unsigned)((c)&7))
+#define VTD_CAP_RWBF (1ull << 4)
+#define VTD_ECAP_C (1ull << 0)
+#define VTD_ECAP_SC (1ull << 7)
 #define VTD_ECAP_IRO(e) ((unsigned)(((e) >> 8) & 0x3ff) * 16)
 #define VTD_ECAP_QI (1ull << 1)
 #define VTD_ECAP_IR (1ull << 3)

@@ -35,8 +35,8 @@ int vtd_root_init(struct vtd_root_table *rt, const struct pt_alloc *a)
 	return 0;
 }
 
-static uint64_t *context_table(const struct vtd_root_table *rt, uint8_t bus,
-			       const struct pt_alloc *a)
+uint64_t *vtd_context_table(const struct vtd_root_table *rt, uint8_t bus,
+			    const struct pt_alloc *a)
 {
 	uint64_t re = rt->virt[2 * bus];
 
@@ -49,7 +49,7 @@ int vtd_context_set(struct vtd_root_table *rt, uint8_t bus, uint8_t devfn,
 		    uint64_t slptptr, uint8_t aw, uint16_t domain_id,
 		    const struct pt_alloc *a)
 {
-	uint64_t *ct = context_table(rt, bus, a);
+	uint64_t *ct = vtd_context_table(rt, bus, a);
 	uint64_t lo, hi;
 
 	if (!slptptr || (slptptr & PAGE_MASK) || aw < VTD_AW_39 ||
@@ -81,7 +81,7 @@ int vtd_context_set(struct vtd_root_table *rt, uint8_t bus, uint8_t devfn,
 void vtd_context_clear(struct vtd_root_table *rt, uint8_t bus, uint8_t devfn,
 		       const struct pt_alloc *a)
 {
-	uint64_t *ct = context_table(rt, bus, a);
+	uint64_t *ct = vtd_context_table(rt, bus, a);
 
 	if (!ct)
 		return;
@@ -93,7 +93,7 @@ void vtd_context_clear(struct vtd_root_table *rt, uint8_t bus, uint8_t devfn,
 bool vtd_context_get(const struct vtd_root_table *rt, uint8_t bus,
 		     uint8_t devfn, uint64_t ctx[2], const struct pt_alloc *a)
 {
-	const uint64_t *ct = context_table(rt, bus, a);
+	const uint64_t *ct = vtd_context_table(rt, bus, a);
 
 	if (!ct) {
 		ctx[0] = ctx[1] = 0;

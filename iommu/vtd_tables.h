@@ -62,6 +62,9 @@ int vtd_root_init(struct vtd_root_table *rt, const struct pt_alloc *a);
 int vtd_context_set(struct vtd_root_table *rt, uint8_t bus, uint8_t devfn,
 		    uint64_t slptptr, uint8_t aw, uint16_t domain_id,
 		    const struct pt_alloc *a);
+/* The context table of `bus`, or NULL if its root entry is not present. */
+uint64_t *vtd_context_table(const struct vtd_root_table *rt, uint8_t bus,
+			    const struct pt_alloc *a);
 /* Marks bus:devfn not present (lower half with P first). The context table
  * stays, even if empty. */
 void vtd_context_clear(struct vtd_root_table *rt, uint8_t bus, uint8_t devfn,

@@ -4,6 +4,7 @@
 #define CORRAL_X86_H
 #include <stdint.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 struct cpuid_regs {
 	uint32_t eax, ebx, ecx, edx;
@@ -107,6 +108,20 @@ DEFINE_REG_ACCESS(dr1)
 DEFINE_REG_ACCESS(dr2)
 DEFINE_REG_ACCESS(dr3)
 DEFINE_REG_ACCESS(dr6)
+
+#define X86_CACHE_LINE 64 /* CLFLUSH granularity on every x86-64 CPU */
+
+/* Writes [p, p+n) back from the caches to memory, for a device that does
+ * not snoop (SDM 2A CLFLUSH: ordered by MFENCE). */
+static inline void clflush_range(const void *p, size_t n)
+{
+	uintptr_t a = (uintptr_t)p & ~(uintptr_t)(X86_CACHE_LINE - 1);
+
+	asm volatile("mfence" ::: "memory");
+	for (; a < (uintptr_t)p + n; a += X86_CACHE_LINE)
+		asm volatile("clflush (%0)" ::"r"(a) : "memory");
+	asm volatile("mfence" ::: "memory");
+}
 
 static inline void cpu_relax(void)
 {

@@ -44,6 +44,7 @@ struct vec {
 };
 
 struct assigned_dev {
+	bool in_use; /* a pool slot taken by a VM's current run */
 	struct vm *vm;
 	uint8_t intx_host_vector; /* 0: no INTx forwarding */
 	uint8_t intx_guest_pin;
@@ -61,8 +62,31 @@ struct assigned_dev {
 	struct vec msix[MSIX_MAX];
 };
 
-static struct assigned_dev pool[CONFIG_MAX_VMS * VM_MAX_DEVICES];
-static uint32_t pool_used;
+/* Every run of a VM takes its devices' slots and gives them back when it
+ * stops (assign_release), so restarts never exhaust the pool. */
+#define POOL_SIZE (CONFIG_MAX_VMS * VM_MAX_DEVICES)
+static struct assigned_dev pool[POOL_SIZE];
+
+static struct assigned_dev *pool_take(void)
+{
+	for (uint32_t i = 0; i < POOL_SIZE; i++) {
+		if (!pool[i].in_use) {
+			memset(&pool[i], 0, sizeof(pool[i]));
+			pool[i].in_use = true;
+			return &pool[i];
+		}
+	}
+	return NULL;
+}
+
+static uint32_t pool_in_use(void)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < POOL_SIZE; i++)
+		n += pool[i].in_use;
+	return n;
+}
 
 static void dev_error(struct vm *vm, const char *bdf, const char *fmt, ...)
 {
@@ -127,6 +151,60 @@ static uint32_t msi_host_apic_id(struct vm *vm, uint8_t dest, bool logical)
 	return first_apic_id(vm);
 }
 
+/* One line per VM run when a quota stops a device's interrupt: the entry
+ * then stays masked, and the guest's driver sees a silent vector. */
+static int quota_take_logged(struct assigned_dev *d, struct quota *q,
+			     const char *what, const char *prop)
+{
+	char b[8];
+
+	if (!quota_take(q))
+		return 0;
+	if (!d->vm->irq_quota_logged) {
+		d->vm->irq_quota_logged = true;
+		pr_warn("vm %s: %s: all %u %s of its quota are in use (property \"%s\"); this vector stays masked",
+			d->vm->name, pci_bdf_str(d->pdev->bdf, b), q->max, what,
+			prop);
+	}
+	return -EDQUOT;
+}
+
+static int vec_take_host(struct assigned_dev *d, struct vec *v, uint8_t gv)
+{
+	struct vm *vm = d->vm;
+
+	if (v->host)
+		return 0;
+	if (quota_take_logged(d, &vm->irq_vectors, "host vectors",
+			      "irq-vectors"))
+		return -EDQUOT;
+	v->host = host_irq_alloc(vm, gv);
+	if (!v->host) {
+		quota_give(&vm->irq_vectors);
+		return -ENOSPC;
+	}
+	return 0;
+}
+
+static int vec_take_irte(struct assigned_dev *d, struct vec *v,
+			 uint32_t host_dest)
+{
+	struct vm *vm = d->vm;
+
+	if (v->ir)
+		return iommu_irte_update(v->irte, d->pdev->bdf, v->host,
+					 host_dest);
+	if (quota_take_logged(d, &vm->irq_remap, "interrupt-remapping entries",
+			      "irq-remap-entries"))
+		return -EDQUOT;
+	if (iommu_irte_alloc(d->pdev->bdf, v->host, host_dest, &v->irte)) {
+		quota_give(&vm->irq_remap);
+		return -ENOSPC;
+	}
+	v->ir = true;
+	return 0;
+}
+
 /* Points `v` at guest vector `gv` for the destination in the guest's MSI
  * address: a host vector, and with an IOMMU a remapping entry that only
  * this device may use. Returns the message the device must send. */
@@ -137,20 +215,15 @@ static int vec_bind(struct assigned_dev *d, struct vec *v, uint8_t gv,
 	uint8_t dest = (uint8_t)(guest_addr >> MSI_ADDR_DEST_SHIFT);
 	bool logical = guest_addr & MSI_ADDR_LOGICAL;
 	uint32_t host_dest = msi_host_apic_id(d->vm, dest, logical);
+	int err = vec_take_host(d, v, gv);
 
-	if (!v->host && !(v->host = host_irq_alloc(d->vm, gv)))
-		return -ENOSPC;
+	if (err)
+		return err;
 	host_irq_set_guest_msi(v->host, gv, dest, logical);
-	if (iommu_irq_remapping()) {
-		if (!v->ir) {
-			if (iommu_irte_alloc(d->pdev->bdf, v->host, host_dest,
-					     &v->irte))
-				return -ENOSPC;
-			v->ir = true;
-		} else {
-			iommu_irte_update(v->irte, d->pdev->bdf, v->host,
-					  host_dest);
-		}
+	if (iommu_remaps_interrupts(d->pdev->bdf)) {
+		err = vec_take_irte(d, v, host_dest);
+		if (err)
+			return err;
 		iommu_msi_message(v->irte, lo, hi, data);
 		return 0;
 	}
@@ -161,12 +234,16 @@ static int vec_bind(struct assigned_dev *d, struct vec *v, uint8_t gv,
 	return 0;
 }
 
-static void vec_unbind(struct vec *v)
+static void vec_unbind(struct assigned_dev *d, struct vec *v)
 {
-	if (v->ir)
+	if (v->ir) {
 		iommu_irte_free(v->irte);
-	if (v->host)
+		quota_give(&d->vm->irq_remap);
+	}
+	if (v->host) {
 		host_irq_free(v->host);
+		quota_give(&d->vm->irq_vectors);
+	}
 	*v = (struct vec){ 0 };
 }
 
@@ -184,7 +261,7 @@ static void msi_changed(void *ctx, bool enabled, uint64_t addr, uint32_t data,
 		  ctrl & ~(MSI_CTRL_ENABLE | MSI_CTRL_MME_MASK));
 	if (!enabled || !msi_guest_vector(addr, data, &gv) ||
 	    vec_bind(d, &d->msi, gv, addr, &lo, &hi, &md)) {
-		vec_unbind(&d->msi);
+		vec_unbind(d, &d->msi);
 		return;
 	}
 	/* One vector only: multiple-message enable stays 0 on the device. */
@@ -499,23 +576,37 @@ static const struct vpci_host_ops host_ops = {
 	.msix_control = msix_control,
 };
 
-static bool isolation_ok(struct vm *vm, const char *bdf)
+/*
+ * Full isolation needs a unit that remaps both the device's DMA and its
+ * interrupts (docs/device-assignment.md, "Threat model"): without interrupt
+ * remapping a device can write any vector, NMI, INIT or SMI to any CPU.
+ * dma-isolation = "none" accepts less, loudly.
+ */
+static int isolation_check(struct vm *vm, const char *bdf_str, uint16_t bdf)
 {
+	char why[200];
+	int err = -ENODEV;
+
 	if (iommu_present())
-		return true;
+		err = iommu_device_check(bdf, why, sizeof(why));
+	else
+		snprintf(
+			why, sizeof(why),
+			"this machine has no IOMMU, so the device could DMA anywhere");
+	if (!err)
+		return 0;
 	if (!vm->cfg->dma_isolation_none) {
-		dev_error(
-			vm, bdf,
-			"this machine has no IOMMU, so the device could DMA anywhere; "
-			"set dma-isolation = \"none\" to accept that");
-		return false;
+		dev_error(vm, bdf_str,
+			  "%s; set dma-isolation = \"none\" to accept that",
+			  why);
+		return err;
 	}
 	pr_warn("**************************************************************");
-	pr_warn("vm %s: %s is assigned WITHOUT DMA isolation (no IOMMU):",
-		vm->name, bdf);
-	pr_warn("its driver can read and write all of this machine's memory.");
+	pr_warn("vm %s: %s is assigned WITHOUT full isolation:", vm->name,
+		bdf_str);
+	pr_warn("%s.", why);
 	pr_warn("**************************************************************");
-	return true;
+	return 0;
 }
 
 static int assign_one(struct vm *vm, const char *bdf_str)
@@ -537,12 +628,13 @@ static int assign_one(struct vm *vm, const char *bdf_str)
 			  pdev->owner ? pdev->owner->name : "");
 		return -ENODEV;
 	}
-	if (!isolation_ok(vm, bdf_str))
-		return -ENODEV;
-	if (vm->nr_devices == VM_MAX_DEVICES ||
-	    pool_used == sizeof(pool) / sizeof(pool[0])) {
-		dev_error(vm, bdf_str, "too many assigned devices");
-		return -ENODEV;
+	err = isolation_check(vm, bdf_str, bdf);
+	if (err)
+		return err;
+	if (vm->nr_devices == VM_MAX_DEVICES) {
+		dev_error(vm, bdf_str, "more than %u devices for one VM",
+			  VM_MAX_DEVICES);
+		return -ENOSPC;
 	}
 	err = pci_reset(pdev, &method);
 	if (err) {
@@ -551,8 +643,12 @@ static int assign_one(struct vm *vm, const char *bdf_str)
 			"no reset method: no FLR, no PM soft reset, not alone behind a bridge");
 		return err;
 	}
-	d = &pool[pool_used++];
-	memset(d, 0, sizeof(*d));
+	d = pool_take();
+	if (!d) {
+		dev_error(vm, bdf_str,
+			  "all %u assigned-device slots are in use", POOL_SIZE);
+		return -ENOSPC;
+	}
 	d->vm = vm;
 	d->pdev = pdev;
 	d->guest_devfn = PCI_DEVFN(vm->nr_devices + 1, 0);
@@ -561,13 +657,16 @@ static int assign_one(struct vm *vm, const char *bdf_str)
 	if (vpci_dev_init(&d->vdev, &host_ops, d)) {
 		dev_error(vm, bdf_str,
 			  "cannot build its virtual configuration space");
+		d->in_use = false;
 		return -ENODEV;
 	}
 	err = setup_msix(d, bdf_str);
 	if (!err)
 		err = map_bars(d, bdf_str);
-	if (err)
+	if (err) {
+		d->in_use = false;
 		return err;
+	}
 	pdev->owner = vm;
 	vm->devices[vm->nr_devices++] = d;
 	pr_info("vm %s: assigned %s (%04x:%04x) as 00:%02x.0, reset: %s",
@@ -606,6 +705,9 @@ int assign_devices(struct vm *vm)
 		pr_err("vm %s: too many emulated regions", vm->name);
 		return -ENOSPC;
 	}
+	if (vm->nr_devices)
+		pr_info("assign: %u of %u assigned-device slots in use",
+			pool_in_use(), POOL_SIZE);
 	return 0;
 }
 
@@ -619,13 +721,19 @@ static void setup_intx(struct assigned_dev *d)
 
 	if (!pin || line == 0xff || iommu_irq_remapping())
 		return;
-	v = host_irq_alloc(d->vm, 0);
-	if (!v)
+	if (quota_take_logged(d, &d->vm->irq_vectors, "host vectors",
+			      "irq-vectors"))
 		return;
+	v = host_irq_alloc(d->vm, 0);
+	if (!v) {
+		quota_give(&d->vm->irq_vectors);
+		return;
+	}
 	d->intx_guest_pin = guest_intx_pin(d);
 	host_irq_set_intx(v, line, d->intx_guest_pin);
 	if (host_ioapic_route_level(line, v, first_apic_id(d->vm))) {
 		host_irq_free(v);
+		quota_give(&d->vm->irq_vectors);
 		return;
 	}
 	d->intx_host_vector = v;
@@ -634,32 +742,43 @@ static void setup_intx(struct assigned_dev *d)
 		d->intx_guest_pin);
 }
 
+/* The device's I/O BARs become the guest's ports, with or without an
+ * IOMMU (their addresses were checked when the device was recorded). */
+static void open_io_bars(struct assigned_dev *d)
+{
+	for (unsigned k = 0; k < 6; k++) {
+		const struct vpci_bar *bar = vpci_bar(&d->vdev, k);
+
+		if (bar && bar->present && bar->io)
+			backend()->allow_io(d->vm, (uint16_t)bar->addr,
+					    (uint32_t)bar->size);
+	}
+}
+
 int assign_finish(struct vm *vm)
 {
 	char why[128], b[8];
+	int err;
 
-	for (uint32_t i = 0; i < vm->nr_devices; i++)
+	for (uint32_t i = 0; i < vm->nr_devices; i++) {
 		setup_intx(vm->devices[i]);
+		open_io_bars(vm->devices[i]);
+	}
 	if (!vm->nr_devices || !iommu_present())
 		return 0;
-	if (iommu_domain_create(vm, why, sizeof(why))) {
+	err = iommu_domain_create(vm, why, sizeof(why));
+	if (err) {
 		pr_err("vm %s: %s", vm->name, why);
-		return -ENODEV;
+		return err;
 	}
 	for (uint32_t i = 0; i < vm->nr_devices; i++) {
 		struct assigned_dev *d = vm->devices[i];
 
-		if (iommu_attach(vm, d->pdev->bdf, why, sizeof(why))) {
-			pr_err("vm %s: %s: %s", vm->name,
-			       pci_bdf_str(d->pdev->bdf, b), why);
-			return -ENODEV;
-		}
-		for (unsigned k = 0; k < 6; k++) {
-			const struct vpci_bar *bar = vpci_bar(&d->vdev, k);
-
-			if (bar && bar->present && bar->io)
-				backend()->allow_io(vm, (uint16_t)bar->addr,
-						    (uint32_t)bar->size);
+		err = iommu_attach(vm, d->pdev->bdf, why, sizeof(why));
+		if (err) {
+			pr_err("vm %s: %s: %s; this VM does not start",
+			       vm->name, pci_bdf_str(d->pdev->bdf, b), why);
+			return err;
 		}
 	}
 	pr_info("vm %s: DMA domain %u holds %u device(s); everything else it cannot reach",
@@ -667,27 +786,56 @@ int assign_finish(struct vm *vm)
 	return 0;
 }
 
+/* Quiets the function before anything it could still use goes away: no
+ * decoding, no DMA (and so no MSI, PCI 3.0 6.8.1), no MSI or MSI-X
+ * enable left behind for the next owner. */
+static void quiesce(struct assigned_dev *d)
+{
+	uint16_t bdf = d->pdev->bdf;
+
+	pci_write(bdf, PCI_COMMAND, 2, PCI_COMMAND_INTX_DISABLE);
+	if (d->msi_cap)
+		pci_write(bdf, d->msi_cap + 2, 2,
+			  pci_read(bdf, d->msi_cap + 2, 2) & ~MSI_CTRL_ENABLE);
+	if (d->msix_cap)
+		pci_write(bdf, d->msix_cap + 2, 2,
+			  pci_read(bdf, d->msix_cap + 2, 2) &
+				  ~MSIX_CTRL_ENABLE);
+}
+
+static void release_intx(struct assigned_dev *d)
+{
+	if (!d->intx_host_vector)
+		return;
+	host_ioapic_mask(pci_read(d->pdev->bdf, PCI_INTERRUPT_LINE, 1), true);
+	host_irq_free(d->intx_host_vector);
+	quota_give(&d->vm->irq_vectors);
+	d->intx_host_vector = 0;
+}
+
+/* In this order (docs/device-assignment.md, "Teardown"): stop the device,
+ * take it out of the DMA domain, free its interrupt entries and vectors,
+ * reset it, give its slot back. */
 void assign_release(struct vm *vm)
 {
 	const char *method;
+	char b[8];
 
 	for (uint32_t i = 0; i < vm->nr_devices; i++) {
 		struct assigned_dev *d = vm->devices[i];
 
-		vec_unbind(&d->msi);
-		if (d->intx_host_vector) {
-			host_ioapic_mask(
-				pci_read(d->pdev->bdf, PCI_INTERRUPT_LINE, 1),
-				true);
-			host_irq_free(d->intx_host_vector);
-			d->intx_host_vector = 0;
-		}
+		quiesce(d);
+		if (iommu_present() && iommu_detach(d->pdev->bdf))
+			pr_err("vm %s: %s: the IOMMU did not confirm its detach",
+			       vm->name, pci_bdf_str(d->pdev->bdf, b));
+		vec_unbind(d, &d->msi);
 		for (unsigned k = 0; k < d->msix_nr; k++)
-			vec_unbind(&d->msix[k]);
-		pci_write(d->pdev->bdf, PCI_COMMAND, 2, 0); /* stop DMA first */
-		if (iommu_present())
-			iommu_detach(d->pdev->bdf);
+			vec_unbind(d, &d->msix[k]);
+		release_intx(d);
 		pci_reset(d->pdev, &method);
 		d->pdev->owner = NULL;
+		d->in_use = false;
+		vm->devices[i] = NULL;
 	}
+	vm->nr_devices = 0;
 }

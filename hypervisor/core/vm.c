@@ -132,6 +132,10 @@ static int vm_build(struct vm *vm)
 	vm->nr_mmio = 0;
 	vm->nr_devices = 0;
 	vm->conf1_addr = 0;
+	/* assign_release gave every unit back; the quotas start full. */
+	vm->irq_vectors = (struct quota){ .max = cfg->irq_vectors };
+	vm->irq_remap = (struct quota){ .max = cfg->irq_remap_entries };
+	vm->irq_quota_logged = false;
 	vm_devices_init(vm);
 	why[0] = '\0';
 	err = vm_load_linux(vm, kernel, initrd);
@@ -353,6 +357,8 @@ bool vm_stopped(struct vm *vm)
 		for (int r = 0; r < NR_EXIT_REASONS; r++)
 			exits += vm->vcpus[i]->exits_by_reason[r];
 	vuart_flush(&vm->uart);
+	iommu_poll_faults();
+	iommu_fault_summary(vm);
 	assign_release(vm);
 	iommu_poll_faults();
 	dma_test_report(vm, false);

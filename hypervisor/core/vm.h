@@ -12,6 +12,8 @@
 #include <core/vm_mmio.h>
 #include <core/vm_pio.h>
 #include <errno.h>
+#include <quota.h>
+#include <ratelimit.h>
 #include <host/spinlock.h>
 #include <vdev/mp_wakeup.h>
 
@@ -94,8 +96,13 @@ struct vm {
 	struct assigned_dev *devices[VM_MAX_DEVICES];
 	uint32_t nr_devices;
 	uint32_t conf1_addr;
+	/* Interrupt quotas (irq-vectors, irq-remap-entries) and what the
+	 * assigned devices hold of them; exhaustion is logged once a run. */
+	struct quota irq_vectors, irq_remap;
+	bool irq_quota_logged;
 	void *iommu_domain;
 	uint64_t iommu_faults;
+	struct ratelimit iommu_fault_rl;
 	char extra_cmdline[96];
 };
 

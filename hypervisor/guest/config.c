@@ -317,6 +317,20 @@ static void parse_vcpus(struct parser *p, struct vm_config *vm,
 		 &vm->vcpus);
 }
 
+static void parse_irq_vectors(struct parser *p, struct vm_config *vm,
+			      const struct prop_value *pv)
+{
+	prop_u32(p, vm, pv, CONFIG_IRQ_QUOTA_MIN, CONFIG_IRQ_VECTORS_MAX,
+		 CONFIG_IRQ_QUOTA_DEFAULT, &vm->irq_vectors);
+}
+
+static void parse_irq_remap_entries(struct parser *p, struct vm_config *vm,
+				    const struct prop_value *pv)
+{
+	prop_u32(p, vm, pv, CONFIG_IRQ_QUOTA_MIN, CONFIG_IRQ_REMAP_ENTRIES_MAX,
+		 CONFIG_IRQ_QUOTA_DEFAULT, &vm->irq_remap_entries);
+}
+
 static void parse_kernel(struct parser *p, struct vm_config *vm,
 			 const struct prop_value *pv)
 {
@@ -461,6 +475,8 @@ static const struct prop_rule vm_rules[] = {
 	{ "restart", parse_restart, false },
 	{ "pci-devices", parse_pci_devices, false },
 	{ "dma-isolation", parse_dma_isolation, false },
+	{ "irq-vectors", parse_irq_vectors, false },
+	{ "irq-remap-entries", parse_irq_remap_entries, false },
 	{ "test-dma-targets", parse_test_dma_targets, false },
 	/* Read by later parts of the system, not by this parser. */
 	{ "cpus", parse_cpus, false },
@@ -610,6 +626,8 @@ static void parse_vm(struct parser *p, int node, struct vm_config *vm)
 	vm->valid = true;
 	vm->vm_class = VM_CLASS_CLIENT;
 	vm->vcpus = CONFIG_VCPUS_DEFAULT;
+	vm->irq_vectors = CONFIG_IRQ_QUOTA_DEFAULT;
+	vm->irq_remap_entries = CONFIG_IRQ_QUOTA_DEFAULT;
 	vm->restart = RESTART_NEVER;
 	node_path_of(p, node, vm->node, sizeof(vm->node));
 

@@ -34,6 +34,16 @@
 #define CONFIG_VCPUS_MIN 1
 #define CONFIG_VCPUS_MAX 64
 #define CONFIG_VCPUS_DEFAULT 1
+/*
+ * Per-VM interrupt quotas (docs/config.md): host vectors (192 exist, shared
+ * by every VM) and interrupt-remapping entries (256 exist). One MSI or
+ * MSI-X vector the guest enables takes one of each; a forwarded INTx line
+ * takes a host vector.
+ */
+#define CONFIG_IRQ_QUOTA_MIN 1
+#define CONFIG_IRQ_VECTORS_MAX 192
+#define CONFIG_IRQ_REMAP_ENTRIES_MAX 256
+#define CONFIG_IRQ_QUOTA_DEFAULT 32
 
 enum vm_class { VM_CLASS_CLIENT, VM_CLASS_DRIVER };
 enum restart_policy { RESTART_NEVER, RESTART_ON_CRASH, RESTART_ALWAYS };
@@ -53,6 +63,8 @@ struct vm_config {
 	char pci[CONFIG_MAX_PCI]
 		[CONFIG_BDF_MAX]; /* pci-devices, syntax-checked */
 	bool dma_isolation_none; /* dma-isolation = "none": no IOMMU required */
+	uint32_t irq_vectors;	 /* host vectors this VM may hold */
+	uint32_t irq_remap_entries; /* interrupt-remapping entries */
 	bool test_dma_targets; /* test-dma-targets: see docs/device-assignment.md */
 	/* cpus = <a b ...>: vCPU i runs on pCPU cpus[i % nr_cpus]; none
 	 * given (nr_cpus 0): corral spreads the vCPUs. */

@@ -26,5 +26,6 @@
 #define EOVERFLOW 75
 #define ENOTSUP 95
 #define ETIMEDOUT 110
+#define EDQUOT 122
 
 #endif
