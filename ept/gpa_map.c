@@ -55,7 +55,8 @@ uintptr_t gpa_map_to_host(const struct gpa_map *m, uint64_t gpa, uint64_t len)
 {
 	const struct gpa_region *r = gpa_map_lookup(m, gpa);
 
-	if (!r || len > r->size || gpa - r->gpa > r->size - len)
+	if (!r || r->mem_type != GPA_MEM_WB || len > r->size ||
+	    gpa - r->gpa > r->size - len)
 		return 0;
 	return (uintptr_t)(r->hpa + (gpa - r->gpa));
 }

@@ -45,8 +45,10 @@ int gpa_map_add(struct gpa_map *m, uint64_t gpa, uint64_t hpa, uint64_t size,
 const char *gpa_map_strerror(int err);
 /* The region containing gpa, or NULL. */
 const struct gpa_region *gpa_map_lookup(const struct gpa_map *m, uint64_t gpa);
-/* The host-physical address of [gpa, gpa+len) when one region holds all of
- * it, else 0 (corral identity-maps host memory, so it is also a pointer). */
+/* The host-physical address of [gpa, gpa+len) when one RAM region
+ * (GPA_MEM_WB) holds all of it, else 0: device memory (an assigned BAR) is
+ * never a target for corral's own reads and writes on a guest's behalf.
+ * corral identity-maps host memory, so the address is also a pointer. */
 uintptr_t gpa_map_to_host(const struct gpa_map *m, uint64_t gpa, uint64_t len);
 
 #endif

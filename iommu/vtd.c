@@ -445,6 +445,18 @@ int iommu_device_check(uint16_t bdf, char *why, size_t n)
 	return 0;
 }
 
+size_t iommu_register_ranges(struct phys_range *out, size_t max)
+{
+	size_t n = 0;
+
+	for (uint32_t i = 0; i < dmar.nr_units && n < max; i++)
+		out[n++] =
+			(struct phys_range){ dmar.units[i].reg_base,
+					     dmar.units[i].reg_base + PAGE_SIZE,
+					     "an IOMMU unit's registers" };
+	return n;
+}
+
 bool iommu_remaps_interrupts(uint16_t bdf)
 {
 	struct vtd_unit *u = unit_for(bdf);

@@ -12,6 +12,7 @@
 #include <core/assign.h>
 #include <format.h>
 #include <guest/guest_acpi.h>
+#include <host/boot.h>
 #include <host/host_ioapic.h>
 #include <core/host_irq.h>
 #include <core/iommu.h>
@@ -609,6 +610,129 @@ static int isolation_check(struct vm *vm, const char *bdf_str, uint16_t bdf)
 	return 0;
 }
 
+/* ---- BAR rules ------------------------------------------------------------ */
+
+#define BAR_CHECK_RANGES 512
+#define LAPIC_MSI_WINDOW 0xfee00000ull /* 1 MiB: LAPIC and MSI addresses */
+#define LAPIC_MSI_WINDOW_SIZE 0x100000ull
+
+/* Scratch for one check at a time (VM builds take turns: vm.c). */
+static struct phys_range forbidden[BAR_CHECK_RANGES];
+static struct phys_range other_mem[PCI_MAX_DEVICES * PCI_NR_BARS];
+static struct phys_range other_io[PCI_MAX_DEVICES * PCI_NR_BARS];
+static char other_name[PCI_MAX_DEVICES * PCI_NR_BARS][24];
+
+struct other_bars {
+	const struct vm_config *cfg;
+	size_t nr_mem, nr_io;
+};
+
+/* Is bdf one of the functions this VM's config assigns to it? */
+static bool in_config(const struct vm_config *cfg, uint16_t bdf)
+{
+	uint16_t b;
+
+	for (uint32_t i = 0; i < cfg->nr_pci; i++)
+		if (!pci_parse_bdf(cfg->pci[i], &b) && b == bdf)
+			return true;
+	return false;
+}
+
+static void add_other_bar(void *ctx, const struct pci_device *d, unsigned i,
+			  const struct pci_bar_rec *bar)
+{
+	struct other_bars *o = ctx;
+	size_t k = o->nr_mem + o->nr_io;
+	char b[8];
+
+	if (in_config(o->cfg, d->bdf) || !bar->addr)
+		return;
+	snprintf(other_name[k], sizeof(other_name[k]), "BAR%u of %s", i,
+		 pci_bdf_str(d->bdf, b));
+	if (bar->io)
+		other_io[o->nr_io++] =
+			(struct phys_range){ bar->addr, bar->addr + bar->size,
+					     other_name[k] };
+	else
+		other_mem[o->nr_mem++] =
+			(struct phys_range){ bar->addr, bar->addr + bar->size,
+					     other_name[k] };
+}
+
+/* What no BAR may cover: corral, memory, and the platform's MMIO. */
+static size_t platform_ranges(void)
+{
+	size_t n = 0;
+	uint64_t start, end;
+
+	forbidden[n++] = (struct phys_range){ boot_info->hv_phys_base,
+					      boot_info->hv_phys_base +
+						      boot_info->hv_phys_size,
+					      "corral's own image" };
+	forbidden[n++] =
+		(struct phys_range){ LAPIC_MSI_WINDOW,
+				     LAPIC_MSI_WINDOW + LAPIC_MSI_WINDOW_SIZE,
+				     "the local APIC and MSI window" };
+	forbidden[n++] = (struct phys_range){ host_ioapic_base(),
+					      host_ioapic_base() + PAGE_SIZE,
+					      "the I/O APIC" };
+	if (pci_ecam_window(&start, &end))
+		forbidden[n++] = (struct phys_range){
+			start, end, "the PCI configuration space (ECAM)"
+		};
+	n += iommu_register_ranges(forbidden + n, BAR_CHECK_RANGES - n);
+	return n +
+	       page_alloc_memory_ranges(forbidden + n, BAR_CHECK_RANGES - n);
+}
+
+/* The function's BARs, as recorded at boot, may go to this VM
+ * (docs/device-assignment.md, "The BAR rule"). */
+static int check_bars(struct vm *vm, const struct pci_device *pdev,
+		      const char *bdf_str)
+{
+	struct other_bars o = { .cfg = vm->cfg };
+	size_t nf = platform_ranges();
+	char why[256];
+	int err;
+
+	if (nf > BAR_CHECK_RANGES) {
+		dev_error(
+			vm, bdf_str,
+			"the firmware's memory map has more than %u ranges, too many to check its BARs against",
+			BAR_CHECK_RANGES);
+		return -E2BIG;
+	}
+	pci_for_each_bar(add_other_bar, &o);
+	err = pci_bars_check(pdev->bars, forbidden, nf, other_mem, o.nr_mem,
+			     other_io, o.nr_io, why, sizeof(why));
+	if (err)
+		dev_error(vm, bdf_str, "%s", why);
+	return err;
+}
+
+/* After the reset the device must decode what the record says, or what
+ * gets mapped would not be what check_bars() passed. */
+static int bars_match_record(const struct assigned_dev *d, const char *bdf_str)
+{
+	for (unsigned i = 0; i < PCI_NR_BARS; i++) {
+		const struct vpci_bar *b = vpci_bar(&d->vdev, i);
+		const struct pci_bar_rec *r = &d->pdev->bars[i];
+		uint64_t size = b->present ? b->size : 0;
+
+		if (size == r->size &&
+		    (!size || (b->addr == r->addr && b->io == r->io)))
+			continue;
+		dev_error(
+			d->vm, bdf_str,
+			"BAR%u reads 0x%llx (+0x%llx) after its reset, but was 0x%llx (+0x%llx) at boot",
+			i, (unsigned long long)b->addr,
+			(unsigned long long)size, (unsigned long long)r->addr,
+			(unsigned long long)r->size);
+		return -EIO;
+	}
+	return 0;
+}
+
 static int assign_one(struct vm *vm, const char *bdf_str)
 {
 	struct assigned_dev *d;
@@ -629,6 +753,8 @@ static int assign_one(struct vm *vm, const char *bdf_str)
 		return -ENODEV;
 	}
 	err = isolation_check(vm, bdf_str, bdf);
+	if (!err)
+		err = check_bars(vm, pdev, bdf_str);
 	if (err)
 		return err;
 	if (vm->nr_devices == VM_MAX_DEVICES) {
@@ -636,7 +762,7 @@ static int assign_one(struct vm *vm, const char *bdf_str)
 			  VM_MAX_DEVICES);
 		return -ENOSPC;
 	}
-	err = pci_reset(pdev, &method);
+	err = pci_reset(pdev, vm, &method);
 	if (err) {
 		dev_error(
 			vm, bdf_str,
@@ -660,7 +786,9 @@ static int assign_one(struct vm *vm, const char *bdf_str)
 		d->in_use = false;
 		return -ENODEV;
 	}
-	err = setup_msix(d, bdf_str);
+	err = bars_match_record(d, bdf_str);
+	if (!err)
+		err = setup_msix(d, bdf_str);
 	if (!err)
 		err = map_bars(d, bdf_str);
 	if (err) {
@@ -832,7 +960,7 @@ void assign_release(struct vm *vm)
 		for (unsigned k = 0; k < d->msix_nr; k++)
 			vec_unbind(d, &d->msix[k]);
 		release_intx(d);
-		pci_reset(d->pdev, &method);
+		pci_reset(d->pdev, vm, &method);
 		d->pdev->owner = NULL;
 		d->in_use = false;
 		vm->devices[i] = NULL;

@@ -55,6 +55,16 @@ static void region_access(struct vcpu *v, const struct mmio_region *r,
 
 	if (fetch_and_decode(v, &m, &insn, gpa))
 		return;
+	/* A device model sees only accesses wholly inside its region: one
+	 * that runs past the end would reach the next physical page. */
+	if (insn.width > r->size - off) {
+		vm_stop(v->vm, VM_STOP_CRASH,
+			"%u-byte MMIO access at 0x%llx runs past the end of an emulated region (0x%llx-0x%llx)",
+			insn.width, (unsigned long long)gpa,
+			(unsigned long long)r->base,
+			(unsigned long long)(r->base + r->size - 1));
+		return;
+	}
 	if (insn.op == X86_MMIO_STORE) {
 		r->write(r->ctx, off, insn.width,
 			 x86_mmio_store_value(&insn, v->gpr) &

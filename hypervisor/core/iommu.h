@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <phys_range.h>
 
 struct vm;
 
@@ -29,6 +30,8 @@ int iommu_detach(uint16_t bdf);
 /* Can `bdf` be assigned with full isolation: a unit covers it, with DMA
  * and interrupt remapping on? 0, or -ENODEV / -ENOTSUP with `why`. */
 int iommu_device_check(uint16_t bdf, char *why, size_t n);
+/* The remapping units' register pages, at most max; returns how many. */
+size_t iommu_register_ranges(struct phys_range *out, size_t max);
 /* Do the device's MSIs go through interrupt remapping? */
 bool iommu_remaps_interrupts(uint16_t bdf);
 /* An interrupt-remapping entry: interrupts from `bdf` at `index` reach host

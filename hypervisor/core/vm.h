@@ -111,7 +111,8 @@ struct vm {
 struct vm *vm_create(uint32_t id, const struct vm_config *cfg);
 void vm_stop(struct vm *vm, enum vm_stop_reason why, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* Host pointer for [gpa, gpa+len) if it lies inside the VM's RAM, else NULL. */
+/* Host pointer for [gpa, gpa+len) if it lies inside the VM's RAM (never
+ * an assigned BAR), else NULL. */
 static inline void *vm_gpa_to_host(struct vm *vm, uint64_t gpa, uint64_t len)
 {
 	return (void *)gpa_map_to_host(&vm->map, gpa, len);

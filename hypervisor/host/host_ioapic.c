@@ -85,3 +85,8 @@ void host_ioapic_mask(unsigned pin, bool masked)
 	wr(REG_REDIR(pin), masked ? lo | RTE_MASKED : lo & ~RTE_MASKED);
 	spin_unlock(&lock);
 }
+
+uint64_t host_ioapic_base(void)
+{
+	return (uint64_t)base;
+}

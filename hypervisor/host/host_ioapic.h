@@ -6,6 +6,8 @@
 #include <stdint.h>
 
 void host_ioapic_init(uint64_t rsdp);
+/* The physical address of the I/O APIC's registers (one 4 KiB page). */
+uint64_t host_ioapic_base(void);
 /* Level-triggered, active-low (a PCI INTx line, PCI 3.0 2.2.6), physical
  * destination `dest`; starts unmasked. 0, or -EINVAL if the pin does not
  * exist. */

@@ -108,6 +108,61 @@ uint8_t pci_find_cap(uint16_t bdf, uint8_t id)
 	return 0;
 }
 
+/* Sizes the BARs with decoding off (PCI 3.0 6.2.5.1), before any guest
+ * can have touched them, and puts the firmware's values back. */
+static void record_bars(struct pci_device *d)
+{
+	unsigned nr = d->is_bridge ? 2 : PCI_NR_BARS;
+	uint16_t cmd = pci_read(d->bdf, PCI_COMMAND, 2);
+	uint32_t probe[PCI_NR_BARS] = { 0 };
+
+	pci_write(d->bdf, PCI_COMMAND, 2,
+		  cmd & ~(PCI_COMMAND_IO | PCI_COMMAND_MEMORY));
+	for (unsigned i = 0; i < nr; i++) {
+		uint16_t reg = PCI_BAR0 + 4 * i;
+
+		d->bar_raw[i] = pci_read(d->bdf, reg, 4);
+		pci_write(d->bdf, reg, 4, 0xffffffff);
+		probe[i] = pci_read(d->bdf, reg, 4);
+		pci_write(d->bdf, reg, 4, d->bar_raw[i]);
+	}
+	pci_write(d->bdf, PCI_COMMAND, 2, cmd);
+	pci_bars_decode(d->bar_raw, probe, d->bars);
+}
+
+void pci_restore_bars(struct pci_device *d)
+{
+	unsigned nr = d->is_bridge ? 2 : PCI_NR_BARS;
+	char b[8];
+
+	for (unsigned i = 0; i < nr; i++) {
+		uint16_t reg = PCI_BAR0 + 4 * i;
+		uint32_t now = pci_read(d->bdf, reg, 4);
+
+		if (now != d->bar_raw[i])
+			pr_info("pci: %s: BAR%u restored from the boot-time record (it read 0x%x, the record says 0x%x)",
+				pci_bdf_str(d->bdf, b), i, now, d->bar_raw[i]);
+		pci_write(d->bdf, reg, 4, d->bar_raw[i]);
+	}
+}
+
+void pci_for_each_bar(void (*fn)(void *ctx, const struct pci_device *d,
+				 unsigned i, const struct pci_bar_rec *bar),
+		      void *ctx)
+{
+	for (uint32_t k = 0; k < nr_devices; k++)
+		for (unsigned i = 0; i < PCI_NR_BARS; i++)
+			if (devices[k].bars[i].size)
+				fn(ctx, &devices[k], i, &devices[k].bars[i]);
+}
+
+bool pci_ecam_window(uint64_t *start, uint64_t *end)
+{
+	*start = ecam_base;
+	*end = ecam_base + ((uint64_t)ecam_bus_end + 1) * (1u << 20);
+	return ecam_base != 0;
+}
+
 static void add_device(uint16_t bdf, uint16_t parent)
 {
 	struct pci_device *d;
@@ -125,6 +180,7 @@ static void add_device(uint16_t bdf, uint16_t parent)
 	d->class_rev = pci_read(bdf, PCI_CLASS_REVISION, 4);
 	d->parent_bridge = parent;
 	d->is_bridge = (pci_read(bdf, PCI_HEADER_TYPE, 1) & 0x7f) == 1;
+	record_bars(d);
 }
 
 static void scan_bus(uint8_t bus, uint16_t parent, int depth)
@@ -252,7 +308,7 @@ static void delay_ms(uint64_t ms)
 }
 
 /* PCIe 4.0 6.6.2: FLR, then 100 ms before the function is usable. */
-static int try_flr(struct pci_device *d)
+static int try_flr(struct pci_device *d, const struct vm *vm)
 {
 	uint16_t bdf = d->bdf;
 	uint8_t exp = pci_find_cap(bdf, PCI_CAP_ID_EXP);
@@ -267,7 +323,7 @@ static int try_flr(struct pci_device *d)
 }
 
 /* PCI PM 1.2 5.6.1: D3hot -> D0 resets the function unless No_Soft_Reset. */
-static int try_pm_reset(struct pci_device *d)
+static int try_pm_reset(struct pci_device *d, const struct vm *vm)
 {
 	uint16_t bdf = d->bdf;
 	uint8_t pm = pci_find_cap(bdf, PCI_CAP_ID_PM);
@@ -286,25 +342,36 @@ static int try_pm_reset(struct pci_device *d)
 	return 0;
 }
 
-/* A secondary bus reset resets everything behind the bridge (PCI-to-PCI
- * Bridge 1.2, 3.2.5.17): only used when the device is alone there. */
-static int try_bus_reset(struct pci_device *d)
+/*
+ * A secondary bus reset resets everything behind the bridge (PCI-to-PCI
+ * Bridge 1.2, 3.2.5.17). It is used only when that is functions alone
+ * (no bridge, whose bus numbers it would lose) that belong to the VM the
+ * device goes to or comes from, or to nobody, and each gets its recorded
+ * BARs back.
+ */
+static int try_bus_reset(struct pci_device *d, const struct vm *vm)
 {
 	uint16_t br = d->parent_bridge;
 	uint16_t ctl;
 
 	if (br == 0xffff)
 		return -ENOTSUP;
-	for (uint32_t i = 0; i < nr_devices; i++)
-		if (devices[i].parent_bridge == br &&
-		    devices[i].bdf != d->bdf &&
-		    (devices[i].bdf & ~7) != (d->bdf & ~7))
+	for (uint32_t i = 0; i < nr_devices; i++) {
+		const struct pci_device *o = &devices[i];
+
+		if (o->parent_bridge != br || o == d)
+			continue;
+		if (o->is_bridge || (o->owner && o->owner != vm))
 			return -ENOTSUP;
+	}
 	ctl = pci_read(br, PCI_BRIDGE_CONTROL, 2);
 	pci_write(br, PCI_BRIDGE_CONTROL, 2, ctl | PCI_BRIDGE_CTL_BUS_RESET);
 	delay_ms(2);
 	pci_write(br, PCI_BRIDGE_CONTROL, 2, ctl);
 	delay_ms(100);
+	for (uint32_t i = 0; i < nr_devices; i++)
+		if (devices[i].parent_bridge == br && &devices[i] != d)
+			pci_restore_bars(&devices[i]);
 	return 0;
 }
 
@@ -315,7 +382,7 @@ static int try_bus_reset(struct pci_device *d)
 #define AHCI_GHC 0x04
 #define AHCI_GHC_HR 0x1u
 
-static int try_ahci_reset(struct pci_device *d)
+static int try_ahci_reset(struct pci_device *d, const struct vm *vm)
 {
 	uint32_t abar = pci_read(d->bdf, AHCI_ABAR, 4) & ~0xfu;
 	uint16_t cmd = pci_read(d->bdf, PCI_COMMAND, 2);
@@ -347,7 +414,7 @@ static bool is_8254x(const struct pci_device *d)
 		d->device == 0x1004 || d->device == 0x1026);
 }
 
-static int try_e1000_reset(struct pci_device *d)
+static int try_e1000_reset(struct pci_device *d, const struct vm *vm)
 {
 	uint32_t bar0 = pci_read(d->bdf, PCI_BAR0, 4);
 	uint16_t cmd = pci_read(d->bdf, PCI_COMMAND, 2);
@@ -367,7 +434,7 @@ static int try_e1000_reset(struct pci_device *d)
 }
 
 /* Devices known to need no reset (documented in docs/device-assignment.md). */
-static int reset_quirk(struct pci_device *d)
+static int reset_quirk(struct pci_device *d, const struct vm *vm)
 {
 	/* QEMU's edu test device */
 	return d->vendor == 0x1234 && d->device == 0x11e8 ? 0 : -ENOTSUP;
@@ -376,7 +443,7 @@ static int reset_quirk(struct pci_device *d)
 /* In order of preference: the first that applies and completes is used. */
 static const struct {
 	const char *name;
-	int (*reset)(struct pci_device *d);
+	int (*reset)(struct pci_device *d, const struct vm *vm);
 } reset_methods[] = {
 	{ "function-level reset", try_flr },
 	{ "PM D3hot->D0", try_pm_reset },
@@ -386,21 +453,19 @@ static const struct {
 	{ "none needed (quirk)", reset_quirk },
 };
 
-int pci_reset(struct pci_device *d, const char **method)
+int pci_reset(struct pci_device *d, const struct vm *vm, const char **method)
 {
-	uint32_t bars[6];
 	size_t m;
 
-	/* Resets clear BARs and command on some paths: keep and restore them. */
-	for (int i = 0; i < 6; i++)
-		bars[i] = pci_read(d->bdf, PCI_BAR0 + 4 * i, 4);
 	for (m = 0; m < sizeof(reset_methods) / sizeof(reset_methods[0]); m++)
-		if (!reset_methods[m].reset(d))
+		if (!reset_methods[m].reset(d, vm))
 			break;
 	if (m == sizeof(reset_methods) / sizeof(reset_methods[0]))
 		return -ENOTSUP;
 	*method = reset_methods[m].name;
-	for (int i = 0; i < 6; i++)
-		pci_write(d->bdf, PCI_BAR0 + 4 * i, 4, bars[i]);
+	/* Resets clear BARs on some paths, and a guest may have moved them:
+	 * the firmware's layout, recorded at boot, is what the next owner
+	 * gets. */
+	pci_restore_bars(d);
 	return 0;
 }

@@ -7,6 +7,7 @@
 #define CORRAL_PCI_H
 #include <stdbool.h>
 #include <stdint.h>
+#include <host/pci_bars.h>
 
 #define PCI_MAX_DEVICES 64
 #define PCI_BDF(bus, devfn) (((uint16_t)(bus) << 8) | (devfn))
@@ -35,6 +36,8 @@
 #define PCI_CAP_ID_EXP 0x10
 #define PCI_CAP_ID_MSIX 0x11
 
+struct vm;
+
 struct pci_device {
 	uint16_t bdf;
 	uint16_t vendor, device;
@@ -42,9 +45,22 @@ struct pci_device {
 	uint16_t parent_bridge; /* BDF of the bridge above, 0xffff on bus 0 */
 	bool is_bridge;
 	struct vm *owner;
+	/* The BARs as the firmware laid them out, recorded once at boot:
+	 * what every reset and restart writes back, whatever the device
+	 * reports by then (a soft reset or a hostile guest may zero them). */
+	uint32_t bar_raw[PCI_NR_BARS];
+	struct pci_bar_rec bars[PCI_NR_BARS];
 };
 
 void pci_init(uint64_t rsdp);
+/* Writes the recorded BARs back; logs it when the device had others. */
+void pci_restore_bars(struct pci_device *d);
+/* Calls fn for every recorded BAR of every function. */
+void pci_for_each_bar(void (*fn)(void *ctx, const struct pci_device *d,
+				 unsigned i, const struct pci_bar_rec *bar),
+		      void *ctx);
+/* The host's ECAM window [*start, *end), if corral uses one. */
+bool pci_ecam_window(uint64_t *start, uint64_t *end);
 uint32_t pci_read(uint16_t bdf, uint16_t off, uint8_t size);
 void pci_write(uint16_t bdf, uint16_t off, uint8_t size, uint32_t val);
 struct pci_device *pci_find(uint16_t bdf);
@@ -54,10 +70,12 @@ uint8_t pci_find_cap(uint16_t bdf, uint8_t id);
 int pci_parse_bdf(const char *s, uint16_t *bdf);
 /* Formats "BB:DD.F" into buf[8]. */
 const char *pci_bdf_str(uint16_t bdf, char buf[8]);
-/* Function-level reset, else PM D3hot->D0, else a secondary bus reset,
- * else a device-specific reset: 0 with *method naming the one used, or
- * -ENOTSUP when the device has no reset method. */
-int pci_reset(struct pci_device *d, const char **method);
+/* Function-level reset, else PM D3hot->D0, else a secondary bus reset
+ * (when every other function it resets belongs to `vm` or to nobody),
+ * else a device-specific reset; then the recorded BARs go back. 0 with
+ * *method naming the one used, or -ENOTSUP when the device has no reset
+ * method. */
+int pci_reset(struct pci_device *d, const struct vm *vm, const char **method);
 bool pci_uses_ecam(void);
 uint64_t pci_ecam_base(void);
 

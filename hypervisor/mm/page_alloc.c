@@ -107,3 +107,34 @@ uint64_t page_alloc_phys_top(void)
 {
 	return phys_top;
 }
+
+/* UEFI 2.10 7.2: EfiMemoryMappedIO (11) and EfiMemoryMappedIOPortSpace
+ * (12) are device space, and EfiReservedMemoryType (0) is whatever the
+ * firmware keeps out of the OS's hands, MMIO included on many machines;
+ * every other type is memory. */
+#define EFI_MMIO 11
+#define EFI_MMIO_PORT_SPACE 12
+
+size_t page_alloc_memory_ranges(struct phys_range *out, size_t max)
+{
+	uint64_t n = map_info->mmap_size / map_info->mmap_desc_size;
+	size_t nr = 0;
+
+	for (uint64_t i = 0; i < n; i++) {
+		const struct efi_memory_descriptor *d =
+			(const void *)(map_info->mmap_phys +
+				       i * map_info->mmap_desc_size);
+
+		if (d->type == EFI_RESERVED || d->type == EFI_MMIO ||
+		    d->type == EFI_MMIO_PORT_SPACE)
+			continue;
+		if (nr < max)
+			out[nr] = (struct phys_range){
+				d->phys_start,
+				d->phys_start + d->nr_pages * EFI_PAGE_SIZE,
+				"RAM or firmware memory (UEFI memory map)"
+			};
+		nr++;
+	}
+	return nr;
+}

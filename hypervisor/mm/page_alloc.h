@@ -3,6 +3,7 @@
 #define CORRAL_PAGE_ALLOC_H
 #include <stdint.h>
 #include <stddef.h>
+#include <phys_range.h>
 #include <corral/boot_info.h>
 
 #define PAGE_SIZE 4096ull
@@ -23,5 +24,9 @@ void page_free(void *p, uint64_t size);
 uint64_t page_alloc_free_bytes(void);
 /* Highest physical address the firmware map mentions (for the identity map). */
 uint64_t page_alloc_phys_top(void);
+/* Fills out[] with the memory the firmware's map describes (every type
+ * but reserved, MMIO and MMIO port space), at most max ranges; returns how
+ * many there are (more than max when they did not all fit). */
+size_t page_alloc_memory_ranges(struct phys_range *out, size_t max);
 
 #endif

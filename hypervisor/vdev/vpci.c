@@ -48,11 +48,12 @@
 #define CMD_IO (1u << 0)
 #define CMD_MEMORY (1u << 1)
 #define CMD_MASTER (1u << 2)
-#define CMD_SERR (1u << 8)
 #define CMD_INTX_DISABLE (1u << 10)
 #define CMD_DECODE (CMD_IO | CMD_MEMORY)
-#define CMD_GUEST_FWD \
-	(CMD_IO | CMD_MEMORY | CMD_MASTER | CMD_SERR | CMD_INTX_DISABLE)
+/* SERR# Enable (bit 8) and Parity Error Response (bit 6) stay the host's:
+ * a guest that sets them could raise platform errors (SERR# becomes an NMI
+ * or a machine check on many chipsets); the guest reads back its own. */
+#define CMD_GUEST_FWD (CMD_IO | CMD_MEMORY | CMD_MASTER | CMD_INTX_DISABLE)
 
 /* Status register (PCI 3.0 §6.2.3): capability list, RW1C error bits. */
 #define STS_CAP_LIST (1u << 4)

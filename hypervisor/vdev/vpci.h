@@ -110,6 +110,7 @@ struct vpci_dev {
 	uint8_t pcie_ver;
 
 	uint16_t devctl_dev, devctl2_dev; /* PCIe Device Control (2) values */
+	uint16_t devctl_guest; /* the guest's error reporting enables */
 	struct vpci_msi msi;
 	struct vpci_msix msix;
 

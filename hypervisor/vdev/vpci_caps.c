@@ -84,16 +84,19 @@
 #define EXP_LEN_V2 0x3c
 #define DEVCAP_FLR (1u << 28)
 /*
- * Device Control bits the guest may change (§7.5.3.4): error reporting
- * enables (0-3), Relaxed Ordering (4), Extended Tag (8), Aux Power PM (10),
- * Max_Read_Request_Size (14:12). The rest keeps the host's value:
- * Max_Payload_Size (7:5) must match the real upstream port, Phantom
- * Functions (9) would make the device use requester IDs the IOMMU does not
- * map for it, No Snoop (11) is a coherency decision of the hypervisor's,
- * and Initiate FLR (15) is corral's.
+ * Device Control bits the guest may change (§7.5.3.4): Relaxed Ordering
+ * (4), Extended Tag (8), Aux Power PM (10), Max_Read_Request_Size (14:12).
+ * The rest keeps the host's value: Max_Payload_Size (7:5) must match the
+ * real upstream port, Phantom Functions (9) would make the device use
+ * requester IDs the IOMMU does not map for it, No Snoop (11) is a
+ * coherency decision of the hypervisor's, and Initiate FLR (15) is
+ * corral's. The error reporting enables (0-3) are virtual: error messages
+ * reach the host's root port, where they can become NMIs or machine
+ * checks, so the host decides; the guest reads back what it wrote.
  */
 #define DEVCTL_FLR (1u << 15)
-#define DEVCTL_GUEST_FWD 0x751fu
+#define DEVCTL_GUEST_FWD 0x7510u
+#define DEVCTL_GUEST_VIRT 0x000fu
 /*
  * Device Control 2 (§7.5.3.16): Completion Timeout Value/Disable (4:0),
  * AtomicOp Requester (6), IDO Request/Completion (9:8). Not LTR, OBFF or
@@ -209,6 +212,7 @@ static void pcie_setup(struct vpci_dev *d, uint8_t off)
 	d->pcie_ver = vpci_dev_read(d, off + EXP_FLAGS, 2) & EXP_FLAGS_VERSION;
 	d->devctl_dev =
 		(uint16_t)(vpci_dev_read(d, off + EXP_DEVCTL, 2) & ~DEVCTL_FLR);
+	d->devctl_guest = d->devctl_dev & DEVCTL_GUEST_VIRT;
 	if (d->pcie_ver >= 2)
 		d->devctl2_dev =
 			(uint16_t)vpci_dev_read(d, off + EXP_DEVCTL2, 2);
@@ -447,6 +451,8 @@ static uint32_t pcie_read(const struct vpci_dev *d, const struct vpci_cap *c,
 		       (v & 0xffff0000u);
 	if (r == EXP_DEVCAP)
 		v &= ~DEVCAP_FLR; /* FLR writes are dropped: do not offer it */
+	if (r == EXP_DEVCTL)
+		v = (v & ~DEVCTL_GUEST_VIRT) | d->devctl_guest;
 	return v;
 }
 
@@ -468,10 +474,13 @@ static void pcie_write(struct vpci_dev *d, const struct vpci_cap *c, unsigned r,
 {
 	if (!(wmask & 0xffffu))
 		return; /* Device Status and the other upper halves: dropped */
-	if (r == EXP_DEVCTL)
+	if (r == EXP_DEVCTL) {
+		d->devctl_guest = (uint16_t)vpci_merge(d->devctl_guest, v,
+						       wmask & 0xffffu) &
+				  DEVCTL_GUEST_VIRT;
 		pcie_ctl_write(d, c->off + EXP_DEVCTL, &d->devctl_dev,
 			       DEVCTL_GUEST_FWD, v, wmask);
-	else if (r == EXP_DEVCTL2 && d->pcie_ver >= 2)
+	} else if (r == EXP_DEVCTL2 && d->pcie_ver >= 2)
 		pcie_ctl_write(d, c->off + EXP_DEVCTL2, &d->devctl2_dev,
 			       DEVCTL2_GUEST_FWD, v, wmask);
 }

@@ -72,6 +72,26 @@ static void test_map_rejects(void)
 	CHECK(gpa_map_lookup(&m, 0x200000) == NULL);
 }
 
+/* gpa_map_to_host: RAM only, whole ranges only. */
+static void test_to_host(void)
+{
+	struct gpa_map m;
+
+	gpa_map_init(&m);
+	CHECK_EQ(gpa_map_add(&m, 0, 0x40000000, 0x200000, GPA_RWX, GPA_MEM_WB),
+		 0);
+	CHECK_EQ(gpa_map_add(&m, 0xfebf0000, 0xfebf0000, 0x1000,
+			     GPA_READ | GPA_WRITE, GPA_MEM_UC),
+		 0);
+	CHECK_EQ(gpa_map_to_host(&m, 0x1000, 8), 0x40001000);
+	CHECK_EQ(gpa_map_to_host(&m, 0x1ffff8, 8), 0x401ffff8);
+	CHECK_EQ(gpa_map_to_host(&m, 0x1ffff9, 8), 0); /* crosses the end */
+	CHECK_EQ(gpa_map_to_host(&m, 0x200000, 1), 0); /* not mapped */
+	CHECK_EQ(gpa_map_to_host(&m, 0, 0x200001), 0);
+	/* An assigned BAR is the guest's, never corral's to touch for it. */
+	CHECK_EQ(gpa_map_to_host(&m, 0xfebf0000, 4), 0);
+}
+
 static void test_out_of_memory(void)
 {
 	struct gpa_map m;
@@ -118,6 +138,7 @@ static void test_free(void)
 
 int main(void)
 {
+	test_to_host();
 	test_ram_2m_pages();
 	test_unaligned_4k();
 	test_map_rejects();
