@@ -45,10 +45,10 @@ void irte_encode(uint64_t irte[2], const struct irte_params *p)
 		lo |= (uint64_t)p->dest << IRTE_DST_SHIFT;
 	else
 		lo |= (uint64_t)(p->dest & 0xff) << IRTE_XAPIC_DST_SHIFT;
-	if (p->verify_source) {
+	if (p->verify == IRTE_SVT_SID || p->verify == IRTE_SVT_BUS) {
 		hi |= p->source_id & IRTE_HI_SID_MASK;
 		hi |= (uint64_t)IRTE_SQ_ALL << IRTE_HI_SQ_SHIFT;
-		hi |= (uint64_t)IRTE_SVT_SID << IRTE_HI_SVT_SHIFT;
+		hi |= (uint64_t)p->verify << IRTE_HI_SVT_SHIFT;
 	}
 	irte[1] = hi;
 	__asm__ volatile("" ::: "memory");

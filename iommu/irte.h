@@ -45,8 +45,11 @@ struct irte_params {
 	bool logical;	       /* logical destination mode */
 	bool level;	       /* level triggered */
 	uint8_t delivery_mode; /* IRTE_DLM_*, 3 bits */
-	uint16_t source_id;    /* requester id: bus << 8 | devfn */
-	bool verify_source;    /* SVT = 01, SQ = 00, SID = source_id */
+	/* IRTE_SVT_SID: only requester id source_id (bus << 8 | devfn, SQ =
+	 * 00); IRTE_SVT_BUS: requester buses source_id >> 8 (start) to
+	 * source_id & 0xff (end); IRTE_SVT_NONE (0): any. */
+	uint16_t source_id;
+	uint8_t verify;
 };
 
 /*

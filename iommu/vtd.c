@@ -464,10 +464,39 @@ bool iommu_remaps_interrupts(uint16_t bdf)
 	return u && u->ir;
 }
 
+/* The requester ID the device's DMA and MSIs carry (host/pci_groups.h). */
+static uint16_t dma_alias(uint16_t bdf)
+{
+	const struct pci_device *pd = pci_find(bdf);
+
+	return pd ? pd->dma_alias : bdf;
+}
+
+static int set_context(uint16_t rid, uint64_t root, const struct vtd_unit *u,
+		       uint16_t did, char *why, size_t n)
+{
+	char b[8];
+	int err = vtd_context_set(&root_table, rid >> 8, rid & 0xff, root,
+				  (uint8_t)u->aw, did, &host_pt_alloc);
+
+	if (err) {
+		snprintf(why, n, "cannot set the context entry of %s (%s)",
+			 pci_bdf_str(rid, b),
+			 err == -ENOMEM ? "out of memory" :
+					  "it holds another domain");
+		return err;
+	}
+	sync_context(rid >> 8);
+	return 0;
+}
+
+/* Installs the VM's domain at the device's requester ID and, behind a PCI
+ * bridge, at the alias its DMA really carries (VT-d 3.4.3). */
 int iommu_attach(struct vm *vm, uint16_t bdf, char *why, size_t n)
 {
 	struct vtd_unit *u = unit_for(bdf);
 	struct vtd_domain *d = vm->iommu_domain;
+	uint16_t alias = dma_alias(bdf);
 	uint64_t root;
 	char b[8];
 	int err;
@@ -488,16 +517,13 @@ int iommu_attach(struct vm *vm, uint16_t bdf, char *why, size_t n)
 		return -ERANGE;
 	}
 	spin_lock(&lock);
-	err = vtd_context_set(&root_table, bdf >> 8, bdf & 0xff, root,
-			      (uint8_t)u->aw, d->did, &host_pt_alloc);
+	err = set_context(bdf, root, u, d->did, why, n);
+	if (!err && alias != bdf)
+		err = set_context(alias, root, u, d->did, why, n);
 	if (err) {
 		spin_unlock(&lock);
-		snprintf(why, n, "cannot set its context entry (%s)",
-			 err == -ENOMEM ? "out of memory" :
-					  "it holds another domain");
 		return err;
 	}
-	sync_context(bdf >> 8);
 	err = flush_all(u);
 	spin_unlock(&lock);
 	if (err)
@@ -508,11 +534,17 @@ int iommu_attach(struct vm *vm, uint16_t bdf, char *why, size_t n)
 int iommu_detach(uint16_t bdf)
 {
 	struct vtd_unit *u = unit_for(bdf);
+	uint16_t alias = dma_alias(bdf);
 	int err = 0;
 
 	spin_lock(&lock);
 	vtd_context_clear(&root_table, bdf >> 8, bdf & 0xff, &host_pt_alloc);
 	sync_context(bdf >> 8);
+	if (alias != bdf) {
+		vtd_context_clear(&root_table, alias >> 8, alias & 0xff,
+				  &host_pt_alloc);
+		sync_context(alias >> 8);
+	}
 	if (u)
 		err = flush_all(u);
 	spin_unlock(&lock);
@@ -553,6 +585,26 @@ int iommu_irte_alloc(uint16_t bdf, uint8_t vector, uint32_t dest,
 	return -ENOSPC;
 }
 
+/*
+ * Who may use an entry: only the device itself, by its requester ID; a
+ * device whose MSIs carry an alias (behind a PCI bridge) by the range of
+ * buses between the two, as Linux does (VT-d 9.10, SVT = 10b). Its whole
+ * isolation group shares those buses and belongs to the same VM.
+ */
+static void irte_source(uint16_t bdf, struct irte_params *p)
+{
+	uint16_t alias = dma_alias(bdf);
+	uint8_t a = alias >> 8, b = bdf >> 8;
+
+	if (alias == bdf) {
+		p->verify = IRTE_SVT_SID;
+		p->source_id = bdf;
+		return;
+	}
+	p->verify = IRTE_SVT_BUS;
+	p->source_id = (uint16_t)((a < b ? a : b) << 8 | (a < b ? b : a));
+}
+
 int iommu_irte_update(uint16_t index, uint16_t bdf, uint8_t vector,
 		      uint32_t dest)
 {
@@ -560,10 +612,10 @@ int iommu_irte_update(uint16_t index, uint16_t bdf, uint8_t vector,
 		.vector = vector,
 		.dest = dest,
 		.x2apic = false,
-		.source_id = bdf,
-		.verify_source = true, /* only this device may use the entry */
 	};
 	int err;
+
+	irte_source(bdf, &p);
 
 	spin_lock(&lock);
 	err = irte_write(index, &p);

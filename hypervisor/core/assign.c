@@ -14,6 +14,7 @@
 #include <guest/guest_acpi.h>
 #include <host/boot.h>
 #include <host/host_ioapic.h>
+#include <host/pci_groups.h>
 #include <core/host_irq.h>
 #include <core/iommu.h>
 #include <host/log.h>
@@ -49,6 +50,7 @@ struct assigned_dev {
 	struct vm *vm;
 	uint8_t intx_host_vector; /* 0: no INTx forwarding */
 	uint8_t intx_guest_pin;
+	uint8_t intx_line; /* the host IOAPIC pin, as the firmware routed it */
 	struct pci_device *pdev;
 	struct vpci_dev vdev;
 	uint8_t guest_devfn;
@@ -91,7 +93,7 @@ static uint32_t pool_in_use(void)
 
 static void dev_error(struct vm *vm, const char *bdf, const char *fmt, ...)
 {
-	char msg[200];
+	char msg[400];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -121,7 +123,6 @@ static void host_write(void *ctx, uint16_t off, uint8_t size, uint32_t val)
  * IOAPIC pin named by the Interrupt Line register; the guest sees it on its
  * own IOAPIC pin 16 + slot - 1 through its _PRT. Without interrupt
  * remapping only: with remapping the IOAPIC's messages would need IRTEs. */
-#define PCI_INTERRUPT_LINE 0x3c
 #define PCI_INTERRUPT_PIN 0x3d
 #define GUEST_INTX_FIRST_PIN 16
 
@@ -610,6 +611,60 @@ static int isolation_check(struct vm *vm, const char *bdf_str, uint16_t bdf)
 	return 0;
 }
 
+/* Is bdf one of the functions this VM's config assigns to it? */
+static bool in_config(const struct vm_config *cfg, uint16_t bdf)
+{
+	uint16_t b;
+
+	for (uint32_t i = 0; i < cfg->nr_pci; i++)
+		if (!pci_parse_bdf(cfg->pci[i], &b) && b == bdf)
+			return true;
+	return false;
+}
+
+/* ---- the group rule ------------------------------------------------------- */
+
+struct group_check {
+	const struct vm_config *cfg;
+	char members[160];
+	size_t len;
+	const struct pci_device *outsider; /* a member this VM is not given */
+};
+
+static void note_member(void *ctx, const struct pci_device *m)
+{
+	struct group_check *g = ctx;
+	char b[8];
+
+	if (g->len < sizeof(g->members))
+		g->len += (size_t)snprintf(
+			g->members + g->len, sizeof(g->members) - g->len,
+			"%s%s", g->len ? ", " : "", pci_bdf_str(m->bdf, b));
+	if (!g->outsider && !in_config(g->cfg, m->bdf))
+		g->outsider = m;
+}
+
+/* The function's isolation group goes to this VM whole, or not at all
+ * (docs/device-assignment.md, "The group rule"). */
+static int check_group(struct vm *vm, const struct pci_device *pdev,
+		       const char *bdf_str)
+{
+	struct group_check g = { .cfg = vm->cfg };
+	char why[300], b[8];
+
+	pci_for_each_in_group(pdev, note_member, &g);
+	if (!g.outsider)
+		return 0;
+	dev_error(
+		vm, bdf_str,
+		"its isolation group is {%s} (%s), and a group goes to one VM whole, but %s is %s%s; list all of them in this VM's pci-devices",
+		g.members, pci_group_why_str(pdev->group_why, why, sizeof(why)),
+		pci_bdf_str(g.outsider->bdf, b),
+		g.outsider->owner ? "assigned to vm " : "not listed",
+		g.outsider->owner ? g.outsider->owner->name : "");
+	return -EBUSY;
+}
+
 /* ---- BAR rules ------------------------------------------------------------ */
 
 #define BAR_CHECK_RANGES 512
@@ -626,17 +681,6 @@ struct other_bars {
 	const struct vm_config *cfg;
 	size_t nr_mem, nr_io;
 };
-
-/* Is bdf one of the functions this VM's config assigns to it? */
-static bool in_config(const struct vm_config *cfg, uint16_t bdf)
-{
-	uint16_t b;
-
-	for (uint32_t i = 0; i < cfg->nr_pci; i++)
-		if (!pci_parse_bdf(cfg->pci[i], &b) && b == bdf)
-			return true;
-	return false;
-}
 
 static void add_other_bar(void *ctx, const struct pci_device *d, unsigned i,
 			  const struct pci_bar_rec *bar)
@@ -733,6 +777,17 @@ static int bars_match_record(const struct assigned_dev *d, const char *bdf_str)
 	return 0;
 }
 
+/* A secondary bus reset also reset the VM's devices set up before this
+ * one behind the same bridge: give them their configuration back. */
+static void restore_siblings(struct vm *vm, const struct pci_device *pdev)
+{
+	for (uint32_t i = 0; i < vm->nr_devices; i++)
+		if (vm->devices[i]->pdev->parent_bridge ==
+			    pdev->parent_bridge &&
+		    pdev->parent_bridge != PCI_NO_BRIDGE)
+			vpci_dev_restore(&vm->devices[i]->vdev);
+}
+
 static int assign_one(struct vm *vm, const char *bdf_str)
 {
 	struct assigned_dev *d;
@@ -753,6 +808,8 @@ static int assign_one(struct vm *vm, const char *bdf_str)
 		return -ENODEV;
 	}
 	err = isolation_check(vm, bdf_str, bdf);
+	if (!err && !vm->cfg->dma_isolation_none)
+		err = check_group(vm, pdev, bdf_str);
 	if (!err)
 		err = check_bars(vm, pdev, bdf_str);
 	if (err)
@@ -769,6 +826,7 @@ static int assign_one(struct vm *vm, const char *bdf_str)
 			"no reset method: no FLR, no PM soft reset, not alone behind a bridge");
 		return err;
 	}
+	restore_siblings(vm, pdev);
 	d = pool_take();
 	if (!d) {
 		dev_error(vm, bdf_str,
@@ -839,16 +897,36 @@ int assign_devices(struct vm *vm)
 	return 0;
 }
 
+/* An assigned device that already forwards INTx from host pin `line`. A
+ * level-triggered pin masked while one guest handles it cannot be shared
+ * with another device: that guest could hold it masked for both. */
+static const struct assigned_dev *intx_line_user(uint8_t line)
+{
+	for (unsigned i = 0; i < POOL_SIZE; i++)
+		if (pool[i].in_use && pool[i].intx_host_vector &&
+		    pool[i].intx_line == line)
+			return &pool[i];
+	return NULL;
+}
+
 static void setup_intx(struct assigned_dev *d)
 {
 	uint16_t bdf = d->pdev->bdf;
 	uint8_t pin = pci_read(bdf, PCI_INTERRUPT_PIN, 1);
-	uint8_t line = pci_read(bdf, PCI_INTERRUPT_LINE, 1);
+	uint8_t line = d->pdev->irq_line; /* a reset may have cleared it */
+	const struct assigned_dev *other;
+	char b[8], ob[8];
 	uint8_t v;
-	char b[8];
 
 	if (!pin || line == 0xff || iommu_irq_remapping())
 		return;
+	other = intx_line_user(line);
+	if (other) {
+		pr_warn("vm %s: %s: INTx not forwarded: host IOAPIC pin %u already carries %s of vm %s, and a masked level-triggered pin cannot be shared; the device must use MSI",
+			d->vm->name, pci_bdf_str(bdf, b), line,
+			pci_bdf_str(other->pdev->bdf, ob), other->vm->name);
+		return;
+	}
 	if (quota_take_logged(d, &d->vm->irq_vectors, "host vectors",
 			      "irq-vectors"))
 		return;
@@ -865,6 +943,7 @@ static void setup_intx(struct assigned_dev *d)
 		return;
 	}
 	d->intx_host_vector = v;
+	d->intx_line = line;
 	pr_info("vm %s: %s INT%c on host IOAPIC pin %u -> guest pin %u",
 		d->vm->name, pci_bdf_str(bdf, b), 'A' + pin - 1, line,
 		d->intx_guest_pin);
@@ -935,13 +1014,13 @@ static void release_intx(struct assigned_dev *d)
 {
 	if (!d->intx_host_vector)
 		return;
-	host_ioapic_mask(pci_read(d->pdev->bdf, PCI_INTERRUPT_LINE, 1), true);
+	host_ioapic_mask(d->intx_line, true);
 	host_irq_free(d->intx_host_vector);
 	quota_give(&d->vm->irq_vectors);
 	d->intx_host_vector = 0;
 }
 
-/* In this order (docs/device-assignment.md, "Teardown"): stop the device,
+/* In this order (docs/device-assignment.md, "Threat model"): stop the device,
  * take it out of the DMA domain, free its interrupt entries and vectors,
  * reset it, give its slot back. */
 void assign_release(struct vm *vm)

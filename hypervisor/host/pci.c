@@ -10,6 +10,7 @@
 #include <host/acpi.h>
 #include <host/log.h>
 #include <host/pci.h>
+#include <host/pci_groups.h>
 #include <host/spinlock.h>
 #include <host/timekeeping.h>
 #include <arch/x86.h>
@@ -26,6 +27,17 @@
 #define PCI_PM_CTRL_STATE_MASK 0x3
 #define PCI_PM_CTRL_NO_SOFT_RESET 0x8
 #define PCI_D3HOT 3
+#define PCI_EXP_FLAGS 0x02
+#define PCI_EXP_FLAGS_TYPE_SHIFT 4
+#define PCI_EXP_FLAGS_TYPE_MASK 0xf
+#define PCI_EXT_CAP_START 0x100
+#define PCI_EXT_CAP_ID_ACS 0x000d
+#define PCI_ACS_CAP 0x04
+#define PCI_ACS_CTRL 0x06
+/* ACS Source Validation, P2P Request Redirect, P2P Completion Redirect,
+ * Upstream Forwarding (PCIe 4.0, 7.7.7.2): together they send every
+ * peer-to-peer request up to the root complex, through the IOMMU. */
+#define PCI_ACS_ISOLATE 0x001d
 
 static uint64_t ecam_base;
 static uint8_t ecam_bus_end;
@@ -180,7 +192,91 @@ static void add_device(uint16_t bdf, uint16_t parent)
 	d->class_rev = pci_read(bdf, PCI_CLASS_REVISION, 4);
 	d->parent_bridge = parent;
 	d->is_bridge = (pci_read(bdf, PCI_HEADER_TYPE, 1) & 0x7f) == 1;
+	d->irq_line = pci_read(bdf, PCI_INTERRUPT_LINE, 1);
 	record_bars(d);
+}
+
+static uint8_t pcie_type(uint16_t bdf)
+{
+	uint8_t exp = pci_find_cap(bdf, PCI_CAP_ID_EXP);
+
+	if (!exp)
+		return PCIE_TYPE_NONE;
+	return (pci_read(bdf, exp + PCI_EXP_FLAGS, 2) >>
+		PCI_EXP_FLAGS_TYPE_SHIFT) &
+	       PCI_EXP_FLAGS_TYPE_MASK;
+}
+
+/* Offset of an extended capability (PCIe 4.0, 7.6.2), or 0. Only through
+ * ECAM: mechanism #1 reaches the first 256 bytes alone. */
+static uint16_t find_ext_cap(uint16_t bdf, uint16_t id)
+{
+	uint16_t off = PCI_EXT_CAP_START;
+
+	if (!ecam_base)
+		return 0;
+	for (int n = 0; off >= PCI_EXT_CAP_START && n < 256; n++) {
+		uint32_t h = pci_read(bdf, off, 4);
+
+		if (h == 0 || h == 0xffffffffu)
+			return 0;
+		if ((h & 0xffff) == id)
+			return off;
+		off = (h >> 20) & 0xffc;
+	}
+	return 0;
+}
+
+/* Turns on what the function's ACS implements of PCI_ACS_ISOLATE, as
+ * Linux does at boot (firmware leaves it off); false without ACS. */
+static bool enable_acs(uint16_t bdf)
+{
+	uint16_t acs = find_ext_cap(bdf, PCI_EXT_CAP_ID_ACS), cap, ctrl;
+
+	if (!acs)
+		return false;
+	cap = pci_read(bdf, acs + PCI_ACS_CAP, 2);
+	ctrl = pci_read(bdf, acs + PCI_ACS_CTRL, 2);
+	pci_write(bdf, acs + PCI_ACS_CTRL, 2, ctrl | (cap & PCI_ACS_ISOLATE));
+	return true;
+}
+
+/* The isolation groups of everything found (host/pci_groups.h). */
+static void compute_groups(void)
+{
+	static struct pci_topo_fn topo[PCI_MAX_DEVICES];
+
+	for (uint32_t i = 0; i < nr_devices; i++) {
+		const struct pci_device *d = &devices[i];
+		const struct pci_device *p = pci_find(d->parent_bridge);
+
+		topo[i] = (struct pci_topo_fn){
+			.bdf = d->bdf,
+			.parent = p ? (int)(p - devices) : -1,
+			.is_bridge = d->is_bridge,
+			.secondary =
+				d->is_bridge ?
+					pci_read(d->bdf, PCI_SECONDARY_BUS, 1) :
+					0,
+			.pcie_type = pcie_type(d->bdf),
+			.acs = enable_acs(d->bdf),
+		};
+	}
+	pci_groups_compute(topo, nr_devices);
+	for (uint32_t i = 0; i < nr_devices; i++) {
+		devices[i].group = topo[i].group;
+		devices[i].group_why = topo[i].why;
+		devices[i].dma_alias = topo[i].dma_alias;
+	}
+}
+
+void pci_for_each_in_group(const struct pci_device *d,
+			   void (*fn)(void *ctx, const struct pci_device *m),
+			   void *ctx)
+{
+	for (uint32_t i = 0; i < nr_devices; i++)
+		if (devices[i].group == d->group && !devices[i].is_bridge)
+			fn(ctx, &devices[i]);
 }
 
 static void scan_bus(uint8_t bus, uint16_t parent, int depth)
@@ -228,14 +324,16 @@ void pci_init(uint64_t rsdp)
 	char b[8];
 
 	find_ecam(rsdp);
-	scan_bus(0, 0xffff, 0);
+	scan_bus(0, PCI_NO_BRIDGE, 0);
+	compute_groups();
 	pr_info("pci: %u functions via %s", nr_devices,
 		ecam_base ? "ECAM (MCFG)" : "configuration mechanism #1");
 	for (uint32_t i = 0; i < nr_devices; i++)
-		pr_info("pci:   %s %04x:%04x class %06x%s",
+		pr_info("pci:   %s %04x:%04x class %06x%s, group %u",
 			pci_bdf_str(devices[i].bdf, b), devices[i].vendor,
 			devices[i].device, devices[i].class_rev >> 8,
-			devices[i].is_bridge ? " (bridge)" : "");
+			devices[i].is_bridge ? " (bridge)" : "",
+			devices[i].group);
 }
 
 struct pci_device *pci_find(uint16_t bdf)
@@ -354,7 +452,7 @@ static int try_bus_reset(struct pci_device *d, const struct vm *vm)
 	uint16_t br = d->parent_bridge;
 	uint16_t ctl;
 
-	if (br == 0xffff)
+	if (br == PCI_NO_BRIDGE)
 		return -ENOTSUP;
 	for (uint32_t i = 0; i < nr_devices; i++) {
 		const struct pci_device *o = &devices[i];

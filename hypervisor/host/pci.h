@@ -10,6 +10,7 @@
 #include <host/pci_bars.h>
 
 #define PCI_MAX_DEVICES 64
+#define PCI_NO_BRIDGE 0xffff /* parent_bridge of a root bus function */
 #define PCI_BDF(bus, devfn) (((uint16_t)(bus) << 8) | (devfn))
 #define PCI_DEVFN(dev, fn) ((uint8_t)(((dev) << 3) | (fn)))
 
@@ -24,6 +25,7 @@
 #define PCI_SECONDARY_BUS 0x19
 #define PCI_SUBORDINATE_BUS 0x1a
 #define PCI_CAPABILITY_LIST 0x34
+#define PCI_INTERRUPT_LINE 0x3c
 #define PCI_BRIDGE_CONTROL 0x3e
 #define PCI_COMMAND_IO 0x1
 #define PCI_COMMAND_MEMORY 0x2
@@ -42,14 +44,21 @@ struct pci_device {
 	uint16_t bdf;
 	uint16_t vendor, device;
 	uint32_t class_rev;
-	uint16_t parent_bridge; /* BDF of the bridge above, 0xffff on bus 0 */
+	uint16_t parent_bridge; /* BDF of the bridge above, or PCI_NO_BRIDGE */
 	bool is_bridge;
 	struct vm *owner;
 	/* The BARs as the firmware laid them out, recorded once at boot:
 	 * what every reset and restart writes back, whatever the device
 	 * reports by then (a soft reset or a hostile guest may zero them). */
 	uint32_t bar_raw[PCI_NR_BARS];
+	uint8_t irq_line; /* Interrupt Line as the firmware routed it */
 	struct pci_bar_rec bars[PCI_NR_BARS];
+	/* Its isolation group (host/pci_groups.h), computed at boot: the
+	 * index of the group's first function, why it has company, and the
+	 * requester ID its DMA and MSIs reach the IOMMU with. */
+	unsigned group;
+	unsigned group_why;
+	uint16_t dma_alias;
 };
 
 void pci_init(uint64_t rsdp);
@@ -59,6 +68,11 @@ void pci_restore_bars(struct pci_device *d);
 void pci_for_each_bar(void (*fn)(void *ctx, const struct pci_device *d,
 				 unsigned i, const struct pci_bar_rec *bar),
 		      void *ctx);
+/* Calls fn for every function of d's isolation group but its bridges,
+ * d included. */
+void pci_for_each_in_group(const struct pci_device *d,
+			   void (*fn)(void *ctx, const struct pci_device *m),
+			   void *ctx);
 /* The host's ECAM window [*start, *end), if corral uses one. */
 bool pci_ecam_window(uint64_t *start, uint64_t *end);
 uint32_t pci_read(uint16_t bdf, uint16_t off, uint8_t size);

@@ -337,6 +337,15 @@ static uint32_t msi_read(const struct vpci_dev *d, const struct vpci_cap *c,
 	return d->msi.addr_hi; /* r == 8 of a 64-bit capability */
 }
 
+static void write_msi_mask(struct vpci_dev *d)
+{
+	if (d->msi.ctrl_ro & MSI_CTRL_PVM)
+		vpci_dev_write(d,
+			       vpci_cap_offset(d, VPCI_CAP_ID_MSI) +
+				       msi_data_off(d) + 4,
+			       4, d->msi.mask);
+}
+
 static void msi_write(struct vpci_dev *d, unsigned r, uint32_t v,
 		      uint32_t wmask)
 {
@@ -359,7 +368,11 @@ static void msi_write(struct vpci_dev *d, unsigned r, uint32_t v,
 	} else if (r == data) {
 		m->data = (uint16_t)vpci_merge(m->data, v, wmask & 0xffffu);
 	} else if (r == data + 4) {
+		/* Mask bits reach the device, which then holds a masked
+		 * message and sets its pending bit (§6.8.1.8-9), as the
+		 * guest expects; corral could not tell a masked one apart. */
 		m->mask = vpci_merge(m->mask, v, wmask);
+		write_msi_mask(d);
 	} else if (r == 8 && data == 12) {
 		m->addr_hi = vpci_merge(m->addr_hi, v, wmask);
 	}
@@ -550,6 +563,8 @@ void vpci_caps_write(struct vpci_dev *d, uint16_t dw, uint32_t v,
 /* Rewrites the host-owned PCIe Device Control (2) after a reset. */
 void vpci_caps_restore(struct vpci_dev *d)
 {
+	if (d->msi.mask)
+		write_msi_mask(d);
 	if (!d->pcie_off)
 		return;
 	vpci_dev_write(d, d->pcie_off + EXP_DEVCTL, 2, d->devctl_dev);

@@ -46,6 +46,11 @@
  *                     interrupt, so the LAPIC would block every lower
  *                     vector and the guest would stop.
  *   timeout_ms=N      how long to wait for one transfer (default 3000).
+ *   flood=N           last, N one-chunk DMA writes to flood_addr as fast as
+ *                     the device takes them (default 0: none): a device
+ *                     spraying faults, against the hypervisor's rate limit.
+ *   flood_addr=A      their bus address (default 0x7f000000, past the RAM
+ *                     of a driver VM smaller than 2 GiB).
  *
  * Every result is one line in the kernel log, starting with a marker:
  *   DMA-ATTACK device <bdf> id=<0x...>
@@ -55,6 +60,7 @@
  *   DMA-ATTACK target=<0x...> landed | not-landed   (only for our own RAM)
  *   MSI-SPOOF issued addr=0xfee00000 data=<0x...>
  *   MSI-SPOOF completed | timeout
+ *   DMA-FLOOD done n=<N> errors=<E>
  *   DMA-ATTACK-DONE
  */
 #define pr_fmt(fmt) "edu_attack: " fmt
@@ -108,6 +114,12 @@ MODULE_PARM_DESC(msi_data, "the 32-bit value of the MSI-shaped write");
 static uint timeout_ms = 3000;
 module_param(timeout_ms, uint, 0444);
 MODULE_PARM_DESC(timeout_ms, "how long one transfer may take");
+static uint flood;
+module_param(flood, uint, 0444);
+MODULE_PARM_DESC(flood, "then this many DMA writes to flood_addr");
+static ulong flood_addr = 0x7f000000;
+module_param(flood_addr, ulong, 0444);
+MODULE_PARM_DESC(flood_addr, "the bus address of the flood");
 
 struct edu {
 	struct pci_dev *pdev;
@@ -341,6 +353,23 @@ static void run_msi_spoof(struct edu *edu)
 	pr_notice("MSI-SPOOF %s\n", ret ? "timeout" : "completed");
 }
 
+/* flood DMA writes outside the VM: each one an IOMMU fault. */
+static void run_flood(struct edu *edu)
+{
+	unsigned int i, errors = 0;
+
+	if (edu_load_marker(edu)) {
+		pr_notice("DMA-FLOOD not-issued\n");
+		return;
+	}
+	for (i = 0; i < flood; i++) {
+		if (edu_store(edu, flood_addr, EDU_CHUNK))
+			errors++;
+		cond_resched();
+	}
+	pr_notice("DMA-FLOOD done n=%u errors=%u\n", flood, errors);
+}
+
 static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	struct edu *edu;
@@ -381,6 +410,8 @@ static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	run_targets(edu);
 	if (msi)
 		run_msi_spoof(edu);
+	if (flood)
+		run_flood(edu);
 	pr_notice("DMA-ATTACK-DONE\n");
 	pci_set_drvdata(pdev, edu);
 	return 0;

@@ -72,7 +72,7 @@ static void test_irte_sid(void)
 	struct irte_params p = { .vector = 0x60,
 				 .dest = 0,
 				 .source_id = 0x0310, /* 03:02.0 */
-				 .verify_source = true };
+				 .verify = IRTE_SVT_SID };
 
 	irte_encode(e, &p);
 	CHECK_EQ(e[0], 0x0000000000600001ull);
@@ -87,13 +87,20 @@ static void test_irte_sid(void)
 	irte_encode(e, &p);
 	CHECK_EQ(e[1], 0x000000000004ffffull);
 
+	/* Bus range 01..01, for a device behind a PCIe-to-PCI bridge: SVT =
+	 * 10 at 83:82, start bus in SID 15:8, end bus in 7:0 (VT-d 9.10). */
+	p.verify = IRTE_SVT_BUS;
+	p.source_id = 0x0101;
+	irte_encode(e, &p);
+	CHECK_EQ(e[1], 0x0000000000080101ull);
+
 	/* No verification: SVT = 00 and no SID. */
-	p.verify_source = false;
+	p.verify = IRTE_SVT_NONE;
 	irte_encode(e, &p);
 	CHECK_EQ(e[1], 0);
 
-	irte_encode(
-		e, &(struct irte_params){ .vector = 1, .verify_source = true });
+	irte_encode(e, &(struct irte_params){ .vector = 1,
+					      .verify = IRTE_SVT_SID });
 	irte_clear(e);
 	CHECK_EQ(e[0], 0);
 	CHECK_EQ(e[1], 0);
@@ -198,7 +205,7 @@ static void test_compat_to_irte(void)
 				  .level = m.level,
 				  .delivery_mode = m.delivery_mode,
 				  .source_id = 0x0100,
-				  .verify_source = true };
+				  .verify = IRTE_SVT_SID };
 	irte_encode(e, &p);
 	CHECK_EQ(e[0], 0x0000030000210011ull);
 	CHECK_EQ(e[1], 0x0000000000040100ull);

@@ -884,8 +884,9 @@ static void test_msi_masking(void)
 	CHECK_EQ(rd(0xd2, 2), 0x0104);
 	wr(0xd4, 4, 0xfee00000);
 	wr(0xd8, 2, 0x0030);
-	wr(0xdc, 4, 0x0000000e); /* mask */
+	wr(0xdc, 4, 0x0000000e); /* mask: reaches the device */
 	CHECK_EQ(rd(0xdc, 4), 0x0e);
+	CHECK_EQ(get(f, 0xdc, 4), 0x0e);
 	CHECK_EQ(rd(0xe0, 4), 0x05);
 	wr(0xd2, 2, 0x0071); /* 8 vectors asked, MMC says 4 */
 	CHECK_EQ(f->msi_calls, 1);
@@ -899,7 +900,10 @@ static void test_msi_masking(void)
 	CHECK_EQ(m.mask, 0);
 	CHECK_EQ(m.mme, 2);
 	CHECK_EQ(rd(0xe4, 4), 0); /* past the capability */
-	CHECK_EQ(f->nlog, 0);
+	CHECK_EQ(get(f, 0xdc, 4), 0);
+	CHECK_EQ(f->nlog, 2); /* the two mask writes, nothing else */
+	CHECK_EQ(f->log[0].off, 0xdc);
+	CHECK_EQ(f->log[1].off, 0xdc);
 }
 
 /* ---- MSI-X ---- */
