@@ -33,6 +33,7 @@ struct svm_vm {
 struct svm_vcpu {
 	struct vmcb *vmcb;
 	bool flushed;
+	struct svm_nmi nmi;
 };
 
 void svm_enter(struct vcpu *v, uint64_t vmcb_pa, uint64_t host_vmcb_pa);
@@ -118,6 +119,7 @@ static int svm_vcpu_init(struct vcpu *v, const struct vcpu_boot_state *s,
 		return -ENOMEM;
 	}
 	x->flushed = false;
+	x->nmi = (struct svm_nmi){ 0 };
 	/* Identity-mapped: the maps' and the tables' addresses are physical. */
 	vmcb_init_control(&x->vmcb->control, (uint64_t)a->iopm,
 			  (uint64_t)a->msrpm, a->asid, v->vm->stage2_root);
@@ -196,6 +198,26 @@ static void svm_request_irq_window(struct vcpu *v, bool on)
 	vmcb_irq_window(&vmcb_of(v)->control, on);
 }
 
+static bool svm_nmi_injectable(struct vcpu *v)
+{
+	struct svm_vcpu *x = v->arch;
+
+	return vmcb_nmi_injectable(&x->vmcb->control, &x->nmi);
+}
+
+static void svm_inject_nmi(struct vcpu *v)
+{
+	struct svm_vcpu *x = v->arch;
+
+	vmcb_nmi_inject(&x->vmcb->control, &x->nmi);
+}
+
+/* AMD-V has no NMI window exit: a blocked NMI goes in at a later exit
+ * (the IRET's own, the host timer's), as soon as it can. */
+static void svm_request_nmi_window(struct vcpu *v, bool on)
+{
+}
+
 static void svm_inject_exception(struct vcpu *v, uint8_t vector, bool has_error,
 				 uint32_t error)
 {
@@ -272,11 +294,17 @@ static void decode_exit(struct vcpu *v, uint64_t code, struct vcpu_exit *e)
 
 	switch (code) {
 	case SVM_EXIT_INTR:
+		return; /* taken at STGI (svm_entry.S) and acknowledged */
 	case SVM_EXIT_NMI:
-		return; /* the host timer, already acknowledged */
+		/* A host NMI: held while GIF = 0, it is taken at STGI
+		 * through IDT vector 2 (APM 15.17), where host/nmi.c
+		 * counts it. */
+		return;
 	case SVM_EXIT_VINTR:
 		svm_request_irq_window(v, false);
 		return;
+	case SVM_EXIT_IRET:
+		return; /* vmcb_nmi_after_exit() took it: the IRET runs now */
 	case SVM_EXIT_CPUID:
 		set_fixed(v, e, EXIT_CPUID, op_cpuid, sizeof(op_cpuid));
 		return;
@@ -398,6 +426,8 @@ static void svm_vcpu_run(struct vcpu *v, struct vcpu_exit *e)
 	v->gpr[GPR_RSP] = vmcb->save.rsp;
 	v->gpr[GPR_RAX] = vmcb->save.rax;
 	vmcb_events_after_exit(&vmcb->control);
+	vmcb_nmi_after_exit(&vmcb->control, &x->nmi, vmcb->control.exit_code,
+			    vmcb->save.rip);
 	decode_exit(v, vmcb->control.exit_code, e);
 }
 
@@ -417,6 +447,9 @@ const struct vcpu_backend svm_backend = {
 	.irq_injectable = svm_irq_injectable,
 	.inject_irq = svm_inject_irq,
 	.request_irq_window = svm_request_irq_window,
+	.nmi_injectable = svm_nmi_injectable,
+	.inject_nmi = svm_inject_nmi,
+	.request_nmi_window = svm_request_nmi_window,
 	.inject_exception = svm_inject_exception,
 	.set_deadline = svm_set_deadline,
 	.unpaged_guest = svm_unpaged_guest,

@@ -99,6 +99,7 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668,
 #define SVM_INTERCEPT_VINTR (1u << 4)
 #define SVM_INTERCEPT_RDPMC (1u << 15)
 #define SVM_INTERCEPT_CPUID (1u << 18)
+#define SVM_INTERCEPT_IRET (1u << 20)
 #define SVM_INTERCEPT_INVD (1u << 22)
 #define SVM_INTERCEPT_HLT (1u << 24)
 #define SVM_INTERCEPT_IOIO (1u << 27)
@@ -130,6 +131,8 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668,
 #define SVM_EVTINJ_VECTOR_MASK 0xffull
 #define SVM_EVTINJ_TYPE_MASK (7ull << 8)
 #define SVM_EVTINJ_TYPE_INTR (0ull << 8)
+#define SVM_EVTINJ_TYPE_NMI (2ull << 8)
+#define SVM_NMI_VECTOR 2ull
 #define SVM_EVTINJ_TYPE_EXCEPTION (3ull << 8)
 
 /* Exit codes (appendix C) */
@@ -137,6 +140,7 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668,
 #define SVM_EXIT_NMI 0x061
 #define SVM_EXIT_INIT 0x063
 #define SVM_EXIT_VINTR 0x064
+#define SVM_EXIT_IRET 0x074
 #define SVM_EXIT_RDPMC 0x06f
 #define SVM_EXIT_CPUID 0x072
 #define SVM_EXIT_INVD 0x076

@@ -45,6 +45,35 @@ void vmcb_irq_window(struct vmcb_control *c, bool on)
 	}
 }
 
+bool vmcb_nmi_injectable(const struct vmcb_control *c, const struct svm_nmi *n)
+{
+	return !(c->event_inj & SVM_EVTINJ_VALID) && !n->masked &&
+	       !(c->interrupt_shadow & SVM_INTERRUPT_SHADOW);
+}
+
+void vmcb_nmi_inject(struct vmcb_control *c, struct svm_nmi *n)
+{
+	c->event_inj = SVM_EVTINJ_VALID | SVM_EVTINJ_TYPE_NMI | SVM_NMI_VECTOR;
+	c->intercept_misc1 |= SVM_INTERCEPT_IRET;
+	n->masked = true;
+	n->iret_seen = false;
+}
+
+void vmcb_nmi_after_exit(struct vmcb_control *c, struct svm_nmi *n,
+			 uint64_t exit_code, uint64_t rip)
+{
+	if (!n->masked)
+		return;
+	if (exit_code == SVM_EXIT_IRET) {
+		c->intercept_misc1 &= ~SVM_INTERCEPT_IRET;
+		n->iret_seen = true;
+		n->iret_rip = rip;
+	} else if (n->iret_seen && rip != n->iret_rip) {
+		n->masked = false;
+		n->iret_seen = false;
+	}
+}
+
 void vmcb_events_after_exit(struct vmcb_control *c)
 {
 	uint64_t cut = c->exit_int_info;

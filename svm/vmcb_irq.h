@@ -32,6 +32,28 @@ void vmcb_irq_inject(struct vmcb_control *c, uint8_t vector);
 /* Requests (on) or cancels an exit at the next interrupt window. Does
  * nothing while a vector is in flight: that one goes first. */
 void vmcb_irq_window(struct vmcb_control *c, bool on);
+/*
+ * Guest NMIs. Without vNMI, AMD-V leaves NMI blocking to the hypervisor
+ * (APM 15.20-15.21): from the injection until the guest's IRET has
+ * completed. corral intercepts IRET and counts it complete at the first
+ * exit after it whose RIP is elsewhere (the IRET itself exits before it
+ * runs).
+ */
+struct svm_nmi {
+	bool masked;	/* injected; its IRET has not completed */
+	bool iret_seen; /* the IRET exited, at iret_rip */
+	uint64_t iret_rip;
+};
+
+/* Nothing in EVENTINJ, no NMI blocking, no interrupt shadow? */
+bool vmcb_nmi_injectable(const struct vmcb_control *c, const struct svm_nmi *n);
+/* EVENTINJ type NMI; blocks NMIs and intercepts IRET. */
+void vmcb_nmi_inject(struct vmcb_control *c, struct svm_nmi *n);
+/* At every exit, with the guest's RIP: an IRET exit stops the intercept;
+ * the first exit after it elsewhere ends the blocking. */
+void vmcb_nmi_after_exit(struct vmcb_control *c, struct svm_nmi *n,
+			 uint64_t exit_code, uint64_t rip);
+
 /* After #VMEXIT: EVENTINJ is consumed, and an event the exit cut short
  * (EXITINTINFO, APM 15.7.2) is delivered again at the next VMRUN, an
  * interrupt through V_IRQ and anything else through EVENTINJ. */

@@ -178,5 +178,7 @@
 /* Guest interruptibility state (24.4.2). */
 #define INTERRUPTIBILITY_STI (1u << 0)
 #define INTERRUPTIBILITY_MOV_SS (1u << 1)
+#define INTERRUPTIBILITY_NMI (1u << 3) /* blocking by NMI */
+#define NMI_VECTOR 2
 
 #endif

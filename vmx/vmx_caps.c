@@ -156,6 +156,9 @@ int vmx_compute_controls(const struct vmx_cap_msrs *c, struct vmx_controls *o,
 			~PROC2_ENABLE_VPID; /* no way to flush: don't use it */
 	o->vpid = o->proc2 & PROC2_ENABLE_VPID;
 	o->unrestricted = o->proc2 & PROC2_UNRESTRICTED_GUEST;
+	o->guest_nmis = (o->pin & PIN_VIRTUAL_NMIS) &&
+			((true_ctls ? c->true_procbased : c->procbased) >> 32 &
+			 PROC_NMI_WINDOW_EXITING);
 	o->entry &= ~ENTRY_IA32E_MODE_GUEST; /* set per guest from EFER.LMA */
 	return 0;
 }

@@ -28,6 +28,9 @@ struct vmx_controls {
 	bool invpcid;
 	bool rdtscp;
 	bool unrestricted; /* CR0.PE/PG may be 0 in the guest (SDM 3C 26.3.1.1) */
+	/* Guest NMIs: virtual NMIs with NMI-window exiting (SDM 3C 25.3,
+	 * 26.7.6), set at run time like the interrupt window. */
+	bool guest_nmis;
 	bool ept_wb, ept_2m;
 };
 

@@ -3,6 +3,7 @@
  * The VT-x vCPU: VMCS set-up (SDM Vol. 3C chapter 24/26), the run loop's
  * world switch and the decoding of exits into struct vcpu_exit.
  */
+#include "vmx_events.h"
 #include "vmx.h"
 #include "vmcs_fields.h"
 #include "vmx_ops.h"
@@ -436,12 +437,24 @@ static int vmx_set_efer(struct vcpu *v, uint64_t efer)
 
 static bool vmx_irq_injectable(struct vcpu *v)
 {
-	if (vmread(VMCS_ENTRY_INTR_INFO) & INTR_INFO_VALID)
-		return false;
-	if (!(vmread(VMCS_GUEST_RFLAGS) & X86_RFLAGS_IF))
-		return false;
-	return !(vmread(VMCS_GUEST_INTERRUPTIBILITY) &
-		 (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
+	return vmx_irq_allowed(vmread(VMCS_ENTRY_INTR_INFO),
+			       vmread(VMCS_GUEST_RFLAGS),
+			       vmread(VMCS_GUEST_INTERRUPTIBILITY));
+}
+
+/* With virtual NMIs the CPU sets and clears NMI blocking itself (SDM 3C
+ * 26.7.1, the guest's IRET). Without them corral offers no guest NMIs. */
+static bool vmx_nmi_injectable(struct vcpu *v)
+{
+	return vmx_nmi_allowed(vmread(VMCS_ENTRY_INTR_INFO),
+			       vmread(VMCS_GUEST_INTERRUPTIBILITY),
+			       vmx_ctl.guest_nmis);
+}
+
+static void vmx_inject_nmi(struct vcpu *v)
+{
+	vmwrite(VMCS_ENTRY_INTR_INFO,
+		INTR_INFO_VALID | INTR_TYPE_NMI | NMI_VECTOR);
 }
 
 static void vmx_inject_irq(struct vcpu *v, uint8_t vector)
@@ -460,6 +473,12 @@ static void set_proc_bit(uint32_t bit, bool on)
 static void vmx_request_irq_window(struct vcpu *v, bool on)
 {
 	set_proc_bit(PROC_INTERRUPT_WINDOW_EXITING, on);
+}
+
+static void vmx_request_nmi_window(struct vcpu *v, bool on)
+{
+	if (vmx_ctl.guest_nmis)
+		set_proc_bit(PROC_NMI_WINDOW_EXITING, on);
 }
 
 static void vmx_inject_exception(struct vcpu *v, uint8_t vector, bool has_error,
@@ -508,6 +527,12 @@ static void reinject_idt_vectoring(void)
 			vmread(VMCS_IDT_VECTORING_ERROR));
 	if ((info & INTR_TYPE_MASK) >= INTR_TYPE_SW_INTERRUPT)
 		vmwrite(VMCS_ENTRY_INSN_LEN, vmread(VMCS_EXIT_INSN_LEN));
+	/* An NMI cut short was never delivered: it goes in again, which
+	 * needs NMI blocking clear (SDM 3C 26.3.1.5). */
+	if ((info & INTR_TYPE_MASK) == INTR_TYPE_NMI)
+		vmwrite(VMCS_GUEST_INTERRUPTIBILITY,
+			vmread(VMCS_GUEST_INTERRUPTIBILITY) &
+				~INTERRUPTIBILITY_NMI);
 }
 
 static uint64_t *cr_gpr(struct vcpu *v, uint64_t qual)
@@ -542,6 +567,11 @@ static int switch_paging(struct vcpu *v, bool on)
 	return 0;
 }
 
+/* What a guest CR write did: #GP is a fault, so RIP stays at the MOV
+ * (SDM 3A 6.5); only a completed write moves past it. */
+#define CR_WRITE_DONE 0
+#define CR_WRITE_FAULTED 1
+
 static int guest_write_cr0(struct vcpu *v, uint64_t val)
 {
 	struct vmx_vcpu *x = v->arch;
@@ -554,23 +584,23 @@ static int guest_write_cr0(struct vcpu *v, uint64_t val)
 	    (((val ^ old) & X86_CR0_PG) &&
 	     switch_paging(v, val & X86_CR0_PG))) {
 		vmx_inject_exception(v, X86_EXC_GP, true, 0);
-		return 0;
+		return CR_WRITE_FAULTED;
 	}
 	vmwrite(VMCS_CR0_SHADOW, val & x->cr0_mask);
 	vmwrite(VMCS_GUEST_CR0, real_cr0(val));
-	return 0;
+	return CR_WRITE_DONE;
 }
 
 static int guest_write_cr4(struct vcpu *v, uint64_t val)
 {
 	if (val & CR4_HOST_OWNED) {
 		vmx_inject_exception(v, X86_EXC_GP, true, 0);
-		return 0;
+		return CR_WRITE_FAULTED;
 	}
 	vmwrite(VMCS_CR4_SHADOW, val);
 	vmwrite(VMCS_GUEST_CR4,
 		vmx_fix_cr(val, vmx_cr4_fixed0, vmx_cr4_fixed1));
-	return 0;
+	return CR_WRITE_DONE;
 }
 
 /* Control-register exits (qualification: SDM 3C table 28-3). */
@@ -601,6 +631,8 @@ static void handle_cr(struct vcpu *v, struct vcpu_exit *e)
 			(vmread(VMCS_GUEST_CR0) & ~0xeull) | ((q >> 16) & 0xe));
 	else
 		err = -ENOTSUP;
+	if (err == CR_WRITE_FAULTED)
+		return; /* RIP stays at the faulting MOV */
 	if (err) {
 		e->reason = EXIT_FAILED;
 		snprintf(
@@ -645,6 +677,20 @@ static void host_interrupt(void)
 	host_irq_received(info & 0xff);
 }
 
+/*
+ * A host NMI made the exit (pin-based "NMI exiting"); it was not delivered
+ * to the host, and NMIs stay blocked until the next IRET. INT 2 runs the
+ * host's NMI handler now, and its IRETQ lifts that blocking.
+ */
+static void host_nmi_exit(void)
+{
+	uint32_t info = vmread(VMCS_EXIT_INTR_INFO);
+
+	if ((info & INTR_INFO_VALID) &&
+	    (info & INTR_TYPE_MASK) == INTR_TYPE_NMI)
+		asm volatile("int $2" ::: "memory");
+}
+
 static void decode_exit(struct vcpu *v, uint32_t reason, struct vcpu_exit *e)
 {
 	e->insn_len = vmread(VMCS_EXIT_INSN_LEN);
@@ -653,10 +699,15 @@ static void decode_exit(struct vcpu *v, uint32_t reason, struct vcpu_exit *e)
 		host_interrupt();
 		return;
 	case EXIT_REASON_PREEMPTION_TIMER:
+		return;
 	case EXIT_REASON_EXCEPTION_NMI:
+		host_nmi_exit();
 		return;
 	case EXIT_REASON_INTERRUPT_WINDOW:
 		vmx_request_irq_window(v, false);
+		return;
+	case EXIT_REASON_NMI_WINDOW:
+		vmx_request_nmi_window(v, false);
 		return;
 	case EXIT_REASON_TRIPLE_FAULT:
 		e->reason = EXIT_SHUTDOWN;
@@ -771,6 +822,9 @@ const struct vcpu_backend vmx_backend = {
 	.irq_injectable = vmx_irq_injectable,
 	.inject_irq = vmx_inject_irq,
 	.request_irq_window = vmx_request_irq_window,
+	.nmi_injectable = vmx_nmi_injectable,
+	.inject_nmi = vmx_inject_nmi,
+	.request_nmi_window = vmx_request_nmi_window,
 	.inject_exception = vmx_inject_exception,
 	.set_deadline = vmx_set_deadline,
 	.unpaged_guest = vmx_unpaged_guest,

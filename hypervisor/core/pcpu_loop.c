@@ -7,6 +7,7 @@
  * work (console input on CPU 0, stops and restarts), so the hypervisor is
  * never starved by a guest. docs/scheduling.md.
  */
+#include <host/nmi.h>
 #include <core/console_mux.h>
 #include <core/host_irq.h>
 #include <host/host_lapic.h>
@@ -99,6 +100,13 @@ static void ack_stop(struct sched_rq *rq, struct vcpu *v)
 		vm_stopped(vm);
 }
 
+/* A blocked vCPU runs again for an NMI, or, unless it halted with
+ * interrupts off, for an interrupt. */
+static bool vcpu_wakes(struct vcpu *v)
+{
+	return vcpu_nmi_pending(v) || (!v->parked && vcpu_irq_pending(v));
+}
+
 /* What this pCPU must do for one of its vCPUs before it picks who runs:
  * take a stop, start it, wake it for an interrupt. */
 static void service_vcpu(struct sched_rq *rq, struct vcpu *v)
@@ -119,8 +127,10 @@ static void service_vcpu(struct sched_rq *rq, struct vcpu *v)
 	}
 	if (v->id == 0 && vm->uart_rx_pending)
 		uart_input(vm);
-	if (v->se.state == SCHED_BLOCKED && !v->parked && vcpu_irq_pending(v))
+	if (v->se.state == SCHED_BLOCKED && vcpu_wakes(v)) {
+		v->parked = false;
 		sched_wake(rq, &v->se);
+	}
 }
 
 #define for_each_vcpu_on(cpu, vm, v)                                           \
@@ -149,8 +159,7 @@ static bool needs_service(struct vcpu *v)
 		return v->acked_epoch != vm->epoch;
 	if (v->power == VCPU_START || (v->id == 0 && vm->uart_rx_pending))
 		return true;
-	return v->se.state == SCHED_BLOCKED && !v->parked &&
-	       vcpu_irq_pending(v);
+	return v->se.state == SCHED_BLOCKED && vcpu_wakes(v);
 }
 
 bool pcpu_other_work(const struct vcpu *current)
@@ -215,6 +224,7 @@ void pcpu_loop(uint32_t cpu)
 
 		if (cpu == 0)
 			console_mux_poll();
+		host_nmi_report();
 		service_vcpus(rq, cpu);
 		e = sched_pick(rq, rdtsc());
 		if (e)

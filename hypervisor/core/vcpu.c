@@ -13,6 +13,7 @@
 #include <core/host_irq.h>
 #include <core/iommu.h>
 #include <host/log.h>
+#include <host/nmi.h>
 #include <core/pcpu_loop.h>
 #include <host/percpu.h>
 #include <string.h>
@@ -44,6 +45,23 @@ static void handle_cpuid(struct vcpu *v, const struct vcpu_exit *e)
 	backend()->skip_insn(v, e->insn_len ? e->insn_len : 2);
 }
 
+/* A pending NMI goes in before any interrupt (SDM 3A 6.9), or waits for
+ * the guest's IRET or the end of an interrupt shadow. */
+static void deliver_nmi(struct vcpu *v)
+{
+	const struct vcpu_backend *b = backend();
+
+	if (!vcpu_nmi_pending(v))
+		return;
+	if (!b->nmi_injectable(v)) {
+		b->request_nmi_window(v, true);
+		return;
+	}
+	__atomic_store_n(&v->nmi_pending, false, __ATOMIC_SEQ_CST);
+	b->inject_nmi(v);
+	b->request_nmi_window(v, false);
+}
+
 /* Moves the highest deliverable vector into the guest, or asks for an exit
  * as soon as the guest can take it (SDM 3C 26.3.2.5 / APM 15.21.4). */
 static void deliver_interrupts(struct vcpu *v)
@@ -52,6 +70,7 @@ static void deliver_interrupts(struct vcpu *v)
 	int vec;
 
 	host_irq_route_pending();
+	deliver_nmi(v);
 	if (!vcpu_irq_pending(v)) {
 		b->request_irq_window(v, false);
 		return;
@@ -74,10 +93,11 @@ static bool handle_hlt(struct vcpu *v, const struct vcpu_exit *e)
 
 	backend()->skip_insn(v, e->insn_len ? e->insn_len : 1);
 	backend()->get_mode(v, &m);
+	if (vcpu_nmi_pending(v))
+		return false;
 	if (!(m.rflags & X86_RFLAGS_IF)) {
-		/* No interrupt can wake it (corral models no NMI): Linux's
-		 * stopped CPUs and its halt without ACPI. Parked, it never
-		 * runs again in this run of the VM. */
+		/* Only an NMI can wake it: Linux's stopped CPUs and its halt
+		 * without ACPI. Parked, it runs again only for an NMI. */
 		if (!v->parked) {
 			v->parked = true;
 			vm_vcpu_parked(v);
@@ -160,6 +180,7 @@ int vcpu_start(struct vcpu *v)
 		__atomic_store_n(&v->posted_level[w], 0, __ATOMIC_SEQ_CST);
 	}
 	__atomic_store_n(&v->kicked, false, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&v->nmi_pending, false, __ATOMIC_SEQ_CST);
 	v->kvmclock_gpa = 0;
 	v->halted = false;
 	v->parked = false;
@@ -190,6 +211,7 @@ enum vcpu_run_result vcpu_run_slice(struct vcpu *v, uint64_t slice_end)
 		backend()->vcpu_run(v, &e);
 		v->exits_by_reason[e.reason]++;
 		handle_exit(v, &e);
+		host_nmi_report();
 		if (v->vm->nr_devices)
 			iommu_poll_faults();
 		if (v->halted)

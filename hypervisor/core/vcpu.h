@@ -56,12 +56,17 @@ struct vcpu {
 	volatile enum vcpu_power power;
 	struct vcpu_boot_state start; /* for VCPU_START */
 	uint32_t acked_epoch; /* the VM run whose stop it acknowledged */
-	bool parked;	      /* halted with interrupts off: only a new
-				 * wake-up through the mailbox restarts it */
+	bool parked;	      /* halted with interrupts off: only an NMI
+				 * or a new wake-up through the mailbox
+				 * restarts it */
 	/* Interrupts sent from any pCPU, moved into `lapic` by its own
 	 * (vcpu_irq.c): a bit per vector, edge- and level-triggered. */
 	uint32_t posted_edge[8], posted_level[8];
 	bool kicked; /* a kick for posted vectors is on its way */
+	/* An NMI sent from any pCPU and not yet injected (NMIs do not
+	 * queue: a second one while one is pending is the same one,
+	 * SDM 3A 10.5.1). */
+	bool nmi_pending;
 };
 
 enum vcpu_run_result {

@@ -95,6 +95,13 @@ struct vcpu_backend {
 	bool (*irq_injectable)(struct vcpu *v);
 	void (*inject_irq)(struct vcpu *v, uint8_t vector);
 	void (*request_irq_window)(struct vcpu *v, bool on);
+	/* NMI delivery (SDM 3C 24.4.2, 26.3.1.5 / APM 15.20-15.21): can an
+	 * NMI go in now (nothing else injected, no NMI blocking, no
+	 * STI/MOV-SS shadow)? inject_nmi blocks further NMIs until the
+	 * guest's IRET. request_nmi_window asks for an exit once one can. */
+	bool (*nmi_injectable)(struct vcpu *v);
+	void (*inject_nmi)(struct vcpu *v);
+	void (*request_nmi_window)(struct vcpu *v, bool on);
 	void (*inject_exception)(struct vcpu *v, uint8_t vector, bool has_error,
 				 uint32_t error);
 	/* Lets the VM's guests reach host I/O ports [port, port+count) directly

@@ -51,11 +51,30 @@ static void sync_posted(struct vcpu *v)
 	}
 }
 
+void vcpu_post_nmi(struct vcpu *v)
+{
+	__atomic_store_n(&v->nmi_pending, true, __ATOMIC_SEQ_CST);
+	if (!__atomic_exchange_n(&v->kicked, true, __ATOMIC_SEQ_CST))
+		vcpu_kick(v);
+}
+
+bool vcpu_nmi_pending(const struct vcpu *v)
+{
+	return __atomic_load_n(&v->nmi_pending, __ATOMIC_SEQ_CST);
+}
+
 bool vcpu_irq_pending(struct vcpu *v)
 {
 	sync_posted(v);
 	vlapic_timer_update(&v->lapic, rdtsc());
 	return vlapic_pending(&v->lapic) >= 0;
+}
+
+void vcpu_nmi_deliver_msg(struct vm *vm, uint8_t dest, bool logical)
+{
+	for (uint32_t i = 0; i < vm->nr_vcpus; i++)
+		if (vlapic_match_dest8(&vm->vcpus[i]->lapic, dest, logical))
+			vcpu_post_nmi(vm->vcpus[i]);
 }
 
 void vcpu_irq_deliver_msg(struct vm *vm, uint8_t dest, bool logical,
@@ -92,9 +111,11 @@ void vcpu_send_ipi(struct vcpu *from, uint64_t val)
 	struct vm *vm = from->vm;
 
 	/* INIT and STARTUP are not needed: secondary vCPUs start through the
-	 * MP wakeup mailbox. NMIs are not modelled yet. */
+	 * MP wakeup mailbox. An NMI IPI ignores the vector (SDM 3A 10.6.1):
+	 * Linux sends them for backtraces, kdump and stopping CPUs. */
 	if (icr.delivery != LAPIC_DELIVERY_FIXED &&
-	    icr.delivery != LAPIC_DELIVERY_LOWEST) {
+	    icr.delivery != LAPIC_DELIVERY_LOWEST &&
+	    icr.delivery != LAPIC_DELIVERY_NMI) {
 		log_ipi_once(from, &icr);
 		return;
 	}
@@ -103,6 +124,10 @@ void vcpu_send_ipi(struct vcpu *from, uint64_t val)
 
 		if (!vlapic_icr_targets(&icr, &from->lapic, &v->lapic))
 			continue;
+		if (icr.delivery == LAPIC_DELIVERY_NMI) {
+			vcpu_post_nmi(v);
+			continue;
+		}
 		vcpu_post_irq(v, icr.vector, false);
 		if (icr.delivery == LAPIC_DELIVERY_LOWEST)
 			return;

@@ -21,10 +21,19 @@ void vcpu_kick(struct vcpu *v);
 /* On v's pCPU: moves posted vectors into the vLAPIC and fires an expired
  * timer; true if an interrupt is deliverable. */
 bool vcpu_irq_pending(struct vcpu *v);
+
+/* An NMI for `v` (an NMI IPI or an I/O APIC NMI entry), from any pCPU. */
+void vcpu_post_nmi(struct vcpu *v);
+
+/* Is an NMI waiting for `v`? (Owner pCPU.) */
+bool vcpu_nmi_pending(const struct vcpu *v);
 /* A fixed or lowest-priority message with an 8-bit destination (an I/O
  * APIC entry or an MSI without remapping) for the VM's vCPUs. */
 void vcpu_irq_deliver_msg(struct vm *vm, uint8_t dest, bool logical,
 			  uint8_t vector, bool level, bool lowest);
+/* An NMI message (an I/O APIC entry with delivery mode NMI) for every
+ * vCPU the 8-bit destination names. */
+void vcpu_nmi_deliver_msg(struct vm *vm, uint8_t dest, bool logical);
 /* A guest's write to its ICR that the vLAPIC could not complete itself:
  * fixed and lowest-priority IPIs go to their targets; others are logged. */
 void vcpu_send_ipi(struct vcpu *from, uint64_t icr);

@@ -32,10 +32,12 @@ static void ioapic_deliver(void *ctx, const struct vioapic_msg *m)
 {
 	struct vm *vm = ctx;
 
-	/* Fixed and lowest priority; SMI, NMI, INIT and ExtINT entries are
+	/* Fixed, lowest priority and NMI; SMI, INIT and ExtINT entries are
 	 * not something Linux programs. */
-	if (m->delivery_mode == LAPIC_DELIVERY_FIXED ||
-	    m->delivery_mode == LAPIC_DELIVERY_LOWEST)
+	if (m->delivery_mode == LAPIC_DELIVERY_NMI)
+		vcpu_nmi_deliver_msg(vm, (uint8_t)m->dest, m->logical);
+	else if (m->delivery_mode == LAPIC_DELIVERY_FIXED ||
+		 m->delivery_mode == LAPIC_DELIVERY_LOWEST)
 		vcpu_irq_deliver_msg(vm, (uint8_t)m->dest, m->logical,
 				     m->vector, m->level,
 				     m->delivery_mode == LAPIC_DELIVERY_LOWEST);

@@ -76,6 +76,31 @@ host_timer_stub:
 host_spurious_stub:
 	iretq
 
+/* NMIs (host/nmi.c): count and return; IRETQ ends NMI blocking (SDM 3A
+ * 6.7.1). On IST1, so a bad RSP cannot turn one into a #DF. */
+.global host_nmi_stub
+host_nmi_stub:
+	pushq %rax
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	call host_nmi_received
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rax
+	iretq
+
 /* Device vectors (host_irq.c): record and acknowledge. */
 .macro IRQ_STUB_ADDR vec
 	.quad host_irq_stub_\vec

@@ -2,7 +2,8 @@
 /*
  * A fault inside corral is a bug: print everything a developer needs and
  * halt this CPU. Vector 32 and above are not expected (corral runs with
- * interrupts off); they are reported the same way.
+ * interrupts off); they are reported the same way. NMIs are not faults:
+ * host_nmi_stub counts them (host/nmi.c).
  */
 #include <host/exceptions.h>
 #include <host/irq_vectors.h>
@@ -35,7 +36,7 @@ struct idt_entry {
 #define VEC_DOUBLE_FAULT 8
 
 extern const uint64_t exc_stub_table[NR_STUBS];
-extern const char host_timer_stub[], host_spurious_stub[];
+extern const char host_timer_stub[], host_spurious_stub[], host_nmi_stub[];
 extern const uint64_t host_irq_stub_table[HOST_IRQ_LAST - HOST_IRQ_FIRST + 1];
 static struct idt_entry idt[256] __attribute__((aligned(16)));
 
@@ -124,5 +125,6 @@ void idt_init(void)
 	idt_set(HOST_KICK_VECTOR, (uint64_t)host_timer_stub,
 		0); /* EOI is all */
 	idt_set(HOST_SPURIOUS_VECTOR, (uint64_t)host_spurious_stub, 0);
+	idt_set(VEC_NMI, (uint64_t)host_nmi_stub, IST_DOUBLE_FAULT);
 	asm volatile("lidt %0" ::"m"(idtr));
 }

@@ -32,6 +32,9 @@ struct percpu {
 	struct fpu_area
 		*fpu_owner; /* whose x87/SSE state is in the registers */
 	volatile bool online;
+	/* Host NMIs taken here (host/nmi.c), and how many were logged. */
+	uint64_t nmi_count, nmi_reported;
+	uint8_t nmi_status;
 };
 
 #define GDT_SEL_CODE 0x08

@@ -17,6 +17,8 @@ function(corral_smp_vm_expect out vm cpu)
 		"${p}cpus: 0-1$"
 		"${p}WORK-CPU ${vm} 0 ${work40_digest}$"
 		"${p}WORK-CPU ${vm} 1 ${work40_digest}$"
+		# sysrq-l: the NMI IPI reached the other vCPU (docs/guest-platform.md).
+		"${p}NMI-BACKTRACE ${vm} cpu1 ok"
 		"corral: vm ${vm}: powered off [(]ACPI S5"
 		PARENT_SCOPE)
 endfunction()
@@ -50,6 +52,7 @@ corral_scenario(qemu.smp.guests ACCEL tcg
 		"corral: vm solo: powered off"
 		"!corral: vm [a-z]+: (crashed|stopped by an error)"
 		"!IPI with delivery mode"
+		"!NMI-BACKTRACE [a-z]+ cpu[0-9]+ missing"
 		"corral: all VMs stopped"
 		"!corral: PANIC")
 
@@ -65,6 +68,8 @@ corral_scenario(bochs.smp.duo ACCEL bochs
 		"${p}cpus: 0-1$"
 		"${p}WORK-CPU duo 0 ${work4_digest}$"
 		"${p}WORK-CPU duo 1 ${work4_digest}$"
+		"${p}NMI-BACKTRACE duo cpu1 ok"
+		"!NMI-BACKTRACE duo cpu1 missing"
 		"corral: vm duo: powered off [(]ACPI S5"
 		"corral: all VMs stopped"
 		"!corral: PANIC")

@@ -609,6 +609,47 @@ static void test_events_after_exit(void)
 	free(c);
 }
 
+/* Guest NMIs without vNMI (APM 15.20-15.21): blocked from the injection
+ * until the guest's IRET has completed, which corral sees as the first
+ * exit after the IRET exit with RIP elsewhere. */
+static void test_nmi(void)
+{
+	struct vmcb_control *c = malloc(sizeof(*c));
+	struct svm_nmi n = { 0 };
+
+	fresh_control(c);
+	CHECK(vmcb_nmi_injectable(c, &n));
+	c->interrupt_shadow = 1; /* after STI or MOV SS: not now */
+	CHECK(!vmcb_nmi_injectable(c, &n));
+	c->interrupt_shadow = 0;
+
+	vmcb_nmi_inject(c, &n);
+	CHECK(c->event_inj == (EVENT_VALID | (2ull << 8) | 2));
+	CHECK(c->intercept_misc1 & (1u << 20)); /* IRET intercepted */
+	CHECK(!vmcb_nmi_injectable(c, &n));
+
+	/* Any exit inside the handler keeps NMIs blocked. */
+	c->event_inj = 0;
+	vmcb_nmi_after_exit(c, &n, 0x60, 0xffffffff81001000ull);
+	CHECK(!vmcb_nmi_injectable(c, &n));
+	/* The IRET exits before it runs: still blocked, intercept off. */
+	vmcb_nmi_after_exit(c, &n, 0x74, 0xffffffff81002000ull);
+	CHECK(!(c->intercept_misc1 & (1u << 20)));
+	CHECK(!vmcb_nmi_injectable(c, &n));
+	/* An exit at the same RIP: the IRET has not completed yet. */
+	vmcb_nmi_after_exit(c, &n, 0x60, 0xffffffff81002000ull);
+	CHECK(!vmcb_nmi_injectable(c, &n));
+	/* RIP moved on: the IRET completed, NMIs open again. */
+	vmcb_nmi_after_exit(c, &n, 0x60, 0xffffffff81003456ull);
+	CHECK(vmcb_nmi_injectable(c, &n));
+
+	/* Something else in EVENTINJ (an exception being re-delivered)
+	 * goes first. */
+	c->event_inj = EVENT_VALID | EVENT_TYPE_EXCEPTION | 14;
+	CHECK(!vmcb_nmi_injectable(c, &n));
+	free(c);
+}
+
 int main(void)
 {
 	test_control_area();
@@ -624,5 +665,6 @@ int main(void)
 	test_irq_inject();
 	test_irq_window();
 	test_events_after_exit();
+	test_nmi();
 	return test_summary();
 }
