@@ -9,6 +9,7 @@
  * forces an exit; GIF keeps it pending until corral has left guest context.
  */
 #include <core/gpr_asm.h>
+#include <core/rsb_fill_asm.h>
 
 .text
 .global svm_enter
@@ -33,6 +34,7 @@ svm_vmrun_return:			/* the host's rip while a guest runs */
 	mov %rax, GPR(7)(%rdi)
 	pop %rax			/* host vmcb */
 	vmload %rax
+	FILL_RETURN_BUFFER %rax		/* before the first RET */
 	/* #VMEXIT restored the host RFLAGS with IF set: a pending host timer
 	 * interrupt is taken (and acknowledged) right here. */
 	stgi

@@ -13,6 +13,7 @@
 #include <bitmap.h>
 #include <format.h>
 #include <core/guest_mem.h>
+#include <host/spec_barriers.h>
 #include <host/host_lapic.h>
 #include <host/log.h>
 #include <mm/page_alloc.h>
@@ -413,7 +414,9 @@ static void svm_vcpu_run(struct vcpu *v, struct vcpu_exit *e)
 	vmcb->save.rax = v->gpr[GPR_RAX];
 	vmcb->control.tlb_control = x->flushed ? 0 : SVM_TLB_FLUSH_ALL;
 	x->flushed = true;
+	spec_before_entry(v->spec_ctrl);
 	svm_enter(v, (uint64_t)vmcb, (uint64_t)host->host_vmcb);
+	spec_after_exit(v->spec_ctrl);
 	if (holds_host_state(&vmcb->save)) {
 		e->reason = EXIT_FAILED;
 		snprintf(

@@ -8,6 +8,7 @@
  * returns 1 and the caller reads the VM-instruction error field.
  */
 #include <core/gpr_asm.h>
+#include <core/rsb_fill_asm.h>
 #define VMCS_HOST_RSP 0x6c14
 
 .text
@@ -40,6 +41,7 @@ vmx_exit_entry:
 	STORE_GUEST_GPRS %rdi
 	pop %rax
 	mov %rax, GPR(7)(%rdi)
+	FILL_RETURN_BUFFER %rax		/* before the first RET */
 	pop %rdi
 	POP_CALLEE_SAVED
 	xor %eax, %eax

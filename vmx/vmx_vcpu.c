@@ -10,6 +10,7 @@
 #include <bitmap.h>
 #include <format.h>
 #include <core/host_irq.h>
+#include <host/spec_barriers.h>
 #include <host/log.h>
 #include <arch/msr.h>
 #include <mm/page_alloc.h>
@@ -791,10 +792,13 @@ static void vmx_vcpu_run(struct vcpu *v, struct vcpu_exit *e)
 		x->invept_done = true;
 	}
 	vmwrite(VMCS_GUEST_RSP, v->gpr[GPR_RSP]);
+	spec_before_entry(v->spec_ctrl);
 	if (vmx_enter(v, x->launched)) {
+		spec_after_exit(v->spec_ctrl);
 		entry_failed(e, 0, true);
 		return;
 	}
+	spec_after_exit(v->spec_ctrl);
 	x->launched = true;
 	v->gpr[GPR_RSP] = vmread(VMCS_GUEST_RSP);
 	reason = vmread(VMCS_EXIT_REASON);

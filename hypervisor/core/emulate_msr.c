@@ -8,7 +8,9 @@
 #include <core/emulate_msr.h>
 #include <core/host_irq.h>
 #include <vdev/kvmclock.h>
+#include <guest/spec_ctrl_msr.h>
 #include <host/log.h>
+#include <host/spec_barriers.h>
 #include <arch/msr.h>
 #include <string.h>
 #include <host/timekeeping.h>
@@ -45,10 +47,25 @@ static void set_result(struct vcpu *v, uint64_t val)
 	v->gpr[GPR_RDX] = val >> 32;
 }
 
+static struct spec_ctrl_caps guest_spec_caps(void)
+{
+	return (struct spec_ctrl_caps){ spec_host_spec_ctrl_bits(),
+					spec_host_ibpb() };
+}
+
 static int read_msr(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
+	struct spec_ctrl_caps sc = guest_spec_caps();
 	struct vcpu_mode m;
 
+	switch (spec_ctrl_msr_read(&sc, v->spec_ctrl, msr, val)) {
+	case SPEC_MSR_NOT_MINE:
+		break;
+	case SPEC_MSR_GP:
+		return -EINVAL;
+	default:
+		return 0;
+	}
 	if (msr >= MSR_X2APIC_FIRST && msr <= MSR_X2APIC_LAST)
 		return vlapic_msr_read(&v->lapic, msr, rdtsc(), val) ==
 				       VLAPIC_OK ?
@@ -142,8 +159,20 @@ static int level_vector_in_service(const struct vlapic *l)
 
 static int write_msr(struct vcpu *v, uint32_t msr, uint64_t val)
 {
+	struct spec_ctrl_caps sc = guest_spec_caps();
 	uint64_t ipi;
 
+	switch (spec_ctrl_msr_write(&sc, &v->spec_ctrl, msr, val)) {
+	case SPEC_MSR_NOT_MINE:
+		break;
+	case SPEC_MSR_GP:
+		return -EINVAL;
+	case SPEC_MSR_IBPB:
+		spec_ibpb();
+		return 0;
+	case SPEC_MSR_OK:
+		return 0;
+	}
 	if (msr == X2APIC_EOI) {
 		int level = level_vector_in_service(&v->lapic);
 

@@ -3,6 +3,7 @@
  * The hypervisor's C entry: from the loader's boot_info to running VMs, and
  * power-off once every VM has stopped. See docs/boot-flow.md.
  */
+#include <host/spec_barriers.h>
 #include <host/acpi.h>
 #include <host/boot.h>
 #include <guest/config.h>
@@ -154,6 +155,7 @@ void hv_main(const struct boot_info *bi)
 	quiesce_host_interrupts();
 	timekeeping_init();
 	backend_probe_and_select();
+	spec_barriers_init();
 	smp_init(bsp, backend_enable_cpu);
 	pci_init(bi->acpi_rsdp_phys);
 	host_ioapic_init(bi->acpi_rsdp_phys);

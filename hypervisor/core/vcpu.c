@@ -14,6 +14,7 @@
 #include <core/iommu.h>
 #include <host/log.h>
 #include <host/nmi.h>
+#include <host/spec_barriers.h>
 #include <core/pcpu_loop.h>
 #include <host/percpu.h>
 #include <string.h>
@@ -58,6 +59,7 @@ static void deliver_nmi(struct vcpu *v)
 		return;
 	}
 	__atomic_store_n(&v->nmi_pending, false, __ATOMIC_SEQ_CST);
+	v->spec_ctrl = 0;
 	b->inject_nmi(v);
 	b->request_nmi_window(v, false);
 }
@@ -201,6 +203,7 @@ enum vcpu_run_result vcpu_run_slice(struct vcpu *v, uint64_t slice_end)
 	struct vcpu_exit e;
 
 	v->halted = false;
+	spec_switch_to(v->vm);
 	backend()->vcpu_load(v);
 	fpu_switch(&this_cpu()->fpu_owner, &v->fpu);
 	while (v->vm->state == VM_RUNNING) {

@@ -67,6 +67,9 @@ struct vcpu {
 	 * queue: a second one while one is pending is the same one,
 	 * SDM 3A 10.5.1). */
 	bool nmi_pending;
+	/* The guest's IA32_SPEC_CTRL (guest/spec_ctrl_msr.h), in the CPU
+	 * only while it runs. */
+	uint64_t spec_ctrl;
 };
 
 enum vcpu_run_result {

@@ -34,14 +34,17 @@
 /* RDPID reads IA32_TSC_AUX like RDTSCP, and VT-x runs it only under the
  * same "enable RDTSCP" control: it follows policy.rdtscp. */
 #define L7_ECX_RDPID BIT(22)
-#define L7_EDX_ALLOW \
-	(BIT(4) | BIT(10) | BIT(14)) /* FSRM, MD_CLEAR, SERIALIZE */
+/* FSRM, MD_CLEAR, SERIALIZE; IBRS/IBPB, STIBP and SSBD, which
+ * guest/spec_ctrl_msr.c offers exactly where the host has them. */
+#define L7_EDX_ALLOW (BIT(4) | BIT(10) | BIT(14) | BIT(26) | BIT(27) | BIT(31))
 /* 0x80000001 ECX: LAHF, ABM, SSE4A, MISALIGNSSE, PREFETCHW. */
 #define E1_ECX_ALLOW (BIT(0) | BIT(5) | BIT(6) | BIT(7) | BIT(8))
 /* 0x80000001 EDX: SYSCALL, NX, 1 GiB pages, LM (+RDTSCP when allowed). */
 #define E1_EDX_ALLOW (BIT(11) | BIT(20) | BIT(26) | BIT(29))
 #define E1_EDX_RDTSCP BIT(27)
 #define E7_EDX_INVARIANT_TSC BIT(8)
+/* 0x80000008 EBX: IBPB, IBRS, STIBP, SSBD (guest/spec_ctrl_msr.c). */
+#define E8_EBX_SPEC_CTRL (BIT(12) | BIT(14) | BIT(15) | BIT(24))
 
 /* KVM paravirtual features (Documentation/virt/kvm/x86/cpuid.rst). */
 #define KVM_FEATURE_CLOCKSOURCE2 BIT(3)
@@ -152,6 +155,7 @@ static struct cpuid_regs extended(uint32_t leaf, const struct cpuid_policy *p,
 		return r;
 	case 0x80000008u:
 		r.eax = h.eax & 0xffff; /* physical and linear address sizes */
+		r.ebx = h.ebx & E8_EBX_SPEC_CTRL;
 		r.ecx = p->nr_vcpus - 1;
 		return r;
 	}

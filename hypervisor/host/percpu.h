@@ -20,6 +20,8 @@ struct tss64 {
 	uint16_t iomap_base;
 } __attribute__((packed));
 
+struct vm;
+
 struct percpu {
 	struct percpu *self; /* must stay first: read via %gs:0 */
 	uint32_t cpu_id;
@@ -35,6 +37,7 @@ struct percpu {
 	/* Host NMIs taken here (host/nmi.c), and how many were logged. */
 	uint64_t nmi_count, nmi_reported;
 	uint8_t nmi_status;
+	const struct vm *last_vm; /* whose vCPU ran here last (IBPB) */
 };
 
 #define GDT_SEL_CODE 0x08

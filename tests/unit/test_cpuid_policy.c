@@ -261,8 +261,11 @@ static void test_leaf6_leaf7(void)
 	/* UMIP only: no PKU (3), OSPKE (4), AVX512_VBMI (1), and no RDPID
 	 * without RDTSCP. */
 	CHECK_EQ(r.ecx, BIT(2));
-	/* FSRM, MD_CLEAR, SERIALIZE; no IBRS/STIBP/L1D_FLUSH/ARCH_CAPS/SSBD. */
-	CHECK_EQ(r.edx, BIT(4) | BIT(10) | BIT(14));
+	/* FSRM, MD_CLEAR, SERIALIZE, and the host's IBRS/IBPB, STIBP and
+	 * SSBD (guest/spec_ctrl_msr.c offers their MSRs); no L1D_FLUSH or
+	 * ARCH_CAPS, whose MSRs a guest does not get. */
+	CHECK_EQ(r.edx,
+		 BIT(4) | BIT(10) | BIT(14) | BIT(26) | BIT(27) | BIT(31));
 	/* Other subleaves read zero. */
 	r = q(7, 1, &p);
 	CHECK_EQ(r.eax | r.ebx | r.ecx | r.edx, 0);
@@ -344,7 +347,8 @@ static void test_topology(void)
 	r = q(0x80000008u, 0, &p);
 	CHECK_EQ(r.ecx, 3);
 	CHECK_EQ(r.eax, 0x3030);
-	CHECK_EQ(r.ebx, 0); /* no IBPB & co. */
+	/* The host's IBPB (12), IBRS (14), STIBP (15), SSBD (24) only. */
+	CHECK_EQ(r.ebx, 0x010eb757 & (BIT(12) | BIT(14) | BIT(15) | BIT(24)));
 }
 
 static void test_extended(void)
