@@ -348,6 +348,7 @@ static void decode_exit(struct vcpu *v, uint64_t code, struct vcpu_exit *e)
 	case SVM_EXIT_STGI:
 	case SVM_EXIT_CLGI:
 	case SVM_EXIT_SKINIT:
+	case SVM_EXIT_INVLPGA:
 	case SVM_EXIT_MONITOR:
 	case SVM_EXIT_MWAIT:
 	case SVM_EXIT_XSETBV:

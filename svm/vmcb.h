@@ -102,6 +102,7 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668,
 #define SVM_INTERCEPT_IRET (1u << 20)
 #define SVM_INTERCEPT_INVD (1u << 22)
 #define SVM_INTERCEPT_HLT (1u << 24)
+#define SVM_INTERCEPT_INVLPGA (1u << 26)
 #define SVM_INTERCEPT_IOIO (1u << 27)
 #define SVM_INTERCEPT_MSR (1u << 28)
 #define SVM_INTERCEPT_SHUTDOWN (1u << 31)
@@ -134,6 +135,9 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668,
 #define SVM_EVTINJ_TYPE_NMI (2ull << 8)
 #define SVM_NMI_VECTOR 2ull
 #define SVM_EVTINJ_TYPE_EXCEPTION (3ull << 8)
+#define SVM_EVTINJ_TYPE_SOFT (4ull << 8) /* INTn */
+#define X86_VEC_BP 3			 /* INT3 */
+#define X86_VEC_OF 4			 /* INTO */
 
 /* Exit codes (appendix C) */
 #define SVM_EXIT_INTR 0x060
@@ -155,6 +159,7 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668,
 #define SVM_EXIT_STGI 0x084
 #define SVM_EXIT_CLGI 0x085
 #define SVM_EXIT_SKINIT 0x086
+#define SVM_EXIT_INVLPGA 0x07a
 #define SVM_EXIT_MONITOR 0x08a
 #define SVM_EXIT_MWAIT 0x08b
 #define SVM_EXIT_XSETBV 0x08d

@@ -74,12 +74,28 @@ void vmcb_nmi_after_exit(struct vmcb_control *c, struct svm_nmi *n,
 	}
 }
 
+/*
+ * INTn, INT3 and INTO that an exit cut short are the guest's own
+ * instructions, and RIP still points at them: running them again raises
+ * them again. Re-injected through EVENTINJ instead, they would return to
+ * the instruction itself (no NextRIP) and be raised twice.
+ */
+static bool guest_soft_event(uint64_t ev)
+{
+	uint64_t type = ev & SVM_EVTINJ_TYPE_MASK;
+	uint64_t vec = ev & SVM_EVTINJ_VECTOR_MASK;
+
+	return type == SVM_EVTINJ_TYPE_SOFT ||
+	       (type == SVM_EVTINJ_TYPE_EXCEPTION &&
+		(vec == X86_VEC_BP || vec == X86_VEC_OF));
+}
+
 void vmcb_events_after_exit(struct vmcb_control *c)
 {
 	uint64_t cut = c->exit_int_info;
 
 	c->event_inj = 0;
-	if (!(cut & SVM_EVTINJ_VALID))
+	if (!(cut & SVM_EVTINJ_VALID) || guest_soft_event(cut))
 		return;
 	if ((cut & SVM_EVTINJ_TYPE_MASK) == SVM_EVTINJ_TYPE_INTR)
 		vmcb_irq_inject(c, (uint8_t)(cut & SVM_EVTINJ_VECTOR_MASK));

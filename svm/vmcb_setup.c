@@ -95,7 +95,11 @@ void vmcb_init_control(struct vmcb_control *c, uint64_t iopm_pa,
 	c->intercept_misc1 =
 		SVM_INTERCEPT_INTR | SVM_INTERCEPT_NMI | SVM_INTERCEPT_RDPMC |
 		SVM_INTERCEPT_CPUID | SVM_INTERCEPT_INVD | SVM_INTERCEPT_HLT |
-		SVM_INTERCEPT_IOIO | SVM_INTERCEPT_MSR | SVM_INTERCEPT_SHUTDOWN;
+		SVM_INTERCEPT_IOIO | SVM_INTERCEPT_MSR |
+		SVM_INTERCEPT_SHUTDOWN |
+		/* The guest runs with EFER.SVME set, so INVLPGA would
+		 * otherwise run: it is an SVM instruction, #UD like them. */
+		SVM_INTERCEPT_INVLPGA;
 	/* The VMRUN intercept is required: VMRUN fails its consistency checks
 	 * without it (15.5.1). The other SVM instructions #UD in the guest. */
 	c->intercept_misc2 = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL |

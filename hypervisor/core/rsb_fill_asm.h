@@ -28,5 +28,5 @@
 .endm
 
 #endif
-#endif
 /* clang-format on */
+#endif

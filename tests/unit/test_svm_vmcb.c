@@ -36,6 +36,7 @@ static void test_control_area(void)
 	CHECK(c->intercept_misc1 & (1u << 18)); /* CPUID */
 	CHECK(c->intercept_misc1 & (1u << 22)); /* INVD */
 	CHECK(c->intercept_misc1 & (1u << 24)); /* HLT */
+	CHECK(c->intercept_misc1 & (1u << 26)); /* INVLPGA: #UD */
 	CHECK(c->intercept_misc1 & (1u << 27)); /* IOIO_PROT */
 	CHECK(c->intercept_misc1 & (1u << 28)); /* MSR_PROT */
 	CHECK(c->intercept_misc1 & (1u << 31)); /* SHUTDOWN */
@@ -55,7 +56,7 @@ static void test_control_area(void)
 	CHECK(c->intercept_misc2 & (1u << 10)); /* MONITOR */
 	CHECK(c->intercept_misc2 & (1u << 11)); /* MWAIT (unconditional) */
 	CHECK(c->intercept_misc2 & (1u << 13)); /* XSETBV */
-	CHECK_EQ(c->intercept_misc1, 0x99448003u);
+	CHECK_EQ(c->intercept_misc1, 0x9d448003u);
 	CHECK_EQ(c->intercept_misc2, 0x2c7fu);
 
 	/* Nothing else is intercepted: CR/DR accesses and exceptions stay in
@@ -596,6 +597,24 @@ static void test_events_after_exit(void)
 	CHECK(c->event_inj == 0);
 	CHECK(vmcb_irq_in_flight(c));
 	CHECK_EQ(c->vintr_vector, 0x41);
+
+	/* INTn (type 4), INT3 and INTO cut short run again from RIP, which
+	 * still points at them: nothing is re-injected. */
+	fresh_control(c);
+	c->exit_int_info = EVENT_VALID | (4ull << 8) | 0x80;
+	vmcb_events_after_exit(c);
+	CHECK(c->event_inj == 0);
+	CHECK(!vmcb_irq_in_flight(c));
+	c->exit_int_info = EVENT_VALID | EVENT_TYPE_EXCEPTION | 3;
+	vmcb_events_after_exit(c);
+	CHECK(c->event_inj == 0);
+	c->exit_int_info = EVENT_VALID | EVENT_TYPE_EXCEPTION | 4;
+	vmcb_events_after_exit(c);
+	CHECK(c->event_inj == 0);
+	/* #DB (1) is a fault or trap of its own: it goes back. */
+	c->exit_int_info = EVENT_VALID | EVENT_TYPE_EXCEPTION | 1;
+	vmcb_events_after_exit(c);
+	CHECK(c->event_inj == c->exit_int_info);
 
 	/* Nothing cut short: EVENTINJ is cleared, an in-flight vector kept. */
 	fresh_control(c);
