@@ -15,6 +15,32 @@ exc_stub_\vec:
 	jmp exception_common
 .endm
 
+/* Calls a C function with the caller-saved registers kept, then IRETQ.
+ * The 5-word frame (pushed from a 16-byte aligned RSP) and 9 pushes make
+ * 112 bytes: RSP is aligned for the call. */
+.macro CALL_AND_IRET fn
+	pushq %rax
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	call \fn
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rax
+	iretq
+.endm
+
 STUB 0,0
 STUB 1,0
 STUB 2,0
@@ -53,26 +79,7 @@ STUB 32,0
  * to force a guest exit; the interrupt itself carries no work. */
 .global host_timer_stub, host_spurious_stub
 host_timer_stub:
-	pushq %rax
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	call host_lapic_eoi
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rax
-	iretq
+	CALL_AND_IRET host_lapic_eoi
 host_spurious_stub:
 	iretq
 
@@ -80,26 +87,7 @@ host_spurious_stub:
  * 6.7.1). On IST1, so a bad RSP cannot turn one into a #DF. */
 .global host_nmi_stub
 host_nmi_stub:
-	pushq %rax
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	call host_nmi_received
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rax
-	iretq
+	CALL_AND_IRET host_nmi_received
 
 /* Device vectors (host_irq.c): record and acknowledge. */
 .macro IRQ_STUB_ADDR vec
