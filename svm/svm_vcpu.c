@@ -206,6 +206,11 @@ static bool svm_nmi_injectable(struct vcpu *v)
 	return vmcb_nmi_injectable(&x->vmcb->control, &x->nmi);
 }
 
+static bool svm_guest_nmis(void)
+{
+	return true; /* EVENTINJ and the IRET intercept: every AMD-V CPU */
+}
+
 static void svm_inject_nmi(struct vcpu *v)
 {
 	struct svm_vcpu *x = v->arch;
@@ -453,6 +458,7 @@ const struct vcpu_backend svm_backend = {
 	.request_irq_window = svm_request_irq_window,
 	.nmi_injectable = svm_nmi_injectable,
 	.inject_nmi = svm_inject_nmi,
+	.guest_nmis = svm_guest_nmis,
 	.request_nmi_window = svm_request_nmi_window,
 	.inject_exception = svm_inject_exception,
 	.set_deadline = svm_set_deadline,

@@ -452,6 +452,11 @@ static bool vmx_nmi_injectable(struct vcpu *v)
 			       vmx_ctl.guest_nmis);
 }
 
+static bool vmx_guest_nmis(void)
+{
+	return vmx_ctl.guest_nmis;
+}
+
 static void vmx_inject_nmi(struct vcpu *v)
 {
 	vmwrite(VMCS_ENTRY_INTR_INFO,
@@ -828,6 +833,7 @@ const struct vcpu_backend vmx_backend = {
 	.request_irq_window = vmx_request_irq_window,
 	.nmi_injectable = vmx_nmi_injectable,
 	.inject_nmi = vmx_inject_nmi,
+	.guest_nmis = vmx_guest_nmis,
 	.request_nmi_window = vmx_request_nmi_window,
 	.inject_exception = vmx_inject_exception,
 	.set_deadline = vmx_set_deadline,

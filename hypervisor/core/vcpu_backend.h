@@ -100,6 +100,10 @@ struct vcpu_backend {
 	 * STI/MOV-SS shadow)? inject_nmi blocks further NMIs until the
 	 * guest's IRET. request_nmi_window asks for an exit once one can. */
 	bool (*nmi_injectable)(struct vcpu *v);
+	/* Can this CPU give guests NMIs at all? (VT-x needs virtual NMIs.)
+	 * Without, NMIs for a guest are dropped, as on a board with no NMI
+	 * wiring, rather than left pending forever. */
+	bool (*guest_nmis)(void);
 	void (*inject_nmi)(struct vcpu *v);
 	void (*request_nmi_window)(struct vcpu *v, bool on);
 	void (*inject_exception)(struct vcpu *v, uint8_t vector, bool has_error,

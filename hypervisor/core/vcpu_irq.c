@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include <core/backend.h>
 #include <host/log.h>
 #include <core/pcpu_loop.h>
 #include <host/percpu.h>
@@ -53,6 +54,8 @@ static void sync_posted(struct vcpu *v)
 
 void vcpu_post_nmi(struct vcpu *v)
 {
+	if (!backend()->guest_nmis())
+		return;
 	__atomic_store_n(&v->nmi_pending, true, __ATOMIC_SEQ_CST);
 	if (!__atomic_exchange_n(&v->kicked, true, __ATOMIC_SEQ_CST))
 		vcpu_kick(v);
