@@ -3,6 +3,7 @@
  * The VT-x vCPU: VMCS set-up (SDM Vol. 3C chapter 24/26), the run loop's
  * world switch and the decoding of exits into struct vcpu_exit.
  */
+#include "vmx_cr.h"
 #include "vmx_events.h"
 #include "vmx.h"
 #include "vmcs_fields.h"
@@ -67,7 +68,6 @@ void vmx_exit_entry(void);
  * PG stays corral's even with unrestricted guest: turning it on or off
  * switches EFER.LMA and the "IA-32e mode guest" entry control together. */
 #define CR0_HOST_OWNED (X86_CR0_PE | X86_CR0_NE | X86_CR0_PG)
-#define CR4_HOST_OWNED (X86_CR4_VMXE | X86_CR4_SMXE | X86_CR4_OSXSAVE)
 
 /* ---- second-stage tables ------------------------------------------------ */
 
@@ -238,7 +238,7 @@ static void write_guest_state(struct vmx_vcpu *x,
 	vmwrite(VMCS_GUEST_IDTR_LIMIT, 0);
 
 	x->cr0_mask = CR0_HOST_OWNED;
-	x->cr4_mask = CR4_HOST_OWNED;
+	x->cr4_mask = VMX_CR4_HOST_OWNED;
 	vmwrite(VMCS_CR0_MASK, x->cr0_mask);
 	vmwrite(VMCS_CR4_MASK, x->cr4_mask);
 	vmwrite(VMCS_CR0_SHADOW, s->cr0);
@@ -573,40 +573,36 @@ static int switch_paging(struct vcpu *v, bool on)
 	return 0;
 }
 
-/* What a guest CR write did: #GP is a fault, so RIP stays at the MOV
- * (SDM 3A 6.5); only a completed write moves past it. */
-#define CR_WRITE_DONE 0
-#define CR_WRITE_FAULTED 1
-
-static int guest_write_cr0(struct vcpu *v, uint64_t val)
+static enum vmx_cr_write guest_write_cr0(struct vcpu *v, uint64_t val)
 {
 	struct vmx_vcpu *x = v->arch;
 	uint64_t old = vmread(VMCS_GUEST_CR0);
+	enum vmx_cr_write r = vmx_cr0_write_check(val, vmx_ctl.unrestricted);
 
-	if (!vmx_ctl.unrestricted &&
-	    (!(val & X86_CR0_PG) || !(val & X86_CR0_PE)))
-		return -ENOTSUP; /* leaving paged mode needs unrestricted guest */
-	if (((val & X86_CR0_PG) && !(val & X86_CR0_PE)) ||
-	    (((val ^ old) & X86_CR0_PG) &&
-	     switch_paging(v, val & X86_CR0_PG))) {
+	if (r == VMX_CR_WRITE_DONE && ((val ^ old) & X86_CR0_PG) &&
+	    switch_paging(v, val & X86_CR0_PG))
+		r = VMX_CR_WRITE_GP;
+	if (r == VMX_CR_WRITE_GP)
 		vmx_inject_exception(v, X86_EXC_GP, true, 0);
-		return CR_WRITE_FAULTED;
-	}
+	if (r != VMX_CR_WRITE_DONE)
+		return r;
 	vmwrite(VMCS_CR0_SHADOW, val & x->cr0_mask);
 	vmwrite(VMCS_GUEST_CR0, real_cr0(val));
-	return CR_WRITE_DONE;
+	return r;
 }
 
-static int guest_write_cr4(struct vcpu *v, uint64_t val)
+static enum vmx_cr_write guest_write_cr4(struct vcpu *v, uint64_t val)
 {
-	if (val & CR4_HOST_OWNED) {
+	enum vmx_cr_write r = vmx_cr4_write_check(val);
+
+	if (r == VMX_CR_WRITE_GP) {
 		vmx_inject_exception(v, X86_EXC_GP, true, 0);
-		return CR_WRITE_FAULTED;
+		return r;
 	}
 	vmwrite(VMCS_CR4_SHADOW, val);
 	vmwrite(VMCS_GUEST_CR4,
 		vmx_fix_cr(val, vmx_cr4_fixed0, vmx_cr4_fixed1));
-	return CR_WRITE_DONE;
+	return r;
 }
 
 /* Control-register exits (qualification: SDM 3C table 28-3). */
@@ -615,12 +611,12 @@ static void handle_cr(struct vcpu *v, struct vcpu_exit *e)
 	uint64_t q = vmread(VMCS_EXIT_QUALIFICATION);
 	unsigned cr = q & 0xf, type = (q >> 4) & 3;
 	uint64_t *reg = cr_gpr(v, q);
-	int err = 0;
+	enum vmx_cr_write r = VMX_CR_WRITE_DONE;
 
 	if (type == 0 && cr == 0)
-		err = guest_write_cr0(v, *reg);
+		r = guest_write_cr0(v, *reg);
 	else if (type == 0 && cr == 4)
-		err = guest_write_cr4(v, *reg);
+		r = guest_write_cr4(v, *reg);
 	else if (type == 0 && cr == 3)
 		vmwrite(VMCS_GUEST_CR3, *reg);
 	else if (type == 1 && cr == 3)
@@ -636,10 +632,8 @@ static void handle_cr(struct vcpu *v, struct vcpu_exit *e)
 		vmwrite(VMCS_GUEST_CR0,
 			(vmread(VMCS_GUEST_CR0) & ~0xeull) | ((q >> 16) & 0xe));
 	else
-		err = -ENOTSUP;
-	if (err == CR_WRITE_FAULTED)
-		return; /* RIP stays at the faulting MOV */
-	if (err) {
+		r = VMX_CR_WRITE_UNSUPPORTED;
+	if (r == VMX_CR_WRITE_UNSUPPORTED) {
 		e->reason = EXIT_FAILED;
 		snprintf(
 			e->why, sizeof(e->why),
@@ -647,7 +641,8 @@ static void handle_cr(struct vcpu *v, struct vcpu_exit *e)
 			cr, type, (unsigned long long)*reg);
 		return;
 	}
-	vmx_skip_insn(v, vmread(VMCS_EXIT_INSN_LEN));
+	if (vmx_cr_write_retires(r))
+		vmx_skip_insn(v, vmread(VMCS_EXIT_INSN_LEN));
 }
 
 static void decode_io(struct vcpu_exit *e)
