@@ -59,7 +59,6 @@ static void deliver_nmi(struct vcpu *v)
 		return;
 	}
 	__atomic_store_n(&v->nmi_pending, false, __ATOMIC_SEQ_CST);
-	v->spec_ctrl = 0;
 	b->inject_nmi(v);
 	b->request_nmi_window(v, false);
 }
@@ -183,6 +182,7 @@ int vcpu_start(struct vcpu *v)
 	}
 	__atomic_store_n(&v->kicked, false, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&v->nmi_pending, false, __ATOMIC_SEQ_CST);
+	v->spec_ctrl = 0;
 	v->kvmclock_gpa = 0;
 	v->halted = false;
 	v->parked = false;
