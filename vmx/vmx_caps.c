@@ -151,9 +151,12 @@ int vmx_compute_controls(const struct vmx_cap_msrs *c, struct vmx_controls *o,
 	o->preemption_timer_rate = c->misc & 0x1f;
 	o->rdtscp = o->proc2 & PROC2_ENABLE_RDTSCP;
 	o->invpcid = o->proc2 & PROC2_ENABLE_INVPCID;
-	if ((o->proc2 & PROC2_ENABLE_VPID) && !(c->ept_vpid & VPID_CAP_INVVPID))
-		o->proc2 &=
-			~PROC2_ENABLE_VPID; /* no way to flush: don't use it */
+	/* vmx_vcpu.c flushes a VPID with the single-context type: without
+	 * INVVPID or that type there is no way to flush, so no VPID. */
+	if ((o->proc2 & PROC2_ENABLE_VPID) &&
+	    (!(c->ept_vpid & VPID_CAP_INVVPID) ||
+	     !(c->ept_vpid & VPID_CAP_INVVPID_SINGLE)))
+		o->proc2 &= ~PROC2_ENABLE_VPID;
 	o->vpid = o->proc2 & PROC2_ENABLE_VPID;
 	o->unrestricted = o->proc2 & PROC2_UNRESTRICTED_GUEST;
 	o->guest_nmis = (o->pin & PIN_VIRTUAL_NMIS) &&

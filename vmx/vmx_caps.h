@@ -99,6 +99,7 @@ struct vmx_controls {
 #define EPT_CAP_INVEPT_SINGLE (1ull << 25)
 #define EPT_CAP_INVEPT_ALL (1ull << 26)
 #define VPID_CAP_INVVPID (1ull << 32)
+#define VPID_CAP_INVVPID_SINGLE (1ull << 41)
 
 /* Computes every control word. 0 on success; otherwise -1 and `why` names the
  * first required feature the CPU lacks, e.g. "EPT (secondary control bit 1)". */

@@ -59,11 +59,17 @@ struct invept_desc {
 #define INVEPT_SINGLE_CONTEXT 1
 #define INVEPT_ALL_CONTEXT 2
 
-static inline void invept(uint64_t type, uint64_t eptp)
+/* False on VMfail (CF or ZF, SDM 3C 31.2): the flush did not happen. */
+static inline bool invept(uint64_t type, uint64_t eptp)
 {
 	struct invept_desc d = { eptp, 0 };
+	bool fail;
 
-	asm volatile("invept %0, %1" ::"m"(d), "r"(type) : "cc", "memory");
+	asm volatile("invept %1, %2; setna %0"
+		     : "=q"(fail)
+		     : "m"(d), "r"(type)
+		     : "cc", "memory");
+	return !fail;
 }
 
 /* INVVPID (SDM 3C 30.3): descriptor = VPID in bits 15:0, then an address. */
@@ -73,11 +79,16 @@ struct invvpid_desc {
 
 #define INVVPID_SINGLE_CONTEXT 1
 
-static inline void invvpid(uint64_t type, uint16_t vpid)
+static inline bool invvpid(uint64_t type, uint16_t vpid)
 {
 	struct invvpid_desc d = { vpid, 0 };
+	bool fail;
 
-	asm volatile("invvpid %0, %1" ::"m"(d), "r"(type) : "cc", "memory");
+	asm volatile("invvpid %1, %2; setna %0"
+		     : "=q"(fail)
+		     : "m"(d), "r"(type)
+		     : "cc", "memory");
+	return !fail;
 }
 
 #endif

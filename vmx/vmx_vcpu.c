@@ -567,9 +567,11 @@ static int switch_paging(struct vcpu *v, bool on)
 	}
 	vmwrite(VMCS_GUEST_IA32_EFER, efer);
 	vmwrite(VMCS_ENTRY_CONTROLS, entry);
-	/* The guest's linear translations change meaning: drop them. */
-	if (vmx_ctl.vpid)
-		invvpid(INVVPID_SINGLE_CONTEXT, vpid_of(v));
+	/* The guest's linear translations change meaning: drop them. If
+	 * INVVPID fails, the INVEPT before the next entry drops them too
+	 * (it flushes every mapping tagged with the EPTP, SDM 3C 29.4.3). */
+	if (vmx_ctl.vpid && !invvpid(INVVPID_SINGLE_CONTEXT, vpid_of(v)))
+		((struct vmx_vcpu *)v->arch)->invept_done = false;
 	return 0;
 }
 
@@ -787,8 +789,14 @@ static void vmx_vcpu_run(struct vcpu *v, struct vcpu_exit *e)
 
 	memset(e, 0, sizeof(*e));
 	if (!x->invept_done) {
-		invept(INVEPT_SINGLE_CONTEXT,
-		       ((struct vmx_vm *)v->vm->arch)->eptp);
+		if (!invept(INVEPT_SINGLE_CONTEXT,
+			    ((struct vmx_vm *)v->vm->arch)->eptp)) {
+			e->reason = EXIT_FAILED;
+			snprintf(
+				e->why, sizeof(e->why),
+				"INVEPT failed: stale translations could remain");
+			return;
+		}
 		x->invept_done = true;
 	}
 	vmwrite(VMCS_GUEST_RSP, v->gpr[GPR_RSP]);

@@ -272,6 +272,12 @@ static void test_no_invvpid(void)
 	CHECK_EQ(compute_modified(&c, &o, why, sizeof(why)), 0);
 	CHECK(!o.vpid);
 	CHECK_EQ(o.proc2, 0x10aa & ~PROC2_ENABLE_VPID);
+
+	/* INVVPID without the single-context type corral uses: no VPID. */
+	c = bochs_skx;
+	c.ept_vpid &= ~VPID_CAP_INVVPID_SINGLE;
+	CHECK_EQ(compute_modified(&c, &o, why, sizeof(why)), 0);
+	CHECK(!o.vpid);
 }
 
 static void test_optional_absent(void)
