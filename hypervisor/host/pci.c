@@ -468,8 +468,10 @@ static int try_bus_reset(struct pci_device *d, const struct vm *vm)
 	pci_write(br, PCI_BRIDGE_CONTROL, 2, ctl);
 	delay_ms(100);
 	for (uint32_t i = 0; i < nr_devices; i++)
-		if (devices[i].parent_bridge == br && &devices[i] != d)
+		if (devices[i].parent_bridge == br && &devices[i] != d) {
 			pci_restore_bars(&devices[i]);
+			enable_acs(devices[i].bdf);
+		}
 	return 0;
 }
 
@@ -563,7 +565,8 @@ int pci_reset(struct pci_device *d, const struct vm *vm, const char **method)
 	*method = reset_methods[m].name;
 	/* Resets clear BARs on some paths, and a guest may have moved them:
 	 * the firmware's layout, recorded at boot, is what the next owner
-	 * gets. */
+	 * gets. A reset also clears ACS Control, which the groups rely on. */
 	pci_restore_bars(d);
+	enable_acs(d->bdf);
 	return 0;
 }
