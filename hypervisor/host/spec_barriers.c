@@ -123,5 +123,5 @@ void spec_switch_to(const struct vm *vm)
 		return;
 	pc->last_vm = vm;
 	if (barriers.ibpb_on_vm_switch)
-		wrmsr(MSR_IA32_PRED_CMD, PRED_CMD_IBPB);
+		spec_ibpb();
 }

@@ -5,14 +5,13 @@
  */
 #ifndef CORRAL_HOST_SPEC_BARRIERS_H
 #define CORRAL_HOST_SPEC_BARRIERS_H
+#include <stdbool.h>
+#include <stdint.h>
 
 struct vm;
 
 /* Reads the CPU's enumeration, chooses and logs the barriers. */
 void spec_barriers_init(void);
-
-#include <stdbool.h>
-#include <stdint.h>
 
 /* Right before VMLAUNCH/VMRESUME/VMRUN: the guest's IA32_SPEC_CTRL in,
  * then the L1D flush or VERW. */
