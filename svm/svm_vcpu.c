@@ -23,6 +23,7 @@
 #include <core/vcpu.h>
 #include <core/vm.h>
 #include <arch/x86.h>
+#include <guest/exception_merge.h>
 #include <guest/msr_policy.h>
 
 struct svm_vm {
@@ -34,6 +35,7 @@ struct svm_vm {
 struct svm_vcpu {
 	struct vmcb *vmcb;
 	bool flushed;
+	bool triple_fault; /* an injection merged into shutdown */
 	struct svm_nmi nmi;
 };
 
@@ -120,6 +122,7 @@ static int svm_vcpu_init(struct vcpu *v, const struct vcpu_boot_state *s,
 		return -ENOMEM;
 	}
 	x->flushed = false;
+	x->triple_fault = false;
 	x->nmi = (struct svm_nmi){ 0 };
 	/* Identity-mapped: the maps' and the tables' addresses are physical. */
 	vmcb_init_control(&x->vmcb->control, (uint64_t)a->iopm,
@@ -149,6 +152,7 @@ static void svm_get_mode(struct vcpu *v, struct vcpu_mode *m)
 	struct vmcb_save *g = &vmcb_of(v)->save;
 
 	m->rip = g->rip;
+	m->cs_base = g->cs.base;
 	m->rflags = g->rflags;
 	m->cr0 = g->cr0;
 	m->cr3 = g->cr3;
@@ -227,8 +231,18 @@ static void svm_request_nmi_window(struct vcpu *v, bool on)
 static void svm_inject_exception(struct vcpu *v, uint8_t vector, bool has_error,
 				 uint32_t error)
 {
-	uint64_t ev = SVM_EVTINJ_VALID | SVM_EVTINJ_TYPE_EXCEPTION | vector;
+	uint64_t pending = vmcb_of(v)->control.event_inj, ev;
 
+	/* An exception the exit cut short is still to be delivered. */
+	if ((pending & SVM_EVTINJ_VALID) &&
+	    (pending & SVM_EVTINJ_TYPE_MASK) == SVM_EVTINJ_TYPE_EXCEPTION &&
+	    x86_exception_on_pending(pending & SVM_EVTINJ_VECTOR_MASK, &vector,
+				     &has_error,
+				     &error) == X86_EXC_TRIPLE_FAULT) {
+		((struct svm_vcpu *)v->arch)->triple_fault = true;
+		return;
+	}
+	ev = SVM_EVTINJ_VALID | SVM_EVTINJ_TYPE_EXCEPTION | vector;
 	if (has_error)
 		ev |= SVM_EVTINJ_ERROR_VALID | ((uint64_t)error << 32);
 	vmcb_of(v)->control.event_inj = ev;
@@ -253,7 +267,7 @@ static uint8_t fixed_insn_len(struct vcpu *v, const uint8_t *op, uint8_t len,
 	if (svm_caps.nrip_save && vmcb->control.next_rip > vmcb->save.rip)
 		return (uint8_t)(vmcb->control.next_rip - vmcb->save.rip);
 	svm_get_mode(v, &m);
-	if (guest_read_virt(v->vm, &m, m.rip, code, len) == len &&
+	if (guest_read_virt(v->vm, &m, vcpu_mode_pc(&m), code, len) == len &&
 	    !memcmp(code, op, len))
 		return len;
 	e->reason = EXIT_FAILED;
@@ -335,9 +349,14 @@ static void decode_exit(struct vcpu *v, uint64_t code, struct vcpu_exit *e)
 		e->npf.gpa = c->exit_info2;
 		e->npf.write = c->exit_info1 & SVM_NPF_WRITE;
 		e->npf.fetch = c->exit_info1 & SVM_NPF_FETCH;
+		e->npf.page_walk = c->exit_info1 & SVM_NPF_PAGE_WALK;
+		e->npf.event_delivery = c->exit_int_info & SVM_EVTINJ_VALID;
 		return;
 	case SVM_EXIT_SHUTDOWN:
 		e->reason = EXIT_SHUTDOWN;
+		return;
+	case SVM_EXIT_MC:
+		e->reason = EXIT_MACHINE_CHECK;
 		return;
 	case SVM_EXIT_INVD:
 		set_fixed(v, e, EXIT_NONE, op_invd, sizeof(op_invd));
@@ -416,6 +435,11 @@ static void svm_vcpu_run(struct vcpu *v, struct vcpu_exit *e)
 	struct svm_percpu *host = this_cpu()->backend_data;
 
 	memset(e, 0, sizeof(*e));
+	if (x->triple_fault) {
+		x->triple_fault = false;
+		e->reason = EXIT_SHUTDOWN;
+		return;
+	}
 	vmcb->save.rsp = v->gpr[GPR_RSP];
 	vmcb->save.rax = v->gpr[GPR_RAX];
 	vmcb->control.tlb_control = x->flushed ? 0 : SVM_TLB_FLUSH_ALL;

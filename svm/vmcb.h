@@ -140,6 +140,8 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668,
 #define X86_VEC_OF 4			 /* INTO */
 
 /* Exit codes (appendix C) */
+#define SVM_EXIT_EXCP_BASE 0x040 /* + the vector */
+#define SVM_EXIT_MC (SVM_EXIT_EXCP_BASE + 18)
 #define SVM_EXIT_INTR 0x060
 #define SVM_EXIT_NMI 0x061
 #define SVM_EXIT_INIT 0x063
@@ -176,5 +178,6 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668,
 /* Nested page fault error code (APM 15.25.6) */
 #define SVM_NPF_WRITE (1ull << 1)
 #define SVM_NPF_FETCH (1ull << 4)
+#define SVM_NPF_PAGE_WALK (1ull << 33) /* a guest page-table access */
 
 #endif

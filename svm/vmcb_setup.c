@@ -107,6 +107,9 @@ void vmcb_init_control(struct vmcb_control *c, uint64_t iopm_pa,
 			     SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
 			     SVM_INTERCEPT_SKINIT | SVM_INTERCEPT_MONITOR |
 			     SVM_INTERCEPT_MWAIT | SVM_INTERCEPT_XSETBV;
+	/* #MC exits, so that corral reads the banks and decides whose error
+	 * it was; the host handler is not called by itself (15.12). */
+	c->intercept_exceptions = 1u << X86_EXC_MC;
 	c->iopm_base_pa = iopm_pa;
 	c->msrpm_base_pa = msrpm_pa;
 	c->asid = asid;

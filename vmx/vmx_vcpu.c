@@ -21,6 +21,7 @@
 #include <core/vcpu.h>
 #include <core/vm.h>
 #include <arch/x86.h>
+#include <guest/exception_merge.h>
 #include <guest/msr_policy.h>
 #include <errno.h>
 
@@ -41,6 +42,7 @@ struct vmx_vcpu {
 	void *vmcs;
 	bool launched;
 	bool invept_done;
+	bool triple_fault; /* an injection merged into shutdown */
 	uint64_t cr0_mask, cr4_mask;
 	uint64_t msrs[NR_SWITCHED_MSRS];
 	/* The guest's CR2, DR0-3 and DR6, which no VMCS field holds either
@@ -275,7 +277,7 @@ static void write_controls(struct vcpu *v, const struct vcpu_boot_state *s)
 	vmwrite(VMCS_PROC_CONTROLS2, vmx_ctl.proc2);
 	vmwrite(VMCS_EXIT_CONTROLS, vmx_ctl.exit);
 	vmwrite(VMCS_ENTRY_CONTROLS, entry);
-	vmwrite(VMCS_EXCEPTION_BITMAP, 0);
+	vmwrite(VMCS_EXCEPTION_BITMAP, VMX_EXCEPTION_BITMAP);
 	vmwrite(VMCS_PF_ERROR_MASK, 0);
 	vmwrite(VMCS_PF_ERROR_MATCH, 0);
 	vmwrite(VMCS_CR3_TARGET_COUNT, 0);
@@ -392,14 +394,22 @@ static uint64_t guest_cr(uint32_t real, uint32_t shadow, uint64_t mask)
 	return (vmread(real) & ~mask) | (vmread(shadow) & mask);
 }
 
+/* CR0 as the guest reads it. */
+static uint64_t guest_cr0(struct vcpu *v)
+{
+	return guest_cr(VMCS_GUEST_CR0, VMCS_CR0_SHADOW,
+			((struct vmx_vcpu *)v->arch)->cr0_mask);
+}
+
 static void vmx_get_mode(struct vcpu *v, struct vcpu_mode *m)
 {
 	struct vmx_vcpu *x = v->arch;
 	uint32_t cs_ar = vmread(VMCS_GUEST_CS_AR);
 
 	m->rip = vmread(VMCS_GUEST_RIP);
+	m->cs_base = vmread(VMCS_GUEST_CS_BASE);
 	m->rflags = vmread(VMCS_GUEST_RFLAGS);
-	m->cr0 = guest_cr(VMCS_GUEST_CR0, VMCS_CR0_SHADOW, x->cr0_mask);
+	m->cr0 = guest_cr0(v);
 	m->cr3 = vmread(VMCS_GUEST_CR3);
 	m->cr4 = guest_cr(VMCS_GUEST_CR4, VMCS_CR4_SHADOW, x->cr4_mask);
 	m->efer = vmread(VMCS_GUEST_IA32_EFER);
@@ -413,10 +423,27 @@ static void vmx_skip_insn(struct vcpu *v, uint8_t len)
 	uint32_t intr = vmread(VMCS_GUEST_INTERRUPTIBILITY);
 
 	vmwrite(VMCS_GUEST_RIP, vmread(VMCS_GUEST_RIP) + len);
-	if (intr & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS))
-		vmwrite(VMCS_GUEST_INTERRUPTIBILITY,
-			intr & ~(INTERRUPTIBILITY_STI |
-				 INTERRUPTIBILITY_MOV_SS));
+	if (intr & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS)) {
+		intr &= ~(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS);
+		vmwrite(VMCS_GUEST_INTERRUPTIBILITY, intr);
+	}
+	/* The instruction completed: a single-stepping guest gets its #DB. */
+	vmwrite(VMCS_GUEST_PENDING_DBG,
+		vmx_pending_dbg(vmread(VMCS_GUEST_PENDING_DBG),
+				vmread(VMCS_GUEST_RFLAGS), intr, true));
+}
+
+/* Entry needs BS = TF in an STI/MOV-SS shadow; an exit on the
+ * instruction in the shadow (before it completed) can leave them apart. */
+static void fix_pending_dbg(void)
+{
+	uint64_t old = vmread(VMCS_GUEST_PENDING_DBG);
+	uint64_t now =
+		vmx_pending_dbg(old, vmread(VMCS_GUEST_RFLAGS),
+				vmread(VMCS_GUEST_INTERRUPTIBILITY), false);
+
+	if (now != old)
+		vmwrite(VMCS_GUEST_PENDING_DBG, now);
 }
 
 static int vmx_set_efer(struct vcpu *v, uint64_t efer)
@@ -490,9 +517,19 @@ static void vmx_request_nmi_window(struct vcpu *v, bool on)
 static void vmx_inject_exception(struct vcpu *v, uint8_t vector, bool has_error,
 				 uint32_t error)
 {
-	uint32_t info = INTR_INFO_VALID | INTR_TYPE_HW_EXCEPTION | vector;
+	uint32_t pending = vmread(VMCS_ENTRY_INTR_INFO);
+	uint32_t info;
 
-	if (has_error) {
+	/* An exception the exit cut short is still to be delivered. */
+	if ((pending & INTR_INFO_VALID) &&
+	    (pending & INTR_TYPE_MASK) == INTR_TYPE_HW_EXCEPTION &&
+	    x86_exception_on_pending(pending & 0xff, &vector, &has_error,
+				     &error) == X86_EXC_TRIPLE_FAULT) {
+		((struct vmx_vcpu *)v->arch)->triple_fault = true;
+		return;
+	}
+	info = INTR_INFO_VALID | INTR_TYPE_HW_EXCEPTION | vector;
+	if (has_error && vmx_error_code_allowed(vmread(VMCS_GUEST_CR0))) {
 		info |= INTR_INFO_DELIVER_ERROR;
 		vmwrite(VMCS_ENTRY_EXCEPTION_ERROR, error);
 	}
@@ -546,6 +583,46 @@ static uint64_t *cr_gpr(struct vcpu *v, uint64_t qual)
 	return &v->gpr[(qual >> 8) & 0xf];
 }
 
+/* The guest's linear translations change meaning: drop them. If INVVPID
+ * fails, the INVEPT before the next entry drops them too (it flushes every
+ * mapping tagged with the EPTP, SDM 3C 29.4.3). Without VPID every entry
+ * and exit flushes them anyway (SDM 3C 29.4.3.1). */
+static void flush_guest_tlb(struct vcpu *v)
+{
+	if (vmx_ctl.vpid && !invvpid(INVVPID_SINGLE_CONTEXT, vpid_of(v)))
+		((struct vmx_vcpu *)v->arch)->invept_done = false;
+}
+
+/* PAE paging: the four PDPTEs at CR3[31:5] go into the VMCS (vmx_cr.h).
+ * -EINVAL (the MOV's #GP) if one is bad or not in the VM's RAM. */
+static int load_pdptes(struct vcpu *v, uint64_t cr3)
+{
+	const uint64_t *t = vm_gpa_to_host(v->vm, cr3 & 0xffffffe0ull, 32);
+	unsigned maxphyaddr = cpuid(0x80000008u).eax & 0xff;
+
+	if (!t)
+		return -EINVAL;
+	for (int i = 0; i < 4; i++)
+		if (!vmx_pdpte_valid(t[i], maxphyaddr))
+			return -EINVAL;
+	for (int i = 0; i < 4; i++)
+		vmwrite(VMCS_GUEST_PDPTE0 + 2 * i, t[i]);
+	return 0;
+}
+
+/* Before a CR0/CR4 write that leaves the guest in PAE paging. */
+static int pdptes_for(struct vcpu *v, uint64_t cr0, uint64_t cr4)
+{
+	uint64_t efer = vmread(VMCS_GUEST_IA32_EFER);
+
+	/* Paging on with LME set is IA-32e mode, whatever LMA says now. */
+	if ((cr0 & X86_CR0_PG) && (efer & X86_EFER_LME))
+		efer |= X86_EFER_LMA;
+	if (!vmx_pae_paging(cr0, cr4, efer))
+		return 0;
+	return load_pdptes(v, vmread(VMCS_GUEST_CR3));
+}
+
 /*
  * Paging turned on or off: with EFER.LME that enters or leaves IA-32e mode
  * (SDM 3A 9.8.5), which VMX keeps in EFER.LMA and the "IA-32e mode guest"
@@ -567,11 +644,7 @@ static int switch_paging(struct vcpu *v, bool on)
 	}
 	vmwrite(VMCS_GUEST_IA32_EFER, efer);
 	vmwrite(VMCS_ENTRY_CONTROLS, entry);
-	/* The guest's linear translations change meaning: drop them. If
-	 * INVVPID fails, the INVEPT before the next entry drops them too
-	 * (it flushes every mapping tagged with the EPTP, SDM 3C 29.4.3). */
-	if (vmx_ctl.vpid && !invvpid(INVVPID_SINGLE_CONTEXT, vpid_of(v)))
-		((struct vmx_vcpu *)v->arch)->invept_done = false;
+	flush_guest_tlb(v);
 	return 0;
 }
 
@@ -581,6 +654,9 @@ static enum vmx_cr_write guest_write_cr0(struct vcpu *v, uint64_t val)
 	uint64_t old = vmread(VMCS_GUEST_CR0);
 	enum vmx_cr_write r = vmx_cr0_write_check(val, vmx_ctl.unrestricted);
 
+	if (r == VMX_CR_WRITE_DONE &&
+	    pdptes_for(v, val, vmread(VMCS_GUEST_CR4)))
+		r = VMX_CR_WRITE_GP;
 	if (r == VMX_CR_WRITE_DONE && ((val ^ old) & X86_CR0_PG) &&
 	    switch_paging(v, val & X86_CR0_PG))
 		r = VMX_CR_WRITE_GP;
@@ -597,6 +673,9 @@ static enum vmx_cr_write guest_write_cr4(struct vcpu *v, uint64_t val)
 {
 	enum vmx_cr_write r = vmx_cr4_write_check(val);
 
+	if (r == VMX_CR_WRITE_DONE &&
+	    pdptes_for(v, vmread(VMCS_GUEST_CR0), val))
+		r = VMX_CR_WRITE_GP;
 	if (r == VMX_CR_WRITE_GP) {
 		vmx_inject_exception(v, X86_EXC_GP, true, 0);
 		return r;
@@ -605,6 +684,23 @@ static enum vmx_cr_write guest_write_cr4(struct vcpu *v, uint64_t val)
 	vmwrite(VMCS_GUEST_CR4,
 		vmx_fix_cr(val, vmx_cr4_fixed0, vmx_cr4_fixed1));
 	return r;
+}
+
+/* Only without the TRUE controls, where CR3-load exiting cannot be
+ * turned off. */
+static enum vmx_cr_write guest_write_cr3(struct vcpu *v, uint64_t val)
+{
+	if (vmread(VMCS_GUEST_CR4) & X86_CR4_PCIDE)
+		val &= ~VMX_CR3_NOFLUSH;
+	if (vmx_pae_paging(vmread(VMCS_GUEST_CR0), vmread(VMCS_GUEST_CR4),
+			   vmread(VMCS_GUEST_IA32_EFER)) &&
+	    load_pdptes(v, val)) {
+		vmx_inject_exception(v, X86_EXC_GP, true, 0);
+		return VMX_CR_WRITE_GP;
+	}
+	vmwrite(VMCS_GUEST_CR3, val);
+	flush_guest_tlb(v);
+	return VMX_CR_WRITE_DONE;
 }
 
 /* Control-register exits (qualification: SDM 3C table 28-3). */
@@ -620,7 +716,7 @@ static void handle_cr(struct vcpu *v, struct vcpu_exit *e)
 	else if (type == 0 && cr == 4)
 		r = guest_write_cr4(v, *reg);
 	else if (type == 0 && cr == 3)
-		vmwrite(VMCS_GUEST_CR3, *reg);
+		r = guest_write_cr3(v, *reg);
 	else if (type == 1 && cr == 3)
 		*reg = vmread(VMCS_GUEST_CR3);
 	else if (type == 0 && cr == 8)
@@ -629,10 +725,8 @@ static void handle_cr(struct vcpu *v, struct vcpu_exit *e)
 		*reg = v->lapic.tpr >> 4;
 	else if (type == 2) /* CLTS */
 		vmwrite(VMCS_GUEST_CR0, vmread(VMCS_GUEST_CR0) & ~8ull);
-	else if (type ==
-		 3) /* LMSW: only the low 4 bits, PE cannot be cleared */
-		vmwrite(VMCS_GUEST_CR0,
-			(vmread(VMCS_GUEST_CR0) & ~0xeull) | ((q >> 16) & 0xe));
+	else if (type == 3) /* LMSW, source in bits 31:16 */
+		r = guest_write_cr0(v, vmx_lmsw_cr0(guest_cr0(v), q >> 16));
 	else
 		r = VMX_CR_WRITE_UNSUPPORTED;
 	if (r == VMX_CR_WRITE_UNSUPPORTED) {
@@ -664,12 +758,17 @@ static void decode_ept_violation(struct vcpu_exit *e)
 {
 	uint64_t q = vmread(VMCS_EXIT_QUALIFICATION);
 
-	/* SDM 3C table 28-7: bit 1 write, bit 2 instruction fetch. */
+	/* SDM 3C table 28-7: bit 1 write, bit 2 instruction fetch; bit 7
+	 * the linear address is valid, and then bit 8 says it was the
+	 * translated address, not a paging-structure entry. */
 	e->reason = EXIT_NPF;
 	e->insn_len = 0;
 	e->npf.gpa = vmread(VMCS_GUEST_PHYS_ADDR);
 	e->npf.write = q & 2;
 	e->npf.fetch = q & 4;
+	e->npf.page_walk = !(q & (1u << 7)) || !(q & (1u << 8));
+	e->npf.event_delivery =
+		vmread(VMCS_IDT_VECTORING_INFO) & INTR_INFO_VALID;
 }
 
 /* "Acknowledge interrupt on exit" hands us the vector (SDM 3C 28.2.2). */
@@ -681,17 +780,30 @@ static void host_interrupt(void)
 }
 
 /*
- * A host NMI made the exit (pin-based "NMI exiting"); it was not delivered
+ * A host NMI made the exit (pin-based "NMI exiting"): it was not delivered
  * to the host, and NMIs stay blocked until the next IRET. INT 2 runs the
- * host's NMI handler now, and its IRETQ lifts that blocking.
+ * host's NMI handler now, and its IRETQ lifts that blocking. A machine
+ * check (exception bitmap bit 18) goes to the core, which reads the banks.
  */
-static void host_nmi_exit(void)
+static void exception_or_nmi_exit(struct vcpu_exit *e)
 {
 	uint32_t info = vmread(VMCS_EXIT_INTR_INFO);
 
-	if ((info & INTR_INFO_VALID) &&
-	    (info & INTR_TYPE_MASK) == INTR_TYPE_NMI)
+	switch (vmx_exception_exit_kind(info)) {
+	case VMX_EXC_EXIT_NMI:
 		asm volatile("int $2" ::: "memory");
+		return;
+	case VMX_EXC_EXIT_MACHINE_CHECK:
+		e->reason = EXIT_MACHINE_CHECK;
+		return;
+	case VMX_EXC_EXIT_OTHER:
+		break;
+	}
+	e->reason = EXIT_FAILED;
+	snprintf(
+		e->why, sizeof(e->why),
+		"exception exit corral did not ask for (interruption info 0x%x)",
+		info);
 }
 
 static void decode_exit(struct vcpu *v, uint32_t reason, struct vcpu_exit *e)
@@ -704,7 +816,7 @@ static void decode_exit(struct vcpu *v, uint32_t reason, struct vcpu_exit *e)
 	case EXIT_REASON_PREEMPTION_TIMER:
 		return;
 	case EXIT_REASON_EXCEPTION_NMI:
-		host_nmi_exit();
+		exception_or_nmi_exit(e);
 		return;
 	case EXIT_REASON_INTERRUPT_WINDOW:
 		vmx_request_irq_window(v, false);
@@ -766,6 +878,11 @@ static void decode_exit(struct vcpu *v, uint32_t reason, struct vcpu_exit *e)
 
 static void entry_failed(struct vcpu_exit *e, uint32_t reason, bool vmfail)
 {
+	/* SDM 3C 27.8: an #MC during VM entry; the banks say more. */
+	if (!vmfail && (reason & 0xffff) == EXIT_REASON_MCE_DURING_ENTRY) {
+		e->reason = EXIT_MACHINE_CHECK;
+		return;
+	}
 	e->reason = EXIT_FAILED;
 	if (vmfail)
 		snprintf(e->why, sizeof(e->why),
@@ -778,7 +895,7 @@ static void entry_failed(struct vcpu_exit *e, uint32_t reason, bool vmfail)
 			reason & 0xffff,
 			(reason & 0xffff) == EXIT_REASON_INVALID_GUEST_STATE ?
 				"invalid guest state" :
-				"MSR loading or machine check",
+				"MSR loading",
 			(unsigned long long)vmread(VMCS_EXIT_QUALIFICATION));
 }
 
@@ -788,6 +905,11 @@ static void vmx_vcpu_run(struct vcpu *v, struct vcpu_exit *e)
 	uint32_t reason;
 
 	memset(e, 0, sizeof(*e));
+	if (x->triple_fault) {
+		x->triple_fault = false;
+		e->reason = EXIT_SHUTDOWN;
+		return;
+	}
 	if (!x->invept_done) {
 		if (!invept(INVEPT_SINGLE_CONTEXT,
 			    ((struct vmx_vm *)v->vm->arch)->eptp)) {
@@ -800,6 +922,7 @@ static void vmx_vcpu_run(struct vcpu *v, struct vcpu_exit *e)
 		x->invept_done = true;
 	}
 	vmwrite(VMCS_GUEST_RSP, v->gpr[GPR_RSP]);
+	fix_pending_dbg();
 	spec_before_entry(v->spec_ctrl);
 	if (vmx_enter(v, x->launched)) {
 		spec_after_exit(v->spec_ctrl);

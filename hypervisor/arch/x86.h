@@ -25,6 +25,15 @@ static inline struct cpuid_regs cpuid(uint32_t leaf)
 	return cpuid_count(leaf, 0);
 }
 
+static inline bool cpu_is_intel(void)
+{
+	struct cpuid_regs r = cpuid(0);
+
+	/* "GenuineIntel" in EBX, EDX, ECX. */
+	return r.ebx == 0x756e6547 && r.edx == 0x49656e69 &&
+	       r.ecx == 0x6c65746e;
+}
+
 static inline uint64_t rdmsr(uint32_t msr)
 {
 	uint32_t lo, hi;
@@ -171,6 +180,7 @@ static inline uint64_t read_rflags(void)
 #define X86_EFER_LMA (1ull << 10)
 #define X86_EFER_NXE (1ull << 11)
 #define X86_EFER_SVME (1ull << 12)
+#define X86_RFLAGS_TF (1ull << 8)
 #define X86_RFLAGS_IF (1ull << 9)
 #define X86_RFLAGS_FIXED (1ull << 1)
 
@@ -178,5 +188,6 @@ static inline uint64_t read_rflags(void)
 #define X86_EXC_UD 6
 #define X86_EXC_GP 13
 #define X86_EXC_PF 14
+#define X86_EXC_MC 18
 
 #endif

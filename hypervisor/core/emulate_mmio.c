@@ -29,7 +29,7 @@ static int fetch_and_decode(struct vcpu *v, struct vcpu_mode *m,
 	int rc;
 
 	backend()->get_mode(v, m);
-	got = guest_read_virt(v->vm, m, m->rip, code, sizeof(code));
+	got = guest_read_virt(v->vm, m, vcpu_mode_pc(m), code, sizeof(code));
 	rc = x86_decode_mmio(code, got, decode_mode(m), insn);
 	if (rc == X86_DECODE_OK)
 		return 0;
@@ -79,14 +79,33 @@ static void region_access(struct vcpu *v, const struct mmio_region *r,
 	backend()->skip_insn(v, insn.len);
 }
 
+/* Only an instruction's own access can be emulated: the decoder knows
+ * nothing of the CPU's page walks or of how it delivers an event, and
+ * emulating the instruction at RIP instead would run it wrongly. */
+static bool not_emulable(struct vcpu *v, const struct vcpu_exit *e)
+{
+	struct vcpu_mode m;
+
+	if (!e->npf.page_walk && !e->npf.event_delivery)
+		return false;
+	backend()->get_mode(v, &m);
+	vm_stop(v->vm, VM_STOP_CRASH,
+		"%s reached guest-physical address 0x%llx outside its RAM at rip 0x%llx",
+		e->npf.event_delivery ? "event delivery (IDT, stack or TSS)" :
+					"a walk of its page tables",
+		(unsigned long long)e->npf.gpa, (unsigned long long)m.rip);
+	return true;
+}
+
 void handle_npf(struct vcpu *v, const struct vcpu_exit *e)
 {
 	uint64_t gpa = e->npf.gpa;
 	struct vcpu_mode m;
+	const struct mmio_region *r;
 
-	const struct mmio_region *r =
-		e->npf.fetch ? NULL : vm_find_mmio(v->vm, gpa);
-
+	if (not_emulable(v, e))
+		return;
+	r = e->npf.fetch ? NULL : vm_find_mmio(v->vm, gpa);
 	if (r) {
 		region_access(v, r, gpa);
 		return;

@@ -4,6 +4,7 @@
  * power-off once every VM has stopped. See docs/boot-flow.md.
  */
 #include <host/spec_barriers.h>
+#include <host/mce.h>
 #include <host/acpi.h>
 #include <host/boot.h>
 #include <guest/config.h>
@@ -139,6 +140,13 @@ static void wait_for_all_vms(void)
 			cpu_relax();
 }
 
+/* What each CPU does once it runs corral's code, before any VM. */
+static void setup_cpu(struct percpu *pc)
+{
+	mce_cpu_init();
+	backend_enable_cpu(pc);
+}
+
 void hv_main(const struct boot_info *bi)
 {
 	struct percpu *bsp;
@@ -156,7 +164,7 @@ void hv_main(const struct boot_info *bi)
 	timekeeping_init();
 	backend_probe_and_select();
 	spec_barriers_init();
-	smp_init(bsp, backend_enable_cpu);
+	smp_init(bsp, setup_cpu);
 	pci_init(bi->acpi_rsdp_phys);
 	host_ioapic_init(bi->acpi_rsdp_phys);
 	iommu_init(bi->acpi_rsdp_phys);

@@ -8,6 +8,7 @@
  * never starved by a guest. docs/scheduling.md.
  */
 #include <host/nmi.h>
+#include <core/machine_check.h>
 #include <core/console_mux.h>
 #include <core/host_irq.h>
 #include <host/host_lapic.h>
@@ -37,6 +38,7 @@ void pcpu_set_vm_list(struct vm **vms, uint32_t nr)
 	all_vms = vms;
 	nr_all_vms = nr;
 	console_mux_set_vms(vms, nr);
+	machine_check_set_vms(vms, nr);
 }
 
 static struct sched_rq *rq_of(uint32_t cpu)
@@ -173,20 +175,21 @@ bool pcpu_other_work(const struct vcpu *current)
 	return current->id == 0 && current->vm->uart_rx_pending;
 }
 
-static bool any_left(uint32_t cpu)
+/* Every pCPU stays in its loop while any VM lives, its own or not: it
+ * polls its machine-check banks and takes host NMIs and #MCs. */
+static bool any_vm_left(void)
 {
-	struct vm *vm;
-	struct vcpu *v;
-
-	for_each_vcpu_on(cpu, vm, v) if (!vm->finished) return true;
+	for (uint32_t i = 0; i < nr_all_vms; i++)
+		if (!__atomic_load_n(&all_vms[i]->finished, __ATOMIC_ACQUIRE))
+			return true;
 	return false;
 }
 
-static void idle(struct sched_rq *rq, uint32_t cpu)
+static void idle(struct sched_rq *rq, uint32_t cpu, uint64_t mce_poll)
 {
 	uint64_t wake = sched_next_wake(rq);
 	uint64_t poll =
-		cpu == 0 ? rdtsc() + tsc_hz / 1000000 * IDLE_POLL_US : 0;
+		cpu == 0 ? rdtsc() + tsc_hz / 1000000 * IDLE_POLL_US : mce_poll;
 
 	if (!wake || (poll && poll < wake))
 		wake = poll;
@@ -219,17 +222,19 @@ void pcpu_loop(uint32_t cpu)
 {
 	struct sched_rq *rq = rq_of(cpu);
 
-	while (any_left(cpu)) {
+	while (any_vm_left()) {
 		struct sched_entity *e;
+		uint64_t mce_poll;
 
 		if (cpu == 0)
 			console_mux_poll();
 		host_nmi_report();
+		mce_poll = machine_check_service();
 		service_vcpus(rq, cpu);
 		e = sched_pick(rq, rdtsc());
 		if (e)
 			run_one(rq, e);
 		else
-			idle(rq, cpu);
+			idle(rq, cpu, mce_poll);
 	}
 }

@@ -10,8 +10,8 @@ struct vcpu;
 
 /* Puts the VM's vCPUs on their pCPUs' run queues (before the pCPUs start). */
 int pcpu_add_vm(struct vm *vm);
-/* The scheduler loop of this pCPU; returns when none of its VMs will run
- * again. */
+/* The scheduler loop of this pCPU; returns when no VM (on any pCPU) will
+ * run again. */
 void pcpu_loop(uint32_t cpu);
 /* Makes a pCPU look at its run queue now (an IPI), e.g. after console
  * input for one of its VMs. */

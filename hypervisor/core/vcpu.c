@@ -15,6 +15,7 @@
 #include <host/log.h>
 #include <host/nmi.h>
 #include <host/spec_barriers.h>
+#include <core/machine_check.h>
 #include <core/pcpu_loop.h>
 #include <host/percpu.h>
 #include <string.h>
@@ -146,6 +147,9 @@ static void handle_exit(struct vcpu *v, const struct vcpu_exit *e)
 		return;
 	case EXIT_SHUTDOWN:
 		vm_stop(v->vm, VM_STOP_CRASH, "triple fault (shutdown)");
+		return;
+	case EXIT_MACHINE_CHECK:
+		machine_check_in_guest(v);
 		return;
 	case EXIT_FAILED:
 	case NR_EXIT_REASONS:

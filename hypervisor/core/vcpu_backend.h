@@ -24,8 +24,9 @@ enum vcpu_exit_reason {
 	EXIT_HLT,
 	EXIT_NPF, /* EPT violation / nested page fault */
 	EXIT_HYPERCALL,
-	EXIT_SHUTDOWN, /* triple fault */
-	EXIT_FAILED,   /* the backend cannot go on; `why` says why */
+	EXIT_SHUTDOWN,	    /* triple fault */
+	EXIT_MACHINE_CHECK, /* an #MC struck while the guest ran */
+	EXIT_FAILED,	    /* the backend cannot go on; `why` says why */
 	NR_EXIT_REASONS
 };
 
@@ -44,6 +45,10 @@ struct vcpu_exit {
 		struct {
 			uint64_t gpa;
 			bool write, fetch;
+			/* Not the access of the instruction at RIP: a
+			 * walk of the guest's page tables, or the
+			 * delivery of an event (IDT, stack, TSS). */
+			bool page_walk, event_delivery;
 		} npf;
 	};
 	char why[128];
@@ -61,10 +66,18 @@ struct vcpu_boot_state {
 /* What the core needs to know about the guest's current mode. */
 struct vcpu_mode {
 	uint64_t rip, rflags, cr0, cr3, cr4, efer;
-	bool long_mode;	 /* CS.L with EFER.LMA */
-	bool default_32; /* CS.D */
+	uint64_t cs_base; /* ignored in 64-bit mode */
+	bool long_mode;	  /* CS.L with EFER.LMA */
+	bool default_32;  /* CS.D */
 	uint8_t cpl;
 };
+
+/* The linear address of the instruction at RIP: CS.base + RIP outside
+ * 64-bit mode, where linear addresses are 32 bits (SDM 3A 3.4). */
+static inline uint64_t vcpu_mode_pc(const struct vcpu_mode *m)
+{
+	return m->long_mode ? m->rip : (uint32_t)(m->cs_base + m->rip);
+}
 
 struct vcpu_backend {
 	const char *name; /* "vmx" or "svm", used in logs and markers */

@@ -39,9 +39,49 @@ const char *vm_stop_reason_name(enum vm_stop_reason r)
 		return "crashed";
 	case VM_STOP_ERROR:
 		return "stopped by an error";
+	case VM_STOP_MACHINE_CHECK:
+		return "stopped by a machine check";
 	default:
 		return "stopped";
 	}
+}
+
+void vm_poison(struct vm *vm, uint64_t pa)
+{
+	uint64_t page = pa & ~(PAGE_SIZE - 1);
+	uint32_t i;
+
+	spin_lock(&vm->stop_lock);
+	for (i = 0; i < vm->nr_poisoned && vm->poisoned[i] < page; i++)
+		;
+	if ((i == vm->nr_poisoned || vm->poisoned[i] != page) &&
+	    vm->nr_poisoned < VM_MAX_POISONED) {
+		for (uint32_t j = vm->nr_poisoned; j > i; j--)
+			vm->poisoned[j] = vm->poisoned[j - 1];
+		vm->poisoned[i] = page;
+		vm->nr_poisoned++;
+	}
+	spin_unlock(&vm->stop_lock);
+}
+
+/* Calls fn on each run of the VM's RAM between its poisoned pages:
+ * touching one of those would raise another machine check. */
+static void for_each_clean_run(struct vm *vm, void (*fn)(void *p, uint64_t n))
+{
+	uint64_t at = (uint64_t)vm->ram, end = at + vm->ram_size;
+
+	for (uint32_t i = 0; i < vm->nr_poisoned; i++) {
+		if (vm->poisoned[i] > at)
+			fn((void *)at, vm->poisoned[i] - at);
+		at = vm->poisoned[i] + PAGE_SIZE;
+	}
+	if (end > at)
+		fn((void *)at, end - at);
+}
+
+static void scrub(void *p, uint64_t n)
+{
+	memset(p, 0, n);
 }
 
 bool vm_log_budget(struct vm *vm)
@@ -294,6 +334,10 @@ static bool policy_restarts(const struct vm *vm)
 	case VM_STOP_REBOOT:
 	case VM_STOP_CRASH:
 		return p == RESTART_ON_CRASH || p == RESTART_ALWAYS;
+	case VM_STOP_MACHINE_CHECK:
+		/* Not onto memory that holds a poisoned page. */
+		return !vm->nr_poisoned &&
+		       (p == RESTART_ON_CRASH || p == RESTART_ALWAYS);
 	default:
 		return false; /* corral could not go on: it would fail again */
 	}
@@ -313,9 +357,6 @@ static bool crash_loop(struct vm *vm)
 	       now - oldest < tsc_hz * CRASH_LOOP_SECONDS;
 }
 
-/* The vCPU stopped: report, release the devices, and either rebuild the VM
- * from the pristine kernel and initrd on scrubbed memory, or retire it.
- * Returns true if it runs again. */
 /* One line of what made the VM's vCPUs exit in this run, so that a user
  * (and scripts/bench-exits) can see where the exits go. */
 static void report_exits(struct vm *vm)
@@ -330,6 +371,7 @@ static void report_exits(struct vm *vm)
 		[EXIT_NPF] = "npf",
 		[EXIT_HYPERCALL] = "hypercall",
 		[EXIT_SHUTDOWN] = "shutdown",
+		[EXIT_MACHINE_CHECK] = "machine-check",
 		[EXIT_FAILED] = "failed",
 	};
 	char line[256];
@@ -373,7 +415,7 @@ bool vm_stopped(struct vm *vm)
 		again = false;
 	}
 	/* Nothing of the old guest survives into the next one or the pool. */
-	memset(vm->ram, 0, vm->ram_size);
+	for_each_clean_run(vm, scrub);
 	if (again) {
 		vm->restarts++;
 		uint64_t free = page_alloc_free_bytes();
@@ -396,7 +438,10 @@ bool vm_stopped(struct vm *vm)
 		}
 		pr_err("vm %s: the restart failed; it stays stopped", vm->name);
 	}
-	page_free(vm->ram, vm->ram_size);
+	for_each_clean_run(vm, page_free);
+	for (uint32_t i = 0; i < vm->nr_poisoned; i++)
+		pr_warn("vm %s: page 0x%llx had an uncorrected memory error: kept out of use",
+			vm->name, (unsigned long long)vm->poisoned[i]);
 	__atomic_store_n(&vm->finished, true, __ATOMIC_RELEASE);
 	return false;
 }

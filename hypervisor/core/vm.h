@@ -20,7 +20,8 @@
 #define VM_MAX_VCPUS 8 /* the 8-bit I/O APIC and MSI destinations reach 8 */
 #define VM_MAX_DEVICES 8
 #define VM_MSR_LOG_SLOTS 64
-#define VM_LOG_BUDGET 64 /* unemulated-access lines per VM run */
+#define VM_LOG_BUDGET 64  /* unemulated-access lines per VM run */
+#define VM_MAX_POISONED 8 /* pages of its RAM a machine check poisoned */
 
 struct assigned_dev;
 
@@ -30,8 +31,9 @@ enum vm_stop_reason {
 	VM_STOP_NONE,
 	VM_STOP_POWEROFF,
 	VM_STOP_REBOOT,
-	VM_STOP_CRASH, /* triple fault, unsupported guest behaviour */
-	VM_STOP_ERROR, /* corral could not go on with it */
+	VM_STOP_CRASH,	       /* triple fault, unsupported guest behaviour */
+	VM_STOP_ERROR,	       /* corral could not go on with it */
+	VM_STOP_MACHINE_CHECK, /* a hardware error in its context or memory */
 };
 
 struct vcpu;
@@ -51,6 +53,10 @@ struct vm {
 
 	uint8_t *ram; /* host pointer of GPA 0 (identity mapped) */
 	uint64_t ram_size;
+	/* Pages of `ram` with an uncorrected memory error (page aligned,
+	 * sorted): never touched again, never freed (core/machine_check.c). */
+	uint64_t poisoned[VM_MAX_POISONED];
+	uint32_t nr_poisoned;
 	struct gpa_map map;
 	uint64_t stage2_root; /* EPT/NPT root built from `map` by the backend */
 	void *arch;
@@ -119,6 +125,9 @@ static inline void *vm_gpa_to_host(struct vm *vm, uint64_t gpa, uint64_t len)
 }
 
 const char *vm_stop_reason_name(enum vm_stop_reason r);
+/* Records that the page of host address pa in the VM's RAM is poisoned.
+ * The VM is then not restarted, and the page is kept out of the pool. */
+void vm_poison(struct vm *vm, uint64_t pa);
 /* May this VM log one more "unemulated access" line? After VM_LOG_BUDGET
  * of them it says once that it stops, so a guest cannot flood the console. */
 bool vm_log_budget(struct vm *vm);

@@ -16,8 +16,10 @@ exc_stub_\vec:
 .endm
 
 /* Calls a C function with the caller-saved registers kept, then IRETQ.
- * The 5-word frame (pushed from a 16-byte aligned RSP) and 9 pushes make
- * 112 bytes: RSP is aligned for the call. */
+ * Its argument is the address of the CPU's interrupt frame (RIP, CS,
+ * RFLAGS, RSP, SS above the 9 pushes). The 5-word frame (pushed from a
+ * 16-byte aligned RSP) and 9 pushes make 112 bytes: RSP is aligned for
+ * the call. */
 .macro CALL_AND_IRET fn
 	pushq %rax
 	pushq %rcx
@@ -28,6 +30,7 @@ exc_stub_\vec:
 	pushq %r9
 	pushq %r10
 	pushq %r11
+	leaq 72(%rsp), %rdi
 	call \fn
 	popq %r11
 	popq %r10
@@ -88,6 +91,11 @@ host_spurious_stub:
 .global host_nmi_stub
 host_nmi_stub:
 	CALL_AND_IRET host_nmi_received
+
+/* Machine checks (host/mce.c), on IST2. */
+.global host_mce_stub
+host_mce_stub:
+	CALL_AND_IRET host_mce_received
 
 /* Device vectors (host_irq.c): record and acknowledge. */
 .macro IRQ_STUB_ADDR vec

@@ -3,7 +3,8 @@
  * A fault inside corral is a bug: print everything a developer needs and
  * halt this CPU. Vector 32 and above are not expected (corral runs with
  * interrupts off); they are reported the same way. NMIs are not faults:
- * host_nmi_stub counts them (host/nmi.c).
+ * host_nmi_stub counts them (host/nmi.c). Machine checks go to
+ * host_mce_stub (host/mce.c).
  */
 #include <host/exceptions.h>
 #include <host/irq_vectors.h>
@@ -32,11 +33,14 @@ struct idt_entry {
 #define NR_STUBS 33
 #define IDT_INTERRUPT_GATE 0x8e
 #define IST_DOUBLE_FAULT 1
+#define IST_MACHINE_CHECK 2
 #define VEC_NMI 2
 #define VEC_DOUBLE_FAULT 8
+#define VEC_MACHINE_CHECK 18
 
 extern const uint64_t exc_stub_table[NR_STUBS];
-extern const char host_timer_stub[], host_spurious_stub[], host_nmi_stub[];
+extern const char host_timer_stub[], host_spurious_stub[], host_nmi_stub[],
+	host_mce_stub[];
 extern const uint64_t host_irq_stub_table[HOST_IRQ_LAST - HOST_IRQ_FIRST + 1];
 static struct idt_entry idt[256] __attribute__((aligned(16)));
 
@@ -126,5 +130,6 @@ void idt_init(void)
 		0); /* EOI is all */
 	idt_set(HOST_SPURIOUS_VECTOR, (uint64_t)host_spurious_stub, 0);
 	idt_set(VEC_NMI, (uint64_t)host_nmi_stub, IST_DOUBLE_FAULT);
+	idt_set(VEC_MACHINE_CHECK, (uint64_t)host_mce_stub, IST_MACHINE_CHECK);
 	asm volatile("lidt %0" ::"m"(idtr));
 }

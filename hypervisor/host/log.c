@@ -8,6 +8,7 @@
 
 enum log_level log_threshold = LOG_INFO;
 static struct spinlock console_lock;
+static volatile bool console_lock_busted;
 
 static const char *const level_prefix[] = {
 	[LOG_DEBUG] = "corral: debug: ",
@@ -18,12 +19,21 @@ static const char *const level_prefix[] = {
 
 void log_raw_line(const char *prefix, const char *text, size_t n)
 {
-	spin_lock(&console_lock);
+	bool busted = console_lock_busted;
+
+	if (!busted)
+		spin_lock(&console_lock);
 	serial_write(prefix, strlen(prefix));
 	serial_write(text, n);
 	if (!n || text[n - 1] != '\n')
 		serial_write("\n", 1);
-	spin_unlock(&console_lock);
+	if (!busted)
+		spin_unlock(&console_lock);
+}
+
+void log_bust_console_lock(void)
+{
+	console_lock_busted = true;
 }
 
 static void log_va(const char *prefix, const char *fmt, va_list ap)

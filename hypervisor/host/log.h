@@ -16,6 +16,10 @@ void log_msg(enum log_level lvl, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Writes one already-formatted line under the console lock (VM consoles). */
 void log_raw_line(const char *prefix, const char *text, size_t n);
+/* From here on lines are written without the console lock: for a fatal
+ * error in exception context, where this CPU may hold it. Lines from
+ * different CPUs may then interleave. */
+void log_bust_console_lock(void);
 __attribute__((noreturn)) void panic(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
 

@@ -56,8 +56,11 @@ static void gdt_fill(struct percpu *pc)
 		     (((base >> 24) & 0xff) << 56);
 	pc->gdt[4] = base >> 32;
 	pc->tss.iomap_base = sizeof(pc->tss);
-	/* IST1: a fresh stack for double faults and NMIs. */
+	/* IST1: a fresh stack for double faults and NMIs; IST2 for
+	 * machine checks, which an NMI may interrupt. 16 KiB each, below
+	 * the 32 KiB of the normal stack. */
 	pc->tss.ist[0] = pc->stack_top - CPU_STACK_SIZE / 2;
+	pc->tss.ist[1] = pc->stack_top - CPU_STACK_SIZE / 4 * 3;
 }
 
 void cpu_init(struct percpu *pc)

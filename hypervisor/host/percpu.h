@@ -4,6 +4,7 @@
 #define CORRAL_PERCPU_H
 #include <stdint.h>
 #include <stdbool.h>
+#include <host/mce_policy.h>
 
 struct fpu_area;
 
@@ -38,6 +39,13 @@ struct percpu {
 	uint64_t nmi_count, nmi_reported;
 	uint8_t nmi_status;
 	const struct vm *last_vm; /* whose vCPU ran here last (IBPB) */
+	/* An #MC taken in corral, to be logged from normal context
+	 * (host/mce.c), how many came while one waited, and when the
+	 * banks are polled next (TSC). */
+	volatile bool mce_pending;
+	uint32_t mce_lost;
+	struct mce_record mce;
+	uint64_t mce_next_poll;
 };
 
 #define GDT_SEL_CODE 0x08

@@ -27,20 +27,11 @@ static struct spec_barriers barriers;
 static uint64_t spec_ctrl_bits; /* what IA32_SPEC_CTRL has here */
 static bool has_ibpb;
 
-static bool is_intel(void)
-{
-	struct cpuid_regs r = cpuid(0);
-
-	/* "GenuineIntel" in EBX, EDX, ECX. */
-	return r.ebx == 0x756e6547 && r.edx == 0x49656e69 &&
-	       r.ecx == 0x6c65746e;
-}
-
 static void read_enum(struct spec_enum *e)
 {
 	struct cpuid_regs l7 = { 0 }, e8 = { 0 };
 
-	e->intel = is_intel();
+	e->intel = cpu_is_intel();
 	if (cpuid(0).eax >= 7)
 		l7 = cpuid_count(7, 0);
 	if (cpuid(0x80000000u).eax >= 0x80000008u)

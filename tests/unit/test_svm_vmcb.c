@@ -59,11 +59,11 @@ static void test_control_area(void)
 	CHECK_EQ(c->intercept_misc1, 0x9d448003u);
 	CHECK_EQ(c->intercept_misc2, 0x2c7fu);
 
-	/* Nothing else is intercepted: CR/DR accesses and exceptions stay in
-	 * the guest, and the rest of the VMCB is clean. */
+	/* Nothing else is intercepted: CR/DR accesses and exceptions but #MC
+	 * stay in the guest, and the rest of the VMCB is clean. */
 	CHECK_EQ(c->intercept_cr, 0);
 	CHECK_EQ(c->intercept_dr, 0);
-	CHECK_EQ(c->intercept_exceptions, 0);
+	CHECK_EQ(c->intercept_exceptions, 1u << 18);
 	CHECK_EQ(c->intercept_misc3, 0);
 	CHECK_EQ(c->tsc_offset, 0);
 	CHECK_EQ(c->tlb_control, 0);

@@ -36,10 +36,40 @@ static void test_rip_rule(void)
 	CHECK(!vmx_cr_write_retires(VMX_CR_WRITE_UNSUPPORTED));
 }
 
+/* LMSW: bits 3:0 from the source; PE can be set, never cleared. */
+static void test_lmsw(void)
+{
+	CHECK_EQ(vmx_lmsw_cr0(PG | 0x10, 0x1), PG | 0x10 | PE);
+	CHECK_EQ(vmx_lmsw_cr0(PE | 0xe, 0x0), PE);
+	CHECK_EQ(vmx_lmsw_cr0(0, 0xfff0), 0);
+	CHECK_EQ(vmx_lmsw_cr0(0, 0xf), 0xf);
+}
+
+/* PAE paging, and what a PDPTE may hold (52-bit and 39-bit MAXPHYADDR). */
+static void test_pae(void)
+{
+	CHECK(vmx_pae_paging(PE | PG, X86_CR4_PAE, 0));
+	CHECK(!vmx_pae_paging(PE | PG, X86_CR4_PAE, X86_EFER_LMA));
+	CHECK(!vmx_pae_paging(PE, X86_CR4_PAE, 0));
+	CHECK(!vmx_pae_paging(PE | PG, 0, 0));
+	CHECK(vmx_pdpte_valid(0, 52));
+	CHECK(vmx_pdpte_valid(0xffe, 52)); /* not present: anything goes */
+	CHECK(vmx_pdpte_valid(0x1234000 | 1 | 0x18, 52));   /* PWT, PCD */
+	CHECK(!vmx_pdpte_valid(0x1234000 | 1 | 2, 52));	    /* bit 1 */
+	CHECK(!vmx_pdpte_valid(0x1234000 | 1 | 0x20, 52));  /* bit 5 */
+	CHECK(!vmx_pdpte_valid(0x1234000 | 1 | 0x100, 52)); /* bit 8 */
+	CHECK(vmx_pdpte_valid(0x1234000 | 1 | 0xe00, 52));  /* AVL 11:9 */
+	CHECK(vmx_pdpte_valid((1ull << 38) | 1, 39));
+	CHECK(!vmx_pdpte_valid((1ull << 39) | 1, 39));
+	CHECK(!vmx_pdpte_valid((1ull << 63) | 1, 52)); /* no XD in a PDPTE */
+}
+
 int main(void)
 {
 	test_cr0();
 	test_cr4();
+	test_lmsw();
+	test_pae();
 	test_rip_rule();
 	return test_summary();
 }

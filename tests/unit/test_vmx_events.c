@@ -32,9 +32,53 @@ static void test_nmi(void)
 	CHECK(!vmx_nmi_allowed(VALID | (3u << 8) | 14, 0, true));
 }
 
+/* Exit reason 0: a host NMI runs the host's handler, an #MC goes to the
+ * core, and anything else (never asked for) is not taken for either. */
+static void test_exception_exit(void)
+{
+	CHECK(vmx_exception_exit_kind(VALID | (2u << 8) | 2) ==
+	      VMX_EXC_EXIT_NMI);
+	CHECK(vmx_exception_exit_kind(VALID | (3u << 8) | 18) ==
+	      VMX_EXC_EXIT_MACHINE_CHECK);
+	CHECK(vmx_exception_exit_kind(VALID | (3u << 8) | 14) ==
+	      VMX_EXC_EXIT_OTHER);
+	CHECK(vmx_exception_exit_kind((3u << 8) | 18) == VMX_EXC_EXIT_OTHER);
+	/* A software interrupt INT 18 is not a machine check. */
+	CHECK(vmx_exception_exit_kind(VALID | (4u << 8) | 18) ==
+	      VMX_EXC_EXIT_OTHER);
+	CHECK(VMX_EXCEPTION_BITMAP == 1u << 18);
+}
+
+/* Single steps over instructions corral completed, and the entry rule
+ * in an STI/MOV-SS shadow. */
+static void test_pending_dbg(void)
+{
+	uint64_t tf = 1u << 8, bs = 1u << 14;
+
+	CHECK_EQ(vmx_pending_dbg(0, tf, 0, true), bs);
+	CHECK_EQ(vmx_pending_dbg(0, 0, 0, true), 0);
+	CHECK_EQ(vmx_pending_dbg(0, tf, 0, false), 0); /* nothing stepped */
+	CHECK_EQ(vmx_pending_dbg(0, tf, STI, false), bs);
+	CHECK_EQ(vmx_pending_dbg(0, tf, MOV_SS, false), bs);
+	CHECK_EQ(vmx_pending_dbg(bs, 0, STI, false), 0);
+	CHECK_EQ(vmx_pending_dbg(bs | 1, 0, STI, false), 1); /* B0 stays */
+	CHECK_EQ(vmx_pending_dbg(bs, 0, 0, false), bs);	     /* untouched */
+}
+
+/* No error code into real mode. */
+static void test_error_code(void)
+{
+	CHECK(vmx_error_code_allowed(1));
+	CHECK(!vmx_error_code_allowed(0));
+	CHECK(!vmx_error_code_allowed(1ull << 31));
+}
+
 int main(void)
 {
+	test_pending_dbg();
+	test_error_code();
 	test_irq();
 	test_nmi();
+	test_exception_exit();
 	return test_summary();
 }
