@@ -6,6 +6,10 @@
  * host RSP written below (SDM Vol. 3C 28.5), stores the guest registers back
  * and returns 0 from vmx_enter. If the instruction itself fails, vmx_enter
  * returns 1 and the caller reads the VM-instruction error field.
+ *
+ * Where MDS-class bugs need it, VERW clears the CPU's buffers after the
+ * last load of corral's (the guest's registers) and before the entry
+ * (host/spec_barriers.h); it changes ZF, so it comes before the test.
  */
 #include <core/gpr_asm.h>
 #include <core/rsb_fill_asm.h>
@@ -20,7 +24,10 @@ vmx_enter:
 	vmwrite %rsp, %rax
 	mov %esi, %eax			/* launched? */
 	LOAD_GUEST_GPRS %rdi
-	test %eax, %eax
+	cmpb $0, spec_verw_at_entry(%rip)
+	je 3f
+	verw spec_verw_selector(%rip)
+3:	test %eax, %eax
 	mov GPR(0)(%rdi), %rax
 	mov GPR(7)(%rdi), %rdi
 	jz 1f

@@ -72,6 +72,11 @@ void spec_ibpb(void)
 		wrmsr(MSR_IA32_PRED_CMD, PRED_CMD_IBPB);
 }
 
+/* Read by vmx_entry.S, which runs VERW after the last memory access of
+ * corral's that could leave its data in the CPU's buffers. */
+bool spec_verw_at_entry;
+const uint16_t spec_verw_selector = GDT_SEL_DATA;
+
 void spec_barriers_init(void)
 {
 	struct spec_enum e;
@@ -79,6 +84,8 @@ void spec_barriers_init(void)
 
 	read_enum(&e);
 	spec_policy_choose(&e, &barriers);
+	spec_verw_at_entry =
+		barriers.verw_before_entry && !barriers.l1d_flush_before_entry;
 	pr_info("spec: %s",
 		spec_policy_describe(&e, &barriers, buf, sizeof(buf)));
 	pr_info("spec: guests get IA32_SPEC_CTRL bits 0x%llx (IBRS 1, STIBP 2, SSBD 4) and %s",
@@ -90,14 +97,10 @@ void spec_barriers_init(void)
  * the CPU only while it runs. */
 void spec_before_entry(uint64_t guest_spec_ctrl)
 {
-	static const uint16_t data_sel = GDT_SEL_DATA;
-
 	if (guest_spec_ctrl)
 		wrmsr(MSR_IA32_SPEC_CTRL, guest_spec_ctrl);
 	if (barriers.l1d_flush_before_entry)
 		wrmsr(MSR_IA32_FLUSH_CMD, FLUSH_CMD_L1D);
-	else if (barriers.verw_before_entry)
-		asm volatile("verw %0" ::"m"(data_sel) : "cc");
 }
 
 void spec_after_exit(uint64_t guest_spec_ctrl)

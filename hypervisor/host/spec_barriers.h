@@ -14,8 +14,13 @@ struct vm;
 void spec_barriers_init(void);
 
 /* Right before VMLAUNCH/VMRESUME/VMRUN: the guest's IA32_SPEC_CTRL in,
- * then the L1D flush or VERW. */
+ * then the L1D flush. VERW, where it is needed instead (VT-x only: AMD
+ * CPUs have no MDS), is the last instruction before VMLAUNCH/VMRESUME in
+ * vmx_entry.S, after the guest's registers are loaded from memory:
+ * spec_verw_at_entry says whether, spec_verw_selector is its operand. */
 void spec_before_entry(uint64_t guest_spec_ctrl);
+extern bool spec_verw_at_entry;
+extern const uint16_t spec_verw_selector;
 
 /* Right after the exit: corral's IA32_SPEC_CTRL (0) back. */
 void spec_after_exit(uint64_t guest_spec_ctrl);
