@@ -20,6 +20,7 @@
 
 #include <format.h>
 #include <guest/config.h>
+#include <guest/config_parser.h>
 
 /* Longest piece of a user's value quoted back in a message. */
 #define QUOTE_MAX 40
@@ -78,25 +79,25 @@ msg_append(char *buf, size_t cap, const char *fmt, ...)
 
 /* ---- Reporting ---- */
 
-struct parser {
-	const void *fdt;
-	config_report_fn report;
-	void *ctx;
-};
-
-static void report(struct parser *p, enum config_severity sev, const char *node,
+void config_report(struct parser *p, enum config_severity sev, const char *node,
 		   const char *prop, const char *msg)
 {
 	if (p->report)
 		p->report(p->ctx, sev, node, prop, msg);
 }
 
+void config_vm_error(struct parser *p, struct vm_config *vm, const char *node,
+		     const char *prop, const char *msg)
+{
+	vm->valid = false;
+	config_report(p, CONFIG_ERROR, node, prop, msg);
+}
+
 /* An error in a VM's node: report it and keep that VM from starting. */
 static void prop_error(struct parser *p, struct vm_config *vm, const char *prop,
 		       const char *msg)
 {
-	vm->valid = false;
-	report(p, CONFIG_ERROR, vm->node, prop, msg);
+	config_vm_error(p, vm, vm->node, prop, msg);
 }
 
 static void report_fdt_error(struct parser *p, const char *node,
@@ -105,7 +106,7 @@ static void report_fdt_error(struct parser *p, const char *node,
 	char msg[MSG_MAX];
 
 	snprintf(msg, sizeof(msg), "%s: %s", what, fdt_strerror(err));
-	report(p, CONFIG_ERROR, node, NULL, msg);
+	config_report(p, CONFIG_ERROR, node, NULL, msg);
 }
 
 /* ---- Typed property access (Devicetree Specification v0.4 §2.2.4.1) ---- */
@@ -455,6 +456,16 @@ static void parse_cpus(struct parser *p, struct vm_config *vm,
 	vm->nr_cpus = n;
 }
 
+/* What <&label> resolves to; dtc gives every phandle a nonzero value. */
+static void parse_phandle(struct parser *p, struct vm_config *vm,
+			  const struct prop_value *pv)
+{
+	if (pv->len == (int)sizeof(fdt32_t))
+		vm->phandle = fdt32_ld((const fdt32_t *)pv->val);
+	else
+		prop_error(p, vm, pv->name, "must be one 32-bit cell");
+}
+
 typedef void (*prop_fn)(struct parser *p, struct vm_config *vm,
 			const struct prop_value *pv);
 
@@ -482,14 +493,15 @@ static const struct prop_rule vm_rules[] = {
 	{ "cpus", parse_cpus, false },
 	{ "affinity", NULL, false },
 	/* dtc adds these when another node references this one (&label). */
-	{ "phandle", NULL, false },
+	{ "phandle", parse_phandle, false },
 	{ "linux,phandle", NULL, false },
 };
 
 _Static_assert(ARRAY_SIZE(vm_rules) <= 32,
 	       "handle_property's seen mask is 32 bits");
 
-/* Subnodes of a VM that later issues define (base names, before any '@'). */
+/* Subnodes of a VM (base names, before any '@'). */
+enum { SUBNODE_VIRTIO_NET, SUBNODE_VIRTIO_BLK };
 static const char *const vm_subnodes[] = { "virtio-net", "virtio-blk" };
 
 static const struct prop_rule *find_rule(const char *name, size_t *index)
@@ -507,7 +519,7 @@ static const struct prop_rule *find_rule(const char *name, size_t *index)
 
 /* ---- Walking a VM node ---- */
 
-static void node_path(char *dst, size_t cap, const char *parent,
+void config_node_path(char *dst, size_t cap, const char *parent,
 		      const char *name, int namelen)
 {
 	size_t len;
@@ -525,7 +537,7 @@ static void node_path_of(struct parser *p, int node, char *dst, size_t cap)
 	int len;
 	const char *name = fdt_get_name(p->fdt, node, &len);
 
-	node_path(dst, cap, "/vms", name, len);
+	config_node_path(dst, cap, "/vms", name, len);
 }
 
 static void handle_property(struct parser *p, struct vm_config *vm,
@@ -536,8 +548,8 @@ static void handle_property(struct parser *p, struct vm_config *vm,
 
 	rule = find_rule(pv->name, &index);
 	if (!rule) {
-		report(p, CONFIG_WARNING, vm->node, pv->name,
-		       "unknown property (ignored)");
+		config_report(p, CONFIG_WARNING, vm->node, pv->name,
+			      "unknown property (ignored)");
 		return;
 	}
 	/* dtc merges repeated properties, so a repeat means a hand-made blob. */
@@ -571,7 +583,8 @@ static void parse_vm_properties(struct parser *p, int node,
 			   "corrupted DTB: cannot walk this node's properties");
 }
 
-static bool known_subnode(const char *name, int len)
+/* Which of vm_subnodes `name` is (before any '@'), or -1. */
+static int subnode_kind(const char *name, int len)
 {
 	const char *at = memchr(name, '@', (size_t)len);
 	size_t base = at ? (size_t)(at - name) : (size_t)len;
@@ -580,8 +593,8 @@ static bool known_subnode(const char *name, int len)
 	for (i = 0; i < ARRAY_SIZE(vm_subnodes); i++)
 		if (strlen(vm_subnodes[i]) == base &&
 		    !memcmp(vm_subnodes[i], name, base))
-			return true;
-	return false;
+			return (int)i;
+	return -1;
 }
 
 static void check_vm_subnodes(struct parser *p, int node, struct vm_config *vm)
@@ -596,11 +609,16 @@ static void check_vm_subnodes(struct parser *p, int node, struct vm_config *vm)
 			prop_error(p, vm, NULL, "corrupted subnode in the DTB");
 			continue;
 		}
-		if (known_subnode(name, len))
+		config_node_path(path, sizeof(path), vm->node, name, len);
+		switch (subnode_kind(name, len)) {
+		case SUBNODE_VIRTIO_NET:
+			config_parse_net(p, sub, path, vm);
 			continue;
-		node_path(path, sizeof(path), vm->node, name, len);
-		report(p, CONFIG_WARNING, path, NULL,
-		       "unknown subnode (ignored)");
+		case SUBNODE_VIRTIO_BLK:
+			continue; /* a later issue reads it */
+		}
+		config_report(p, CONFIG_WARNING, path, NULL,
+			      "unknown subnode (ignored)");
 	}
 	if (sub != -FDT_ERR_NOTFOUND)
 		prop_error(p, vm, NULL,
@@ -645,8 +663,9 @@ static int check_blob(struct parser *p, const void *dtb, size_t size)
 
 	/* fdt_check_header() reads the whole v17 header: make sure it is there. */
 	if (!dtb || size < sizeof(struct fdt_header)) {
-		report(p, CONFIG_ERROR, "/", NULL,
-		       "truncated: the file is smaller than a DTB header");
+		config_report(
+			p, CONFIG_ERROR, "/", NULL,
+			"truncated: the file is smaller than a DTB header");
 		return -EINVAL;
 	}
 	err = fdt_check_header(dtb);
@@ -664,8 +683,9 @@ static int check_blob(struct parser *p, const void *dtb, size_t size)
 	 */
 	if ((fdt_off_mem_rsvmap(dtb) & (FDT_RSVMAP_ALIGN - 1)) ||
 	    (fdt_off_dt_struct(dtb) & (FDT_TAGSIZE - 1))) {
-		report(p, CONFIG_ERROR, "/", NULL,
-		       "corrupted DTB: misaligned memory reservation or structure block");
+		config_report(
+			p, CONFIG_ERROR, "/", NULL,
+			"corrupted DTB: misaligned memory reservation or structure block");
 		return -EINVAL;
 	}
 	if (fdt_totalsize(dtb) > size) {
@@ -673,7 +693,7 @@ static int check_blob(struct parser *p, const void *dtb, size_t size)
 			msg, sizeof(msg),
 			"truncated: the DTB header says %u bytes but the file has %zu",
 			fdt_totalsize(dtb), size);
-		report(p, CONFIG_ERROR, "/", NULL, msg);
+		config_report(p, CONFIG_ERROR, "/", NULL, msg);
 		return -EINVAL;
 	}
 	return 0;
@@ -692,17 +712,17 @@ static int check_root(struct parser *p)
 
 	val = fdt_getprop(p->fdt, 0, "compatible", &len);
 	if (!val) {
-		report(p, CONFIG_ERROR, "/", "compatible",
-		       len == -FDT_ERR_NOTFOUND ?
-			       no_compatible :
-			       "cannot be read: corrupted DTB");
+		config_report(p, CONFIG_ERROR, "/", "compatible",
+			      len == -FDT_ERR_NOTFOUND ?
+				      no_compatible :
+				      "cannot be read: corrupted DTB");
 		return -EINVAL;
 	}
 	if (fdt_stringlist_contains(val, len, CONFIG_COMPATIBLE))
 		return 0;
 	snprintf(msg, sizeof(msg), "wrong value %s%s",
 		 quote(q, val, (size_t)len), not_corral);
-	report(p, CONFIG_ERROR, "/", "compatible", msg);
+	config_report(p, CONFIG_ERROR, "/", "compatible", msg);
 	return -EINVAL;
 }
 
@@ -711,8 +731,9 @@ static int find_vms(struct parser *p)
 	int vms = fdt_subnode_offset(p->fdt, 0, "vms");
 
 	if (vms == -FDT_ERR_NOTFOUND)
-		report(p, CONFIG_ERROR, "/vms", NULL,
-		       "missing: the config needs a /vms node with one subnode per VM");
+		config_report(
+			p, CONFIG_ERROR, "/vms", NULL,
+			"missing: the config needs a /vms node with one subnode per VM");
 	else if (vms < 0)
 		report_fdt_error(p, "/vms", "cannot be read", vms);
 	return vms;
@@ -725,7 +746,7 @@ static void report_too_many(struct parser *p, const char *path)
 	snprintf(msg, sizeof(msg),
 		 "too many VMs: at most %d; this one is ignored",
 		 CONFIG_MAX_VMS);
-	report(p, CONFIG_ERROR, path, NULL, msg);
+	config_report(p, CONFIG_ERROR, path, NULL, msg);
 }
 
 static int parse_vms(struct parser *p, int vms, struct system_config *out)
@@ -746,8 +767,8 @@ static int parse_vms(struct parser *p, int vms, struct system_config *out)
 		return -EINVAL;
 	}
 	if (!out->nr_vms)
-		report(p, CONFIG_WARNING, "/vms", NULL,
-		       "no VMs defined: nothing to run");
+		config_report(p, CONFIG_WARNING, "/vms", NULL,
+			      "no VMs defined: nothing to run");
 	return 0;
 }
 
@@ -790,6 +811,7 @@ int config_parse(const void *dtb, size_t size, struct system_config *out,
 		return -EINVAL;
 	}
 	check_unique_names(&p, out);
+	config_check_net(&p, out);
 	for (i = 0; i < out->nr_vms; i++)
 		valid += out->vms[i].valid;
 	return valid;

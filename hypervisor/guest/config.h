@@ -20,6 +20,10 @@
 #define CONFIG_MAX_PCI 8
 #define CONFIG_MAX_CPU 63
 #define CONFIG_BDF_MAX 16 /* "0000:00:02.0" */
+#define CONFIG_MAX_NET 4  /* virtio-net devices in one VM */
+/* virtio-net devices one driver VM serves, over all its clients. */
+#define CONFIG_NET_PER_BACKEND 8
+#define CONFIG_MAC_LEN 6
 
 /* The root node must carry this in its compatible list. */
 #define CONFIG_COMPATIBLE "corral,system-1"
@@ -49,6 +53,16 @@ enum vm_class { VM_CLASS_CLIENT, VM_CLASS_DRIVER };
 enum restart_policy { RESTART_NEVER, RESTART_ON_CRASH, RESTART_ALWAYS };
 enum config_severity { CONFIG_WARNING, CONFIG_ERROR };
 
+/* A virtio-net subnode (docs/config.md, "virtio-net"). */
+struct net_config {
+	char node[CONFIG_NODE_MAX]; /* "/vms/vm@1/virtio-net" */
+	uint32_t backend_phandle;
+	/* Index in system_config.vms of the driver VM that serves it; -1
+	 * until config_parse() resolved it. */
+	int backend;
+	uint8_t mac[CONFIG_MAC_LEN];
+};
+
 struct vm_config {
 	char node[CONFIG_NODE_MAX]; /* "/vms/vm@0" */
 	char name[CONFIG_NAME_MAX];
@@ -70,6 +84,9 @@ struct vm_config {
 	 * given (nr_cpus 0): corral spreads the vCPUs. */
 	uint32_t nr_cpus;
 	uint16_t cpus[CONFIG_VCPUS_MAX];
+	uint32_t phandle; /* what <&label> on this node refers to; 0: none */
+	uint32_t nr_net;
+	struct net_config net[CONFIG_MAX_NET];
 	bool valid; /* false: an error was reported; this VM must not start */
 };
 

@@ -116,6 +116,7 @@ static struct blob load_fixture(const char *name)
 }
 
 static struct system_config cfg;
+static struct recorder net_rec;
 
 /* Parses a fixture; *rec gets every report. Returns config_parse's result. */
 static int parse_fixture(const char *name, struct recorder *rec)
@@ -227,8 +228,8 @@ static void test_unknown_only_warns(void)
 	CHECK_EQ(count(&rec, CONFIG_WARNING), 2);
 	CHECK(find(&rec, CONFIG_WARNING, "/vms/vm@0", "colour"));
 	CHECK(find(&rec, CONFIG_WARNING, "/vms/vm@0/gpu", ""));
-	/* virtio-net@0 is a known subnode: no warning. */
-	CHECK(!find(&rec, CONFIG_WARNING, "/vms/vm@0/virtio-net@0", ""));
+	/* virtio-blk@0 is a known subnode: no warning. */
+	CHECK(!find(&rec, CONFIG_WARNING, "/vms/vm@0/virtio-blk@0", ""));
 }
 
 /* ---- One bad VM beside a good one ---- */
@@ -648,8 +649,81 @@ static void test_pci(void)
 	CHECK_EQ(rec.n, 4);
 }
 
+/* ---- virtio-net ---- */
+
+static void test_net(void)
+{
+	struct recorder rec;
+	static const uint8_t mac20[6] = { 0x52, 0x54, 0, 0, 0, 0x20 };
+
+	CHECK_EQ(parse_fixture("config-net", &rec), 3);
+	CHECK_EQ(count(&rec, CONFIG_ERROR), 0);
+	CHECK(cfg.vms[0].phandle != 0);
+	CHECK_EQ(cfg.vms[1].nr_net, 1);
+	CHECK_EQ(cfg.vms[1].net[0].backend, 0);
+	CHECK(!strcmp(cfg.vms[1].net[0].node, "/vms/vm@1/virtio-net"));
+	CHECK_EQ(cfg.vms[2].nr_net, 2);
+	CHECK(!memcmp(cfg.vms[2].net[0].mac, mac20, 6));
+	CHECK_EQ(cfg.vms[2].net[1].backend, 0);
+	/* An unknown property in the subnode only warns, naming it. */
+	CHECK(find(&rec, CONFIG_WARNING, "/vms/vm@2/virtio-net@1", "speed"));
+}
+
+static void expect_net_error(const char *node, const char *prop,
+			     const char *words)
+{
+	const struct report *r;
+	struct recorder *rec = &net_rec;
+
+	r = find(rec, CONFIG_ERROR, node, prop);
+	if (!r)
+		fprintf(stderr, "no error for %s %s\n", node, prop);
+	CHECK(r && strstr(r->msg, words));
+}
+
+static void test_net_bad(void)
+{
+	/* net, nonic and client are fine; each other VM has one error. */
+	CHECK_EQ(parse_fixture("config-net-bad", &net_rec), 3);
+	CHECK(cfg.vms[0].valid && cfg.vms[1].valid && cfg.vms[2].valid);
+	for (uint32_t i = 3; i < cfg.nr_vms; i++)
+		CHECK(!cfg.vms[i].valid);
+	CHECK_EQ(count(&net_rec, CONFIG_ERROR), 9);
+	expect_net_error(
+		"/vms/vm@3/virtio-net", "mac",
+		"52:54:00:00:00:10 is also the MAC of /vms/vm@2/virtio-net");
+	expect_net_error("/vms/vm@4/virtio-net", "backend",
+			 "/vms/vm@2 (client) is a client VM");
+	expect_net_error("/vms/vm@5/virtio-net", "backend",
+			 "has no pci-devices");
+	expect_net_error("/vms/vm@6/virtio-net", "mac", "multicast");
+	expect_net_error("/vms/vm@7/virtio-net", "mac", "must be 6 bytes");
+	expect_net_error("/vms/vm@8/virtio-net", "backend",
+			 "missing required property");
+	expect_net_error("/vms/vm@9/virtio-net", "backend",
+			 "must be a reference");
+	expect_net_error("/vms/vm@10/virtio-net", "mac", "all zeros");
+	expect_net_error("/vms/vm@11/virtio-net", "mac",
+			 "missing required property");
+}
+
+static void test_net_many(void)
+{
+	struct recorder rec;
+
+	/* a and b fill net's 8; the ninth is refused; fifth has 5 in one VM. */
+	CHECK_EQ(parse_fixture("config-net-many", &rec), 3);
+	CHECK(cfg.vms[1].valid && cfg.vms[2].valid);
+	CHECK(!cfg.vms[3].valid && !cfg.vms[4].valid);
+	CHECK(find(&rec, CONFIG_ERROR, "/vms/vm@3/virtio-net", "backend"));
+	CHECK(find(&rec, CONFIG_ERROR, "/vms/vm@4/virtio-net@4", ""));
+}
+
 int main(void)
 {
+	test_net();
+	test_net_bad();
+	test_net_many();
 	test_pci();
 	test_single();
 	test_multi();
