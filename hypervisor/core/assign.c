@@ -23,6 +23,7 @@
 #include <host/percpu.h>
 #include <string.h>
 #include <core/vm.h>
+#include <core/vm_pci.h>
 #include <core/vcpu.h>
 #include <vdev/vpci.h>
 
@@ -34,10 +35,7 @@
 #define MSI_CTRL_MME_MASK 0x70
 #define MSIX_CTRL_ENABLE 0x8000
 #define MSIX_CTRL_MASKALL 0x4000
-#define CONF1_ENABLE 0x80000000u
 #define PAGE_MASK_4K 0xfffull
-#define GUEST_ECAM_FALLBACK 0xe0000000ull
-#define GUEST_ECAM_SIZE 0x100000ull /* bus 0 only */
 
 struct vec {
 	uint8_t host;  /* host vector, 0 = none */
@@ -447,100 +445,45 @@ static int setup_msix(struct assigned_dev *d, const char *bdf)
 
 /* ---- guest configuration space ------------------------------------------------ */
 
-static struct assigned_dev *dev_at(struct vm *vm, uint8_t devfn)
-{
-	for (uint32_t i = 0; i < vm->nr_devices; i++)
-		if (vm->devices[i]->guest_devfn == devfn)
-			return vm->devices[i];
-	return NULL;
-}
+static uint32_t fn_read(void *ctx, uint16_t off, uint8_t size);
+static void fn_write(void *ctx, uint16_t off, uint8_t size, uint32_t val);
 
-bool assign_conf1(struct vm *vm, uint16_t port, uint8_t size, bool in,
-		  uint32_t *val)
+static int add_function(struct assigned_dev *d, const char *bdf)
 {
-	uint32_t a = vm->conf1_addr;
-	uint16_t off = (a & 0xfc) | (port - PCI_CONF1_DATA_PORT);
-	struct assigned_dev *d;
+	struct vm_pci_fn fn = { d->guest_devfn, fn_read, fn_write, d };
 
-	if (port == PCI_CONF1_ADDR_PORT && size == 4) {
-		if (in)
-			*val = vm->conf1_addr;
-		else
-			vm->conf1_addr = *val;
-		return true;
+	if (vm_pci_add(d->vm, &fn)) {
+		dev_error(d->vm, bdf, "no room on the VM's PCI bus");
+		return -ENOSPC;
 	}
-	if (port < PCI_CONF1_DATA_PORT || port >= PCI_CONF1_DATA_PORT + 4)
-		return false;
-	/* A VM without devices has no PCI at all: every read finds nothing
-	 * (PCI 3.0 6.1). Only bus 0 exists otherwise. */
-	if (!vm->nr_devices || !(a & CONF1_ENABLE) || ((a >> 16) & 0xff) != 0) {
-		if (in)
-			*val = 0xffffffff;
-		return true;
-	}
-	d = dev_at(vm, (a >> 8) & 0xff);
-	if (in) {
-		if (((a >> 8) & 0xff) == 0)
-			*val = vpci_host_bridge_read(off, size);
-		else
-			*val = d ? vpci_read(&d->vdev, off, size) : 0xffffffff;
-	} else if (d) {
-		vpci_write(&d->vdev, off, size, *val);
-	}
-	return true;
+	return 0;
 }
 
-static uint64_t ecam_base_for_guests(void)
+static uint32_t fn_read(void *ctx, uint16_t off, uint8_t size)
 {
-	/* The host's own ECAM window is never a BAR, so it cannot collide with
-	 * the 1:1-mapped BARs. */
-	return pci_uses_ecam() ? pci_ecam_base() : GUEST_ECAM_FALLBACK;
+	struct assigned_dev *d = ctx;
+
+	return vpci_read(&d->vdev, off, size);
 }
 
-static uint64_t ecam_read(void *ctx, uint64_t off, uint8_t size)
+static void fn_write(void *ctx, uint16_t off, uint8_t size, uint32_t val)
 {
-	struct vm *vm = ctx;
-	uint8_t devfn = (off >> 12) & 0xff;
-	struct assigned_dev *d;
+	struct assigned_dev *d = ctx;
 
-	if (off >> 20)
-		return ~0ull; /* only bus 0 exists */
-	if (devfn == 0)
-		return vpci_host_bridge_read(off & 0xfff, size);
-	d = dev_at(vm, devfn);
-	return d ? vpci_read(&d->vdev, off & 0xfff, size) : ~0ull;
-}
-
-static void ecam_write(void *ctx, uint64_t off, uint8_t size, uint64_t val)
-{
-	struct vm *vm = ctx;
-	struct assigned_dev *d = dev_at(vm, (off >> 12) & 0xff);
-
-	if (!(off >> 20) && d && ((off >> 12) & 0xff))
-		vpci_write(&d->vdev, off & 0xfff, size, (uint32_t)val);
+	vpci_write(&d->vdev, off, size, val);
 }
 
 /* The root bridge's windows span exactly the BARs (below and above 4 GiB),
  * so they never cover ECAM, the IOAPIC or guest RAM. */
 void assign_acpi_params(struct vm *vm, struct guest_acpi_params *ap)
 {
-	uint64_t lo[2] = { ~0ull, ~0ull }, hi[2] = { 0, 0 };
-
-	if (!vm->nr_devices)
-		return;
 	for (uint32_t i = 0; i < vm->nr_devices; i++) {
 		for (unsigned k = 0; k < 6; k++) {
 			const struct vpci_bar *b =
 				vpci_bar(&vm->devices[i]->vdev, k);
-			int w;
 
-			if (!b || !b->present || b->io)
-				continue;
-			w = b->addr >= SZ_4G;
-			if (b->addr < lo[w])
-				lo[w] = b->addr;
-			if (b->addr + b->size - 1 > hi[w])
-				hi[w] = b->addr + b->size - 1;
+			if (b && b->present && !b->io)
+				vm_pci_acpi_window(ap, b->addr, b->size);
 		}
 	}
 	for (uint32_t i = 0; i < vm->nr_devices && ap->nr_prt < GACPI_MAX_PRT &&
@@ -555,17 +498,6 @@ void assign_acpi_params(struct vm *vm, struct guest_acpi_params *ap)
 				.pin = pin - 1,
 				.gsi = guest_intx_pin(d)
 			};
-	}
-	ap->pci = true;
-	ap->ecam_base = ecam_base_for_guests();
-	ap->bus_end = 0;
-	if (hi[0]) {
-		ap->mmio32_base = lo[0];
-		ap->mmio32_end = hi[0];
-	}
-	if (hi[1]) {
-		ap->mmio64_base = lo[1];
-		ap->mmio64_end = hi[1];
 	}
 }
 
@@ -849,6 +781,8 @@ static int assign_one(struct vm *vm, const char *bdf_str)
 		err = setup_msix(d, bdf_str);
 	if (!err)
 		err = map_bars(d, bdf_str);
+	if (!err)
+		err = add_function(d, bdf_str);
 	if (err) {
 		d->in_use = false;
 		return err;
@@ -878,18 +812,11 @@ static int assign_one(struct vm *vm, const char *bdf_str)
 
 int assign_devices(struct vm *vm)
 {
-	struct mmio_region ecam = { ecam_base_for_guests(), GUEST_ECAM_SIZE,
-				    ecam_read, ecam_write, vm };
-
 	for (uint32_t i = 0; i < vm->cfg->nr_pci; i++) {
 		int err = assign_one(vm, vm->cfg->pci[i]);
 
 		if (err)
 			return err;
-	}
-	if (vm->nr_devices && vm_add_mmio(vm, &ecam)) {
-		pr_err("vm %s: too many emulated regions", vm->name);
-		return -ENOSPC;
 	}
 	if (vm->nr_devices)
 		pr_info("assign: %u of %u assigned-device slots in use",

@@ -96,6 +96,34 @@ void vcpu_irq_deliver_msg(struct vm *vm, uint8_t dest, bool logical,
 	}
 }
 
+/* MSI format without remapping (SDM 3A 10.11.1, 10.11.2): address
+ * 0xFEEx_xxxx with the destination in bits 19:12 and the destination mode
+ * in bit 2; data with the vector in bits 7:0 and the delivery mode in
+ * bits 10:8. An MSI is edge-triggered. */
+#define MSI_ADDR_BASE_MASK 0xfff00000ull
+#define MSI_ADDR_BASE 0xfee00000ull
+#define MSI_ADDR_DEST_SHIFT 12
+#define MSI_ADDR_LOGICAL (1u << 2)
+#define MSI_DATA_DELIVERY_SHIFT 8
+
+bool vcpu_msi_deliver(struct vm *vm, uint64_t addr, uint32_t data)
+{
+	uint8_t dest = (uint8_t)(addr >> MSI_ADDR_DEST_SHIFT);
+	bool logical = addr & MSI_ADDR_LOGICAL;
+	uint8_t mode = (data >> MSI_DATA_DELIVERY_SHIFT) & 7;
+
+	if ((addr & MSI_ADDR_BASE_MASK) != MSI_ADDR_BASE)
+		return false;
+	if (mode == LAPIC_DELIVERY_NMI)
+		vcpu_nmi_deliver_msg(vm, dest, logical);
+	else if (mode == LAPIC_DELIVERY_FIXED || mode == LAPIC_DELIVERY_LOWEST)
+		vcpu_irq_deliver_msg(vm, dest, logical, (uint8_t)data, false,
+				     mode == LAPIC_DELIVERY_LOWEST);
+	else
+		return false;
+	return true;
+}
+
 static void log_ipi_once(struct vcpu *from, const struct lapic_icr *icr)
 {
 	struct vm *vm = from->vm;

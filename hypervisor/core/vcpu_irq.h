@@ -31,6 +31,9 @@ bool vcpu_nmi_pending(const struct vcpu *v);
  * APIC entry or an MSI without remapping) for the VM's vCPUs. */
 void vcpu_irq_deliver_msg(struct vm *vm, uint8_t dest, bool logical,
 			  uint8_t vector, bool level, bool lowest);
+/* An MSI written by an emulated device: false if it is not a message
+ * corral delivers (not in the 0xFEEx_xxxx window, or SMI/INIT/ExtINT). */
+bool vcpu_msi_deliver(struct vm *vm, uint64_t addr, uint32_t data);
 /* An NMI message (an I/O APIC entry with delivery mode NMI) for every
  * vCPU the 8-bit destination names. */
 void vcpu_nmi_deliver_msg(struct vm *vm, uint8_t dest, bool logical);

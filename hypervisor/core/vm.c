@@ -171,7 +171,7 @@ static int vm_build(struct vm *vm)
 	gpa_map_init(&vm->map);
 	vm->nr_mmio = 0;
 	vm->nr_devices = 0;
-	vm->conf1_addr = 0;
+	vm_pci_reset(vm);
 	/* assign_release gave every unit back; the quotas start full. */
 	vm->irq_vectors = (struct quota){ .max = cfg->irq_vectors };
 	vm->irq_remap = (struct quota){ .max = cfg->irq_remap_entries };

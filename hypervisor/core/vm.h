@@ -11,6 +11,7 @@
 #include <core/vcpu_backend.h>
 #include <core/vm_mmio.h>
 #include <core/vm_pio.h>
+#include <core/vm_pci.h>
 #include <errno.h>
 #include <quota.h>
 #include <ratelimit.h>
@@ -24,6 +25,7 @@
 #define VM_MAX_POISONED 8 /* pages of its RAM a machine check poisoned */
 
 struct assigned_dev;
+struct virtio_net;
 
 enum vm_state { VM_CREATED, VM_RUNNING, VM_STOPPED };
 
@@ -101,7 +103,12 @@ struct vm {
 	/* Assigned PCI devices (assign.c) and their DMA domain (iommu/). */
 	struct assigned_dev *devices[VM_MAX_DEVICES];
 	uint32_t nr_devices;
+	/* Its PCI bus 0 (core/vm_pci.c). */
 	uint32_t conf1_addr;
+	struct vm_pci_fn pci_fns[VM_MAX_PCI_FNS];
+	uint32_t nr_pci_fns;
+	/* Its virtio-net devices (core/virtio_net.c), kept over restarts. */
+	struct virtio_net *net[CONFIG_MAX_NET];
 	/* Interrupt quotas (irq-vectors, irq-remap-entries) and what the
 	 * assigned devices hold of them; exhaustion is logged once a run. */
 	struct quota irq_vectors, irq_remap;

@@ -10,6 +10,7 @@
 #include <core/vcpu_irq.h>
 #include <core/vm.h>
 #include <core/vm_devices.h>
+#include <core/vm_pci.h>
 #include <format.h>
 #include <guest/guest_acpi.h>
 #include <guest/linux_boot.h>
@@ -127,7 +128,7 @@ static bool pm_pio(void *ctx, uint16_t port, uint8_t size, bool in,
 static bool conf1_pio(void *ctx, uint16_t port, uint8_t size, bool in,
 		      uint32_t *val)
 {
-	return assign_conf1(ctx, port, size, in, val);
+	return vm_pci_conf1(ctx, port, size, in, val);
 }
 
 /* Linux's I/O delay writes port 0x80 (POST codes): write-only, silent. */

@@ -9,6 +9,8 @@
 #include <core/dma_test.h>
 #include <core/vm.h>
 #include <core/vm_load.h>
+#include <core/vm_pci.h>
+#include <core/virtio_net.h>
 #include <guest/bzimage.h>
 #include <guest/guest_acpi.h>
 #include <guest/linux_boot.h>
@@ -59,7 +61,9 @@ static int build_acpi(struct vm *vm, uint64_t *rsdp)
 		.mp_wakeup_mailbox = vm->nr_vcpus > 1 ? LB_MP_MAILBOX_GPA : 0,
 	};
 
+	vm_pci_acpi_params(vm, &ap);
 	assign_acpi_params(vm, &ap);
+	virtio_net_acpi_params(vm, &ap);
 	if (!guest_acpi_build(vm->ram + LB_ACPI_GPA, LB_ACPI_SIZE, &ap, rsdp)) {
 		vm_error(vm->cfg, "cannot build the ACPI tables");
 		return -ENOSPC;
@@ -109,6 +113,10 @@ int vm_load_linux(struct vm *vm, const struct boot_module *kernel,
 	err = map_ram(vm, &l, (uint64_t)vm->ram);
 	if (!err)
 		err = assign_devices(vm);
+	if (!err)
+		err = virtio_net_attach(vm);
+	if (!err)
+		err = vm_pci_finish(vm);
 	if (!err)
 		err = build_acpi(vm, &rsdp);
 	if (err)

@@ -5,7 +5,7 @@
 #define CORRAL_CORE_VM_MMIO_H
 #include <stdint.h>
 
-#define VM_MAX_MMIO 16
+#define VM_MAX_MMIO 24
 
 struct mmio_region {
 	uint64_t base, size;

@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define VM_MAX_PIO 16
+#define VM_MAX_PIO 24
 
 struct pio_region {
 	uint16_t base,

@@ -60,6 +60,7 @@ struct net_config {
 	/* Index in system_config.vms of the driver VM that serves it; -1
 	 * until config_parse() resolved it. */
 	int backend;
+	char backend_name[CONFIG_NAME_MAX];
 	uint8_t mac[CONFIG_MAC_LEN];
 };
 

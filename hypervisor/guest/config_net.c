@@ -172,6 +172,7 @@ static void resolve_backend(struct parser *p, struct system_config *c,
 		return;
 	}
 	n->backend = b;
+	memcpy(n->backend_name, c->vms[b].name, CONFIG_NAME_MAX);
 }
 
 /* The first device before n (in config order) with n's MAC, or NULL. */

@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: MIT
+/*
+ * A client VM's virtio-net devices (core/virtio_net.h).
+ *
+ * The driver VM's side, which moves the packets, is not there yet: until
+ * a backend serves a device, its link is down (VIRTIO_NET_F_STATUS), a
+ * kick is counted and goes nowhere, and a reset completes at once, since
+ * nothing but the client touches the client's memory.
+ */
+#include <core/vcpu_irq.h>
+#include <core/virtio_net.h>
+#include <core/vm.h>
+#include <core/vm_pci.h>
+#include <errno.h>
+#include <format.h>
+#include <guest/config.h>
+#include <host/log.h>
+#include <mm/page_alloc.h>
+#include <string.h>
+#include <vdev/virtio_pci.h>
+
+/* Feature bits of the network device (virtio 1.2 §5.1.3). */
+#define VIRTIO_NET_F_CSUM 0
+#define VIRTIO_NET_F_GUEST_CSUM 1
+#define VIRTIO_NET_F_MTU 3
+#define VIRTIO_NET_F_MAC 5
+#define VIRTIO_NET_F_GUEST_TSO4 7
+#define VIRTIO_NET_F_GUEST_TSO6 8
+#define VIRTIO_NET_F_HOST_TSO4 11
+#define VIRTIO_NET_F_HOST_TSO6 12
+#define VIRTIO_NET_F_MRG_RXBUF 15
+#define VIRTIO_NET_F_STATUS 16
+#define VIRTIO_NET_S_LINK_UP 1
+
+/* What every client's virtio-net offers: one receive and one transmit
+ * queue, mergeable receive buffers, offloads both ways, event index and
+ * indirect descriptors. Never ACCESS_PLATFORM, never the packed ring. */
+#define NET_FEATURES                                                           \
+	(VIRTIO_F_BIT(VIRTIO_F_VERSION_1) | VIRTIO_F_BIT(VIRTIO_F_EVENT_IDX) | \
+	 VIRTIO_F_BIT(VIRTIO_F_INDIRECT_DESC) |                                \
+	 VIRTIO_F_BIT(VIRTIO_NET_F_CSUM) |                                     \
+	 VIRTIO_F_BIT(VIRTIO_NET_F_GUEST_CSUM) |                               \
+	 VIRTIO_F_BIT(VIRTIO_NET_F_MTU) | VIRTIO_F_BIT(VIRTIO_NET_F_MAC) |     \
+	 VIRTIO_F_BIT(VIRTIO_NET_F_GUEST_TSO4) |                               \
+	 VIRTIO_F_BIT(VIRTIO_NET_F_GUEST_TSO6) |                               \
+	 VIRTIO_F_BIT(VIRTIO_NET_F_HOST_TSO4) |                                \
+	 VIRTIO_F_BIT(VIRTIO_NET_F_HOST_TSO6) |                                \
+	 VIRTIO_F_BIT(VIRTIO_NET_F_MRG_RXBUF) |                                \
+	 VIRTIO_F_BIT(VIRTIO_NET_F_STATUS))
+#define NET_QUEUES 2 /* receiveq1, transmitq1 */
+#define NET_QUEUE_MAX 256
+#define NET_MTU 1500
+#define PCI_CLASS_ETHERNET 0x020000
+
+/* struct virtio_net_config (§5.1.4) as far as corral fills it. */
+#define NET_CFG_MAC 0
+#define NET_CFG_STATUS 6
+#define NET_CFG_MAX_PAIRS 8
+#define NET_CFG_MTU 10
+#define NET_CFG_LEN 12
+
+struct virtio_net {
+	struct virtio_pci vp;
+	struct vm *vm;
+	const struct net_config *cfg;
+	uint32_t index;
+	uint16_t link_status;
+	uint64_t kicks;
+	char mac[18]; /* for the log */
+};
+
+static void driver_ok(void *ctx)
+{
+	struct virtio_net *n = ctx;
+
+	if (vm_log_budget(n->vm))
+		pr_info("vm %s: virtio-net %s: driver ready (features 0x%llx); no backend serves it yet: link down",
+			n->vm->name, n->mac,
+			(unsigned long long)virtio_pci_features(&n->vp));
+}
+
+static void reset(void *ctx)
+{
+	struct virtio_net *n = ctx;
+
+	/* No backend holds the client's memory: done at once. */
+	virtio_pci_reset_done(&n->vp);
+	if (vm_log_budget(n->vm))
+		pr_info("vm %s: virtio-net %s: reset by the driver",
+			n->vm->name, n->mac);
+}
+
+static void notify(void *ctx, uint16_t q)
+{
+	struct virtio_net *n = ctx;
+
+	n->kicks++;
+}
+
+static void msi(void *ctx, uint64_t addr, uint32_t data)
+{
+	struct virtio_net *n = ctx;
+
+	if (!vcpu_msi_deliver(n->vm, addr, data) && vm_log_budget(n->vm))
+		pr_warn("vm %s: virtio-net %s: MSI to 0x%llx (data 0x%x) is not one corral delivers: dropped",
+			n->vm->name, n->mac, (unsigned long long)addr, data);
+}
+
+static uint32_t cfg_read(void *ctx, uint32_t off, uint8_t size)
+{
+	struct virtio_net *n = ctx;
+	uint8_t b[NET_CFG_LEN] = { 0 };
+	uint32_t v = 0;
+
+	memcpy(b + NET_CFG_MAC, n->cfg->mac, CONFIG_MAC_LEN);
+	b[NET_CFG_STATUS] = (uint8_t)n->link_status;
+	b[NET_CFG_MAX_PAIRS] = 1;
+	b[NET_CFG_MTU] = NET_MTU & 0xff;
+	b[NET_CFG_MTU + 1] = NET_MTU >> 8;
+	for (unsigned i = 0; i < size && off + i < NET_CFG_LEN; i++)
+		v |= (uint32_t)b[off + i] << (8 * i);
+	return v;
+}
+
+static const struct virtio_pci_ops net_ops = {
+	.driver_ok = driver_ok,
+	.reset = reset,
+	.notify = notify,
+	.msi = msi,
+	.cfg_read = cfg_read,
+};
+
+/* ---- the VM's side: configuration space, BARs ---------------------------- */
+
+static uint32_t fn_read(void *ctx, uint16_t off, uint8_t size)
+{
+	return virtio_pci_cfg_read(&((struct virtio_net *)ctx)->vp, off, size);
+}
+
+static void fn_write(void *ctx, uint16_t off, uint8_t size, uint32_t val)
+{
+	virtio_pci_cfg_write(&((struct virtio_net *)ctx)->vp, off, size, val);
+}
+
+static uint64_t bar0_read(void *ctx, uint64_t off, uint8_t size)
+{
+	return virtio_pci_bar0_read(&((struct virtio_net *)ctx)->vp,
+				    (uint32_t)off, size);
+}
+
+static void bar0_write(void *ctx, uint64_t off, uint8_t size, uint64_t val)
+{
+	virtio_pci_bar0_write(&((struct virtio_net *)ctx)->vp, (uint32_t)off,
+			      size, val);
+}
+
+static bool bar2_access(void *ctx, uint16_t port, uint8_t size, bool in,
+			uint32_t *val)
+{
+	struct virtio_net *n = ctx;
+	uint32_t off = port - n->vp.id.bar2;
+
+	if (in)
+		*val = virtio_pci_bar2_read(&n->vp, off, size);
+	else
+		virtio_pci_bar2_write(&n->vp, off, size, *val);
+	return true;
+}
+
+static struct virtio_net *device(struct vm *vm, uint32_t i)
+{
+	if (!vm->net[i])
+		vm->net[i] = page_alloc(sizeof(struct virtio_net), PAGE_SIZE,
+					ALLOC_ANYWHERE);
+	return vm->net[i];
+}
+
+static int attach_one(struct vm *vm, uint32_t i)
+{
+	const struct net_config *c = &vm->cfg->net[i];
+	struct virtio_net *n = device(vm, i);
+	struct virtio_pci_id id = {
+		.device_id = VIRTIO_ID_NET,
+		.class_code = PCI_CLASS_ETHERNET,
+		.features = NET_FEATURES,
+		.nr_queues = NET_QUEUES,
+		.queue_max = NET_QUEUE_MAX,
+		.devcfg_len = NET_CFG_LEN,
+		.bar0 = VIRTIO_MMIO_BASE + i * VIRTIO_PCI_BAR0_SIZE,
+		.bar2 = (uint16_t)(VIRTIO_PIO_BASE + i * VIRTIO_PCI_BAR2_SIZE),
+	};
+	struct vm_pci_fn fn = { (uint8_t)((VIRTIO_FIRST_SLOT + i) << 3),
+				fn_read, fn_write, n };
+	struct mmio_region bar0 = { id.bar0, VIRTIO_PCI_BAR0_SIZE, bar0_read,
+				    bar0_write, n };
+	struct pio_region bar2 = { id.bar2, VIRTIO_PCI_BAR2_SIZE, bar2_access,
+				   n };
+
+	if (!n) {
+		pr_err("vm %s: %s: out of memory for the device", vm->name,
+		       c->node);
+		return -ENOMEM;
+	}
+	memset(n, 0, sizeof(*n));
+	n->vm = vm;
+	n->cfg = c;
+	n->index = i;
+	snprintf(n->mac, sizeof(n->mac), "%02x:%02x:%02x:%02x:%02x:%02x",
+		 c->mac[0], c->mac[1], c->mac[2], c->mac[3], c->mac[4],
+		 c->mac[5]);
+	if (virtio_pci_init(&n->vp, &id, &net_ops, n) ||
+	    vm_find_mmio(vm, id.bar0) || vm_gpa_to_host(vm, id.bar0, 1) ||
+	    vm_pci_add(vm, &fn) || vm_add_mmio(vm, &bar0) ||
+	    vm_add_pio(vm, &bar2)) {
+		pr_err("vm %s: %s: no room for the device at 00:%02x.0, BAR0 0x%llx, ports 0x%x: this VM does not start",
+		       vm->name, c->node, VIRTIO_FIRST_SLOT + i,
+		       (unsigned long long)id.bar0, id.bar2);
+		return -ENOSPC;
+	}
+	pr_info("vm %s: virtio-net %s at 00:%02x.0 (BAR0 0x%llx, ports 0x%x-0x%x), served by vm %s",
+		vm->name, n->mac, VIRTIO_FIRST_SLOT + i,
+		(unsigned long long)id.bar0, id.bar2,
+		id.bar2 + VIRTIO_PCI_BAR2_SIZE - 1, c->backend_name);
+	return 0;
+}
+
+int virtio_net_attach(struct vm *vm)
+{
+	for (uint32_t i = 0; i < vm->cfg->nr_net; i++) {
+		int err = attach_one(vm, i);
+
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+void virtio_net_acpi_params(struct vm *vm, struct guest_acpi_params *ap)
+{
+	for (uint32_t i = 0; i < vm->cfg->nr_net; i++)
+		vm_pci_acpi_window(ap,
+				   VIRTIO_MMIO_BASE + i * VIRTIO_PCI_BAR0_SIZE,
+				   VIRTIO_PCI_BAR0_SIZE);
+}
