@@ -10,8 +10,8 @@ void gpa_map_init(struct gpa_map *m)
 	m->nr = 0;
 }
 
-int gpa_map_add(struct gpa_map *m, uint64_t gpa, uint64_t hpa, uint64_t size,
-		uint8_t perm, uint8_t mem_type)
+static int add(struct gpa_map *m, uint64_t gpa, uint64_t hpa, uint64_t size,
+	       uint8_t perm, uint8_t mem_type, uint8_t flags)
 {
 	if ((gpa | hpa | size) & PAGE_MASK)
 		return -EINVAL;
@@ -23,8 +23,34 @@ int gpa_map_add(struct gpa_map *m, uint64_t gpa, uint64_t hpa, uint64_t size,
 		if (gpa < m->r[i].gpa + m->r[i].size &&
 		    m->r[i].gpa < gpa + size)
 			return -EEXIST;
-	m->r[m->nr++] = (struct gpa_region){ gpa, hpa, size, perm, mem_type };
+	m->r[m->nr++] =
+		(struct gpa_region){ gpa, hpa, size, perm, mem_type, flags };
 	return 0;
+}
+
+int gpa_map_add(struct gpa_map *m, uint64_t gpa, uint64_t hpa, uint64_t size,
+		uint8_t perm, uint8_t mem_type)
+{
+	return add(m, gpa, hpa, size, perm, mem_type, 0);
+}
+
+int gpa_map_add_window(struct gpa_map *m, uint64_t gpa, uint64_t hpa,
+		       uint64_t size)
+{
+	return add(m, gpa, hpa, size, GPA_READ | GPA_WRITE, GPA_MEM_WB,
+		   GPA_FOREIGN);
+}
+
+int gpa_map_remove(struct gpa_map *m, uint64_t gpa, struct gpa_region *out)
+{
+	for (uint32_t i = 0; i < m->nr; i++) {
+		if (m->r[i].gpa != gpa)
+			continue;
+		*out = m->r[i];
+		m->r[i] = m->r[--m->nr];
+		return 0;
+	}
+	return -ENOENT;
 }
 
 const char *gpa_map_strerror(int err)
@@ -55,8 +81,8 @@ uintptr_t gpa_map_to_host(const struct gpa_map *m, uint64_t gpa, uint64_t len)
 {
 	const struct gpa_region *r = gpa_map_lookup(m, gpa);
 
-	if (!r || r->mem_type != GPA_MEM_WB || len > r->size ||
-	    gpa - r->gpa > r->size - len)
+	if (!r || r->mem_type != GPA_MEM_WB || (r->flags & GPA_FOREIGN) ||
+	    len > r->size || gpa - r->gpa > r->size - len)
 		return 0;
 	return (uintptr_t)(r->hpa + (gpa - r->gpa));
 }

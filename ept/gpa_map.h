@@ -24,10 +24,20 @@ enum gpa_mem_type {
 	GPA_MEM_UC, /* device memory (assigned BARs) */
 };
 
+/* Region flags. */
+enum gpa_flags {
+	/* A window onto memory that is not this VM's (a client's RAM in its
+	 * driver VM: docs/virtio.md): the CPU may reach it through the
+	 * stage-2 tables, a device never (no IOMMU mapping), and corral
+	 * never reads or writes it on this VM's behalf. */
+	GPA_FOREIGN = 1 << 0,
+};
+
 struct gpa_region {
 	uint64_t gpa, hpa, size; /* all 4 KiB aligned */
 	uint8_t perm;
 	uint8_t mem_type;
+	uint8_t flags;
 };
 
 struct gpa_map {
@@ -41,13 +51,20 @@ void gpa_map_init(struct gpa_map *m);
  * region in guest-physical space). */
 int gpa_map_add(struct gpa_map *m, uint64_t gpa, uint64_t hpa, uint64_t size,
 		uint8_t perm, uint8_t mem_type);
+/* A foreign window (GPA_FOREIGN, write-back, read and write, no
+ * execute); the errors of gpa_map_add(). */
+int gpa_map_add_window(struct gpa_map *m, uint64_t gpa, uint64_t hpa,
+		       uint64_t size);
+/* Removes the region that starts at gpa into *out: 0, or -ENOENT. */
+int gpa_map_remove(struct gpa_map *m, uint64_t gpa, struct gpa_region *out);
 /* What a gpa_map_add() error means, for a log line. */
 const char *gpa_map_strerror(int err);
 /* The region containing gpa, or NULL. */
 const struct gpa_region *gpa_map_lookup(const struct gpa_map *m, uint64_t gpa);
 /* The host-physical address of [gpa, gpa+len) when one RAM region
- * (GPA_MEM_WB) holds all of it, else 0: device memory (an assigned BAR) is
- * never a target for corral's own reads and writes on a guest's behalf.
+ * (GPA_MEM_WB, not GPA_FOREIGN) holds all of it, else 0: device memory
+ * (an assigned BAR) and another VM's memory are never a target for
+ * corral's own reads and writes on a guest's behalf.
  * corral identity-maps host memory, so the address is also a pointer. */
 uintptr_t gpa_map_to_host(const struct gpa_map *m, uint64_t gpa, uint64_t len);
 

@@ -94,6 +94,66 @@ void pt_free(uint64_t root, const struct pt_format *f, const struct pt_alloc *a)
 		free_table(root, 4, f, a);
 }
 
+static bool map_region(uint64_t *root, const struct gpa_region *r,
+		       const struct pt_format *f, const struct pt_alloc *a)
+{
+	uint64_t off = 0;
+
+	while (off < r->size) {
+		int level = best_level(r->gpa + off, r->hpa + off,
+				       r->size - off, f);
+
+		if (!map_page(root, r->gpa + off, r->hpa + off, level, r, f, a))
+			return false;
+		off += LEVEL_SIZE(level);
+	}
+	return true;
+}
+
+bool pt_map_region(uint64_t root, const struct gpa_region *r,
+		   const struct pt_format *f, const struct pt_alloc *a)
+{
+	return map_region(a->phys_to_virt(a->ctx, root), r, f, a);
+}
+
+/* The bytes from gpa to the end of its level-l page. */
+static uint64_t rest_of(uint64_t gpa, int l)
+{
+	return LEVEL_SIZE(l) - (gpa & (LEVEL_SIZE(l) - 1));
+}
+
+void pt_unmap_range(uint64_t root, uint64_t gpa, uint64_t size,
+		    const struct pt_format *f, const struct pt_alloc *a)
+{
+	uint64_t start = gpa, end = gpa + size;
+
+	while (gpa < end) {
+		uint64_t *t = a->phys_to_virt(a->ctx, root);
+		uint64_t step = LEVEL_SIZE(1);
+
+		for (int l = 4; l >= 1; l--) {
+			uint64_t *e = &t[INDEX(gpa, l)];
+			uint64_t page = gpa & ~(LEVEL_SIZE(l) - 1);
+
+			if (!f->is_present(*e)) {
+				step = rest_of(gpa, l);
+				break;
+			}
+			if (f->is_leaf(*e, l)) {
+				/* Only a page wholly inside the range: one
+				 * that reaches out maps something else. */
+				if (page >= start &&
+				    end - page >= LEVEL_SIZE(l))
+					*e = 0;
+				step = rest_of(gpa, l);
+				break;
+			}
+			t = a->phys_to_virt(a->ctx, *e & f->addr_mask);
+		}
+		gpa += step;
+	}
+}
+
 uint64_t pt_build(const struct gpa_map *m, const struct pt_format *f,
 		  const struct pt_alloc *a)
 {
@@ -103,20 +163,9 @@ uint64_t pt_build(const struct gpa_map *m, const struct pt_format *f,
 	if (!root)
 		return 0;
 	for (uint32_t i = 0; i < m->nr; i++) {
-		const struct gpa_region *r = &m->r[i];
-		uint64_t off = 0;
-
-		while (off < r->size) {
-			int level = best_level(r->gpa + off, r->hpa + off,
-					       r->size - off, f);
-
-			if (!map_page(root, r->gpa + off, r->hpa + off, level,
-				      r, f, a)) {
-				pt_free(root_phys, f,
-					a); /* no half-built tree */
-				return 0;
-			}
-			off += LEVEL_SIZE(level);
+		if (!map_region(root, &m->r[i], f, a)) {
+			pt_free(root_phys, f, a); /* no half-built tree */
+			return 0;
 		}
 	}
 	return root_phys;

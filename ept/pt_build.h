@@ -20,6 +20,17 @@ struct pt_alloc {
 uint64_t pt_build(const struct gpa_map *m, const struct pt_format *f,
 		  const struct pt_alloc *a);
 
+/* Adds one region to the tree at `root` (built by pt_build), with the
+ * same page sizes pt_build would use: false when memory runs out (what
+ * was mapped of it stays; pt_unmap_range removes it). */
+bool pt_map_region(uint64_t root, const struct gpa_region *r,
+		   const struct pt_format *f, const struct pt_alloc *a);
+/* Clears every leaf of [gpa, gpa + size), which one pt_map_region mapped.
+ * Table pages stay for the next map of the range. The caller flushes the
+ * TLBs (INVEPT, the ASID) before the memory may be used otherwise. */
+void pt_unmap_range(uint64_t root, uint64_t gpa, uint64_t size,
+		    const struct pt_format *f, const struct pt_alloc *a);
+
 /* Frees every table page of the tree at root (not the memory it maps).
  * The caller makes sure no CPU or device still walks it (INVEPT, IOTLB). */
 /* Calls fn on every table page of the tree at `root`, children before

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* EPT construction from a guest-physical map: large pages where aligned,
  * 4 KiB elsewhere, rights and memory type per region, nothing else mapped. */
+#include <errno.h>
 #include <gpa_map.h>
 #include <pt_build.h>
 #include <stdlib.h>
@@ -136,8 +137,69 @@ static void test_free(void)
 	limit = FAKE_PT_PAGES;
 }
 
+/* A window onto another VM's memory (docs/virtio.md): mapped into a live
+ * tree and out again, as often as a client's device comes and goes,
+ * without growing the tree; never reachable through gpa_map_to_host. */
+static void test_window(void)
+{
+	struct gpa_map m;
+	struct gpa_region w;
+	const uint64_t win = 0x8000000000ull; /* 512 GiB */
+	uint64_t root, e;
+	int level;
+	unsigned after_first;
+
+	used = 0;
+	gpa_map_init(&m);
+	CHECK(gpa_map_add(&m, 0, 0x40000000, 64ull << 20, GPA_RWX,
+			  GPA_MEM_WB) == 0);
+	root = pt_build(&m, &ept_format, &alloc);
+	CHECK(gpa_map_add_window(&m, win, 0x80000000, 128ull << 20) == 0);
+	CHECK(gpa_map_add_window(&m, 0x1000, 0x80000000, 0x1000) == -EEXIST);
+	CHECK_EQ(gpa_map_to_host(&m, win + 0x1000, 8), 0);
+	CHECK(gpa_map_lookup(&m, win)->flags & GPA_FOREIGN);
+	for (int round = 0; round < 3; round++) {
+		CHECK(pt_map_region(root, gpa_map_lookup(&m, win), &ept_format,
+				    &alloc));
+		e = pt_lookup(root, win + 0x234567, &ept_format, &alloc,
+			      &level);
+		CHECK_EQ(level, 2);
+		CHECK_EQ(e & 0x000ffffffffff000ull, 0x80000000 + 0x200000);
+		CHECK_EQ(e & 7, 3); /* R W, no X */
+		if (round == 0)
+			after_first = used;
+		CHECK_EQ(used, after_first); /* the tables are reused */
+		pt_unmap_range(root, win, 128ull << 20, &ept_format, &alloc);
+		CHECK_EQ(pt_lookup(root, win, &ept_format, &alloc, &level), 0);
+		CHECK_EQ(pt_lookup(root, win + (127ull << 20), &ept_format,
+				   &alloc, &level),
+			 0);
+	}
+	/* The VM's own RAM is untouched. */
+	CHECK(pt_lookup(root, 0x100000, &ept_format, &alloc, &level) != 0);
+	CHECK(gpa_map_remove(&m, win, &w) == 0);
+	CHECK_EQ(w.size, 128ull << 20);
+	CHECK(gpa_map_remove(&m, win, &w) == -ENOENT);
+	CHECK_EQ(m.nr, 1);
+	/* 4 KiB pages (an unaligned host address), unmapped exactly. */
+	CHECK(gpa_map_add_window(&m, win, 0x80001000, 0x3000) == 0);
+	CHECK(pt_map_region(root, gpa_map_lookup(&m, win), &ept_format,
+			    &alloc));
+	CHECK(pt_lookup(root, win + 0x2000, &ept_format, &alloc, &level) != 0);
+	CHECK_EQ(level, 1);
+	pt_unmap_range(root, win, 0x3000, &ept_format, &alloc);
+	for (uint64_t off = 0; off < 0x3000; off += 0x1000)
+		CHECK_EQ(
+			pt_lookup(root, win + off, &ept_format, &alloc, &level),
+			0);
+	/* A range that only partly covers a large page leaves it alone. */
+	pt_unmap_range(root, 0x100000, 0x1000, &ept_format, &alloc);
+	CHECK(pt_lookup(root, 0x100000, &ept_format, &alloc, &level) != 0);
+}
+
 int main(void)
 {
+	test_window();
 	test_to_host();
 	test_ram_2m_pages();
 	test_unaligned_4k();
