@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* A virtio 1.x PCI function, modern transport (vdev/virtio_pci.h). */
+#include <vdev/le_bytes.h>
 #include <vdev/virtio_pci.h>
 #include <string.h>
 
@@ -40,9 +41,6 @@
 #define PCI_CFG_LENGTH (CAP_PCI_CFG + 12)
 #define PCI_CFG_DATA (CAP_PCI_CFG + 16)
 #define MSIX_CTRL (CAP_MSIX + 2)
-#define MSIX_ENABLE (1u << 15)
-#define MSIX_FUNC_MASK (1u << 14)
-#define MSIX_ENTRY_MASKED 1u
 
 /* Common configuration (§4.1.4.3). */
 #define CC_DFSELECT 0x00
@@ -62,21 +60,6 @@
 #define CC_Q_DRIVER 0x28
 #define CC_Q_DEVICE 0x30
 
-static void put(uint8_t *b, unsigned off, uint64_t v, unsigned n)
-{
-	for (unsigned i = 0; i < n; i++)
-		b[off + i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint64_t get(const uint8_t *b, unsigned off, unsigned n)
-{
-	uint64_t v = 0;
-
-	for (unsigned i = 0; i < n; i++)
-		v |= (uint64_t)b[off + i] << (8 * i);
-	return v;
-}
-
 static unsigned nr_vectors(const struct virtio_pci *vp)
 {
 	return vp->id.nr_queues + 1u;
@@ -90,42 +73,17 @@ static struct virtio_queue *selected(struct virtio_pci *vp)
 
 /* ---- interrupts ---------------------------------------------------------- */
 
-static bool vector_masked(const struct virtio_pci *vp, unsigned vec)
+static void send_msi(void *ctx, uint64_t addr, uint32_t data)
 {
-	return (vp->msix_ctrl & MSIX_FUNC_MASK) ||
-	       (vp->msix[vec].ctrl & MSIX_ENTRY_MASKED) ||
-	       !(vp->command & CMD_MASTER);
+	struct virtio_pci *vp = ctx;
+
+	vp->ops->msi(vp->ctx, addr, data);
 }
 
-static void send(struct virtio_pci *vp, unsigned vec)
-{
-	const struct virtio_msix_entry *e = &vp->msix[vec];
-
-	vp->ops->msi(vp->ctx, ((uint64_t)e->addr_hi << 32) | e->addr_lo,
-		     e->data);
-}
-
-/* PCI 3.0 §6.8.2: a masked vector's message waits in its pending bit. */
+/* There is no INTx pin: without MSI-X nothing else is raised. */
 static void signal(struct virtio_pci *vp, uint16_t vec)
 {
-	if (!(vp->msix_ctrl & MSIX_ENABLE) || vec >= nr_vectors(vp))
-		return; /* no INTx pin: nothing else to raise */
-	if (vector_masked(vp, vec))
-		vp->msix_pending |= 1u << vec;
-	else
-		send(vp, vec);
-}
-
-static void flush_pending(struct virtio_pci *vp)
-{
-	if (!(vp->msix_ctrl & MSIX_ENABLE))
-		return;
-	for (unsigned v = 0; v < nr_vectors(vp); v++) {
-		if (!(vp->msix_pending & (1u << v)) || vector_masked(vp, v))
-			continue;
-		vp->msix_pending &= ~(1u << v);
-		send(vp, v);
-	}
+	msix_signal(&vp->msix, vec);
 }
 
 void virtio_pci_queue_interrupt(struct virtio_pci *vp, uint16_t q)
@@ -163,7 +121,7 @@ static void reset_state(struct virtio_pci *vp)
 	vp->queue_select = 0;
 	vp->msix_config = VIRTIO_MSI_NO_VECTOR;
 	vp->isr = 0;
-	vp->msix_pending = 0;
+	vp->msix.pending = 0;
 	for (unsigned i = 0; i < VIRTIO_PCI_MAX_QUEUES; i++)
 		vp->q[i] =
 			(struct virtio_queue){ .size = vp->id.queue_max,
@@ -221,30 +179,30 @@ static void common_image(struct virtio_pci *vp, uint8_t *b)
 	uint32_t sel = vp->device_feature_select;
 
 	memset(b, 0, VIRTIO_PCI_COMMON_LEN);
-	put(b, CC_DFSELECT, sel, 4);
-	put(b, CC_DF, sel < 2 ? vp->id.features >> (32 * sel) : 0, 4);
-	put(b, CC_GFSELECT, vp->driver_feature_select, 4);
-	put(b, CC_GF,
-	    vp->driver_feature_select < 2 ?
-		    vp->driver_features >> (32 * vp->driver_feature_select) :
-		    0,
-	    4);
-	put(b, CC_MSIX_CONFIG, vp->msix_config, 2);
-	put(b, CC_NUM_QUEUES, vp->id.nr_queues, 2);
-	put(b, CC_STATUS, vp->status, 1);
-	put(b, CC_GENERATION, vp->config_generation, 1);
-	put(b, CC_Q_SELECT, vp->queue_select, 2);
+	le_put(b, CC_DFSELECT, sel, 4);
+	le_put(b, CC_DF, sel < 2 ? vp->id.features >> (32 * sel) : 0, 4);
+	le_put(b, CC_GFSELECT, vp->driver_feature_select, 4);
+	le_put(b, CC_GF,
+	       vp->driver_feature_select < 2 ?
+		       vp->driver_features >> (32 * vp->driver_feature_select) :
+		       0,
+	       4);
+	le_put(b, CC_MSIX_CONFIG, vp->msix_config, 2);
+	le_put(b, CC_NUM_QUEUES, vp->id.nr_queues, 2);
+	le_put(b, CC_STATUS, vp->status, 1);
+	le_put(b, CC_GENERATION, vp->config_generation, 1);
+	le_put(b, CC_Q_SELECT, vp->queue_select, 2);
 	if (!q) {
-		put(b, CC_Q_VECTOR, VIRTIO_MSI_NO_VECTOR, 2);
+		le_put(b, CC_Q_VECTOR, VIRTIO_MSI_NO_VECTOR, 2);
 		return; /* size 0: no such queue */
 	}
-	put(b, CC_Q_SIZE, q->size, 2);
-	put(b, CC_Q_VECTOR, q->vector, 2);
-	put(b, CC_Q_ENABLE, q->enabled, 2);
-	put(b, CC_Q_NOTIFY_OFF, vp->queue_select, 2);
-	put(b, CC_Q_DESC, q->desc, 8);
-	put(b, CC_Q_DRIVER, q->driver, 8);
-	put(b, CC_Q_DEVICE, q->device, 8);
+	le_put(b, CC_Q_SIZE, q->size, 2);
+	le_put(b, CC_Q_VECTOR, q->vector, 2);
+	le_put(b, CC_Q_ENABLE, q->enabled, 2);
+	le_put(b, CC_Q_NOTIFY_OFF, vp->queue_select, 2);
+	le_put(b, CC_Q_DESC, q->desc, 8);
+	le_put(b, CC_Q_DRIVER, q->driver, 8);
+	le_put(b, CC_Q_DEVICE, q->device, 8);
 }
 
 /* A vector the table has, or "no vector", which the driver reads back as
@@ -349,51 +307,14 @@ static bool in(uint32_t off, uint8_t size, uint32_t base, uint32_t len)
 	return off >= base && off - base < len && size <= len - (off - base);
 }
 
-static uint32_t msix_table_read(struct virtio_pci *vp, uint32_t off)
-{
-	const struct virtio_msix_entry *e = &vp->msix[off / 16];
-
-	switch (off % 16) {
-	case 0:
-		return e->addr_lo;
-	case 4:
-		return e->addr_hi;
-	case 8:
-		return e->data;
-	default:
-		return e->ctrl;
-	}
-}
-
-static void msix_table_write(struct virtio_pci *vp, uint32_t off, uint32_t val)
-{
-	struct virtio_msix_entry *e = &vp->msix[off / 16];
-
-	switch (off % 16) {
-	case 0:
-		e->addr_lo = val & ~3u; /* DWORD aligned (§6.8.2.4) */
-		return;
-	case 4:
-		e->addr_hi = val;
-		return;
-	case 8:
-		e->data = val;
-		return;
-	default:
-		e->ctrl = val & MSIX_ENTRY_MASKED;
-		flush_pending(vp);
-	}
-}
-
 static uint64_t bar0_read32(struct virtio_pci *vp, uint32_t off, uint8_t size)
 {
 	uint8_t img[VIRTIO_PCI_COMMON_LEN];
-	uint32_t table_len = 16 * nr_vectors(vp);
 	uint8_t isr;
 
 	if (in(off, size, VIRTIO_PCI_COMMON_OFF, VIRTIO_PCI_COMMON_LEN)) {
 		common_image(vp, img);
-		return get(img, off - VIRTIO_PCI_COMMON_OFF, size);
+		return le_get(img, off - VIRTIO_PCI_COMMON_OFF, size);
 	}
 	if (off == VIRTIO_PCI_ISR_OFF) { /* read clears (§4.1.4.5) */
 		isr = vp->isr;
@@ -403,13 +324,12 @@ static uint64_t bar0_read32(struct virtio_pci *vp, uint32_t off, uint8_t size)
 	if (in(off, size, VIRTIO_PCI_DEVCFG_OFF, vp->id.devcfg_len))
 		return vp->ops->cfg_read(vp->ctx, off - VIRTIO_PCI_DEVCFG_OFF,
 					 size);
-	if (in(off, size, VIRTIO_PCI_MSIX_TABLE_OFF, table_len) && size == 4 &&
-	    !(off & 3))
-		return msix_table_read(vp, off - VIRTIO_PCI_MSIX_TABLE_OFF);
+	if (in(off, size, VIRTIO_PCI_MSIX_TABLE_OFF, msix_table_len(&vp->msix)))
+		return msix_table_read(&vp->msix,
+				       off - VIRTIO_PCI_MSIX_TABLE_OFF, size);
 	if (in(off, size, VIRTIO_PCI_MSIX_PBA_OFF, 8))
-		return ((uint64_t)vp->msix_pending >>
-			(8 * (off - VIRTIO_PCI_MSIX_PBA_OFF))) &
-		       (0xffffffffull >> (32 - 8 * size));
+		return msix_pba_read(&vp->msix, off - VIRTIO_PCI_MSIX_PBA_OFF,
+				     size);
 	return 0;
 }
 
@@ -423,9 +343,9 @@ static void bar0_write32(struct virtio_pci *vp, uint32_t off, uint8_t size,
 		vp->ops->cfg_write(vp->ctx, off - VIRTIO_PCI_DEVCFG_OFF, size,
 				   val);
 	else if (in(off, size, VIRTIO_PCI_MSIX_TABLE_OFF,
-		    16 * nr_vectors(vp)) &&
-		 size == 4 && !(off & 3))
-		msix_table_write(vp, off - VIRTIO_PCI_MSIX_TABLE_OFF, val);
+		    msix_table_len(&vp->msix)))
+		msix_table_write(&vp->msix, off - VIRTIO_PCI_MSIX_TABLE_OFF,
+				 size, val);
 }
 
 uint64_t virtio_pci_bar0_read(struct virtio_pci *vp, uint32_t off, uint8_t size)
@@ -477,13 +397,13 @@ void virtio_pci_bar2_write(struct virtio_pci *vp, uint32_t off, uint8_t size,
 static void vndr_cap(uint8_t *b, unsigned at, unsigned next, unsigned len,
 		     unsigned type, unsigned bar, uint32_t off, uint32_t n)
 {
-	put(b, at, PCI_CAP_ID_VNDR, 1);
-	put(b, at + 1, next, 1);
-	put(b, at + 2, len, 1);
-	put(b, at + 3, type, 1);
-	put(b, at + 4, bar, 1);
-	put(b, at + 8, off, 4);
-	put(b, at + 12, n, 4);
+	le_put(b, at, PCI_CAP_ID_VNDR, 1);
+	le_put(b, at + 1, next, 1);
+	le_put(b, at + 2, len, 1);
+	le_put(b, at + 3, type, 1);
+	le_put(b, at + 4, bar, 1);
+	le_put(b, at + 8, off, 4);
+	le_put(b, at + 12, n, 4);
 }
 
 static uint32_t bar0_low(const struct virtio_pci *vp)
@@ -495,26 +415,26 @@ static uint32_t bar0_low(const struct virtio_pci *vp)
 static void cfg_image(const struct virtio_pci *vp, uint8_t *b)
 {
 	memset(b, 0, 0x100);
-	put(b, 0x00, VIRTIO_PCI_VENDOR, 2);
-	put(b, 0x02, VIRTIO_PCI_DEVICE_BASE + vp->id.device_id, 2);
-	put(b, CFG_COMMAND, vp->command, 2);
-	put(b, 0x06, STATUS_CAP_LIST, 2);
-	put(b, 0x08, 1, 1); /* revision 1: a modern device (§4.1.2.1) */
-	put(b, 0x09, vp->id.class_code, 3);
-	put(b, CFG_BAR0, bar0_low(vp), 4);
-	put(b, CFG_BAR0_HI, vp->bar0_hi_sizing ? ~0u : vp->id.bar0 >> 32, 4);
-	put(b, CFG_BAR2,
-	    vp->bar2_sizing ? ~(VIRTIO_PCI_BAR2_SIZE - 1) | BAR_IO :
-			      (uint32_t)vp->id.bar2 | BAR_IO,
-	    4);
-	put(b, 0x2c, VIRTIO_PCI_VENDOR, 2);
-	put(b, 0x2e, vp->id.device_id, 2);
-	put(b, 0x34, CAP_COMMON, 1);
+	le_put(b, 0x00, VIRTIO_PCI_VENDOR, 2);
+	le_put(b, 0x02, VIRTIO_PCI_DEVICE_BASE + vp->id.device_id, 2);
+	le_put(b, CFG_COMMAND, vp->command, 2);
+	le_put(b, 0x06, STATUS_CAP_LIST, 2);
+	le_put(b, 0x08, 1, 1); /* revision 1: a modern device (§4.1.2.1) */
+	le_put(b, 0x09, vp->id.class_code, 3);
+	le_put(b, CFG_BAR0, bar0_low(vp), 4);
+	le_put(b, CFG_BAR0_HI, vp->bar0_hi_sizing ? ~0u : vp->id.bar0 >> 32, 4);
+	le_put(b, CFG_BAR2,
+	       vp->bar2_sizing ? ~(VIRTIO_PCI_BAR2_SIZE - 1) | BAR_IO :
+				 (uint32_t)vp->id.bar2 | BAR_IO,
+	       4);
+	le_put(b, 0x2c, VIRTIO_PCI_VENDOR, 2);
+	le_put(b, 0x2e, vp->id.device_id, 2);
+	le_put(b, 0x34, CAP_COMMON, 1);
 	vndr_cap(b, CAP_COMMON, CAP_NOTIFY, CAP_LEN, VIRTIO_PCI_CAP_COMMON_CFG,
 		 0, VIRTIO_PCI_COMMON_OFF, VIRTIO_PCI_COMMON_LEN);
 	vndr_cap(b, CAP_NOTIFY, CAP_ISR, CAP_NOTIFY_LEN,
 		 VIRTIO_PCI_CAP_NOTIFY_CFG, 2, 0, VIRTIO_PCI_BAR2_SIZE);
-	put(b, CAP_NOTIFY + 16, VIRTIO_PCI_NOTIFY_MULTIPLIER, 4);
+	le_put(b, CAP_NOTIFY + 16, VIRTIO_PCI_NOTIFY_MULTIPLIER, 4);
 	vndr_cap(b, CAP_ISR, CAP_DEVICE, CAP_LEN, VIRTIO_PCI_CAP_ISR_CFG, 0,
 		 VIRTIO_PCI_ISR_OFF, VIRTIO_PCI_ISR_LEN);
 	vndr_cap(b, CAP_DEVICE, CAP_PCI_CFG, CAP_LEN, VIRTIO_PCI_CAP_DEVICE_CFG,
@@ -522,10 +442,10 @@ static void cfg_image(const struct virtio_pci *vp, uint8_t *b)
 	vndr_cap(b, CAP_PCI_CFG, CAP_MSIX, CAP_PCI_CFG_LEN,
 		 VIRTIO_PCI_CAP_PCI_CFG, vp->cfg_cap_bar, vp->cfg_cap_off,
 		 vp->cfg_cap_len);
-	put(b, CAP_MSIX, PCI_CAP_ID_MSIX, 1);
-	put(b, MSIX_CTRL, vp->msix_ctrl | (nr_vectors(vp) - 1), 2);
-	put(b, CAP_MSIX + 4, VIRTIO_PCI_MSIX_TABLE_OFF, 4); /* BIR 0 */
-	put(b, CAP_MSIX + 8, VIRTIO_PCI_MSIX_PBA_OFF, 4);
+	le_put(b, CAP_MSIX, PCI_CAP_ID_MSIX, 1);
+	le_put(b, MSIX_CTRL, msix_ctrl_read(&vp->msix), 2);
+	le_put(b, CAP_MSIX + 4, VIRTIO_PCI_MSIX_TABLE_OFF, 4); /* BIR 0 */
+	le_put(b, CAP_MSIX + 8, VIRTIO_PCI_MSIX_PBA_OFF, 4);
 }
 
 /* The PCI configuration access capability (§4.1.4.9): an access of
@@ -561,7 +481,7 @@ uint32_t virtio_pci_cfg_read(struct virtio_pci *vp, uint16_t off, uint8_t size)
 	if (off == PCI_CFG_DATA && size == 4)
 		return cfg_cap_access(vp, false, &val) ? val : 0;
 	cfg_image(vp, img);
-	return (uint32_t)get(img, off, size);
+	return (uint32_t)le_get(img, off, size);
 }
 
 /* A BAR written whole: all ones asks for its size (PCI 3.0 §6.2.5.1);
@@ -585,7 +505,7 @@ void virtio_pci_cfg_write(struct virtio_pci *vp, uint16_t off, uint8_t size,
 		return;
 	if (off == CFG_COMMAND && size >= 2) {
 		vp->command = (uint16_t)(val & CMD_WRITABLE);
-		flush_pending(vp); /* bus mastering may just be on */
+		msix_set_blocked(&vp->msix, !(vp->command & CMD_MASTER));
 	} else if ((off == CFG_BAR0 || off == CFG_BAR0_HI || off == CFG_BAR2) &&
 		   size == 4) {
 		write_bar(vp, off, val);
@@ -598,9 +518,7 @@ void virtio_pci_cfg_write(struct virtio_pci *vp, uint16_t off, uint8_t size,
 	} else if (off == PCI_CFG_DATA && size == 4) {
 		cfg_cap_access(vp, true, &val);
 	} else if (off == MSIX_CTRL && size == 2) {
-		vp->msix_ctrl =
-			(uint16_t)(val & (MSIX_ENABLE | MSIX_FUNC_MASK));
-		flush_pending(vp);
+		msix_ctrl_write(&vp->msix, (uint16_t)val);
 	}
 }
 
@@ -618,8 +536,8 @@ int virtio_pci_init(struct virtio_pci *vp, const struct virtio_pci_id *id,
 	vp->id = *id;
 	vp->ops = ops;
 	vp->ctx = ctx;
-	for (unsigned v = 0; v < VIRTIO_PCI_MAX_VECTORS; v++)
-		vp->msix[v].ctrl = MSIX_ENTRY_MASKED; /* masked at reset */
+	msix_init(&vp->msix, nr_vectors(vp), send_msi, vp);
+	msix_set_blocked(&vp->msix, true); /* bus mastering is off */
 	reset_state(vp);
 	return 0;
 }

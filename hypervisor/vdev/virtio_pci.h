@@ -28,6 +28,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <vdev/msix.h>
 
 #define VIRTIO_PCI_VENDOR 0x1af4u
 #define VIRTIO_PCI_DEVICE_BASE 0x1040u /* + the virtio device ID (§4.1.2.1) */
@@ -98,10 +99,6 @@ struct virtio_queue {
 	uint64_t device; /* used ring */
 };
 
-struct virtio_msix_entry {
-	uint32_t addr_lo, addr_hi, data, ctrl; /* ctrl bit 0: masked */
-};
-
 /* What a device is: fixed at init. */
 struct virtio_pci_id {
 	uint16_t device_id;  /* VIRTIO_ID_* */
@@ -124,7 +121,6 @@ struct virtio_pci {
 	bool bar0_sizing, bar0_hi_sizing, bar2_sizing; /* all-ones written */
 	uint8_t cfg_cap_bar; /* the PCI configuration access cap */
 	uint32_t cfg_cap_off, cfg_cap_len;
-	uint16_t msix_ctrl; /* enable (bit 15) and function mask (bit 14) */
 
 	/* Common configuration. */
 	uint32_t device_feature_select, driver_feature_select;
@@ -137,8 +133,7 @@ struct virtio_pci {
 	struct virtio_queue q[VIRTIO_PCI_MAX_QUEUES];
 	uint8_t isr;
 
-	struct virtio_msix_entry msix[VIRTIO_PCI_MAX_VECTORS];
-	uint32_t msix_pending; /* one bit per entry */
+	struct msix msix; /* one vector per queue and one for config */
 };
 
 /* 0, or -1 if the id is out of range (a programming error). */
