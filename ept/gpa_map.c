@@ -13,18 +13,28 @@ void gpa_map_init(struct gpa_map *m)
 static int add(struct gpa_map *m, uint64_t gpa, uint64_t hpa, uint64_t size,
 	       uint8_t perm, uint8_t mem_type, uint8_t flags)
 {
+	struct gpa_region *r;
+	uint32_t slot;
+
 	if ((gpa | hpa | size) & PAGE_MASK)
 		return -EINVAL;
 	if (!size || gpa + size < gpa || hpa + size < hpa)
 		return -ERANGE;
-	if (m->nr == GPA_MAP_MAX_REGIONS)
-		return -ENOSPC;
 	for (uint32_t i = 0; i < m->nr; i++)
-		if (gpa < m->r[i].gpa + m->r[i].size &&
+		if (m->r[i].size && gpa < m->r[i].gpa + m->r[i].size &&
 		    m->r[i].gpa < gpa + size)
 			return -EEXIST;
-	m->r[m->nr++] =
-		(struct gpa_region){ gpa, hpa, size, perm, mem_type, flags };
+	for (slot = 0; slot < m->nr && m->r[slot].size; slot++)
+		;
+	if (slot == GPA_MAP_MAX_REGIONS)
+		return -ENOSPC;
+	r = &m->r[slot];
+	*r = (struct gpa_region){ gpa, hpa, 0, perm, mem_type, flags };
+	/* The size last: a reader that walks the map meanwhile sees an empty
+	 * region or the whole one (gpa_map.h, "Changes"). */
+	__atomic_store_n(&r->size, size, __ATOMIC_RELEASE);
+	if (slot == m->nr)
+		__atomic_store_n(&m->nr, m->nr + 1, __ATOMIC_RELEASE);
 	return 0;
 }
 
@@ -44,10 +54,11 @@ int gpa_map_add_window(struct gpa_map *m, uint64_t gpa, uint64_t hpa,
 int gpa_map_remove(struct gpa_map *m, uint64_t gpa, struct gpa_region *out)
 {
 	for (uint32_t i = 0; i < m->nr; i++) {
-		if (m->r[i].gpa != gpa)
+		if (m->r[i].gpa != gpa || !m->r[i].size)
 			continue;
 		*out = m->r[i];
-		m->r[i] = m->r[--m->nr];
+		/* Empty, not moved: a reader's index stays valid. */
+		__atomic_store_n(&m->r[i].size, 0, __ATOMIC_RELEASE);
 		return 0;
 	}
 	return -ENOENT;

@@ -40,8 +40,16 @@ struct gpa_region {
 	uint8_t flags;
 };
 
+/*
+ * Changes. A VM's map is built before it runs; afterwards only foreign
+ * windows come and go (gpa_map_add_window, gpa_map_remove), one writer
+ * at a time (the caller's lock), while vCPUs on other pCPUs look regions
+ * up without a lock. So a removed region becomes empty (size 0) rather
+ * than moving another, an added one fills an empty slot or the next, and
+ * its size is written last: a reader sees a region whole or not at all.
+ */
 struct gpa_map {
-	uint32_t nr;
+	uint32_t nr; /* slots in use, empty ones (size 0) included */
 	struct gpa_region r[GPA_MAP_MAX_REGIONS];
 };
 

@@ -397,7 +397,7 @@ int iommu_domain_create(struct vm *vm, char *why, size_t n)
 	 * onto other VMs' memory are never DMA targets. */
 	gpa_map_init(&ram);
 	for (uint32_t i = 0; i < vm->map.nr; i++)
-		if (vm->map.r[i].mem_type == GPA_MEM_WB &&
+		if (vm->map.r[i].size && vm->map.r[i].mem_type == GPA_MEM_WB &&
 		    !(vm->map.r[i].flags & GPA_FOREIGN))
 			gpa_map_add(&ram, vm->map.r[i].gpa, vm->map.r[i].hpa,
 				    vm->map.r[i].size, GPA_READ | GPA_WRITE,

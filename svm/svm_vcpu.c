@@ -433,6 +433,7 @@ static void svm_vcpu_run(struct vcpu *v, struct vcpu_exit *e)
 	struct svm_vcpu *x = v->arch;
 	struct vmcb *vmcb = x->vmcb;
 	struct svm_percpu *host = this_cpu()->backend_data;
+	uint32_t gen;
 
 	memset(e, 0, sizeof(*e));
 	if (x->triple_fault) {
@@ -442,8 +443,12 @@ static void svm_vcpu_run(struct vcpu *v, struct vcpu_exit *e)
 	}
 	vmcb->save.rsp = v->gpr[GPR_RSP];
 	vmcb->save.rax = v->gpr[GPR_RAX];
+	gen = __atomic_load_n(&v->vm->stage2_gen, __ATOMIC_SEQ_CST);
+	if (gen != v->stage2_seen)
+		x->flushed = false; /* a mapping left the NPT */
 	vmcb->control.tlb_control = x->flushed ? 0 : SVM_TLB_FLUSH_ALL;
 	x->flushed = true;
+	v->stage2_seen = gen;
 	spec_before_entry(v->spec_ctrl);
 	svm_enter(v, (uint64_t)vmcb, (uint64_t)host->host_vmcb);
 	spec_after_exit(v->spec_ctrl);
@@ -488,4 +493,5 @@ const struct vcpu_backend svm_backend = {
 	.set_deadline = svm_set_deadline,
 	.unpaged_guest = svm_unpaged_guest,
 	.allow_io = svm_allow_io,
+	.stage2_format = &npt_format,
 };

@@ -902,7 +902,7 @@ static void entry_failed(struct vcpu_exit *e, uint32_t reason, bool vmfail)
 static void vmx_vcpu_run(struct vcpu *v, struct vcpu_exit *e)
 {
 	struct vmx_vcpu *x = v->arch;
-	uint32_t reason;
+	uint32_t reason, gen;
 
 	memset(e, 0, sizeof(*e));
 	if (x->triple_fault) {
@@ -910,6 +910,9 @@ static void vmx_vcpu_run(struct vcpu *v, struct vcpu_exit *e)
 		e->reason = EXIT_SHUTDOWN;
 		return;
 	}
+	gen = __atomic_load_n(&v->vm->stage2_gen, __ATOMIC_SEQ_CST);
+	if (gen != v->stage2_seen)
+		x->invept_done = false; /* a mapping left the EPT */
 	if (!x->invept_done) {
 		if (!invept(INVEPT_SINGLE_CONTEXT,
 			    ((struct vmx_vm *)v->vm->arch)->eptp)) {
@@ -921,6 +924,7 @@ static void vmx_vcpu_run(struct vcpu *v, struct vcpu_exit *e)
 		}
 		x->invept_done = true;
 	}
+	v->stage2_seen = gen;
 	vmwrite(VMCS_GUEST_RSP, v->gpr[GPR_RSP]);
 	fix_pending_dbg();
 	spec_before_entry(v->spec_ctrl);
@@ -965,4 +969,5 @@ const struct vcpu_backend vmx_backend = {
 	.set_deadline = vmx_set_deadline,
 	.unpaged_guest = vmx_unpaged_guest,
 	.allow_io = vmx_allow_io,
+	.stage2_format = &ept_format,
 };

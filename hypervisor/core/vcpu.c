@@ -215,7 +215,9 @@ enum vcpu_run_result vcpu_run_slice(struct vcpu *v, uint64_t slice_end)
 		backend()->set_deadline(
 			v, min_deadline(vlapic_next_deadline(&v->lapic),
 					slice_end));
+		__atomic_store_n(&v->in_guest, true, __ATOMIC_SEQ_CST);
 		backend()->vcpu_run(v, &e);
+		__atomic_store_n(&v->in_guest, false, __ATOMIC_SEQ_CST);
 		v->exits_by_reason[e.reason]++;
 		handle_exit(v, &e);
 		host_nmi_report();

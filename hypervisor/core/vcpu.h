@@ -70,6 +70,10 @@ struct vcpu {
 	/* The guest's IA32_SPEC_CTRL (guest/spec_ctrl_msr.h), in the CPU
 	 * only while it runs. */
 	uint64_t spec_ctrl;
+	/* In the backend's vcpu_run (the guest may be running), and the
+	 * stage-2 generation it last flushed for (core/stage2_sync.c). */
+	volatile bool in_guest;
+	volatile uint32_t stage2_seen;
 };
 
 enum vcpu_run_result {

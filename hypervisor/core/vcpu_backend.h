@@ -14,6 +14,7 @@
 struct vm;
 struct vcpu;
 struct percpu;
+struct pt_format;
 
 enum vcpu_exit_reason {
 	EXIT_NONE, /* nothing for the core (timer, host interrupt, window) */
@@ -130,6 +131,12 @@ struct vcpu_backend {
 	bool (*unpaged_guest)(void);
 	/* Leave the guest at or soon after this TSC value (0: no deadline). */
 	void (*set_deadline)(struct vcpu *v, uint64_t tsc);
+	/* The format of vm->stage2_root (EPT or NPT), for changes to a live
+	 * tree (core/stage2_sync.c). Before each entry, a vCPU whose
+	 * stage2_seen differs from its VM's stage2_gen flushes the VM's
+	 * guest-physical translations on its pCPU (INVEPT, the ASID) and
+	 * records the generation it flushed for. */
+	const struct pt_format *stage2_format;
 };
 
 extern const struct vcpu_backend vmx_backend;

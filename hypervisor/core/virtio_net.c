@@ -2,12 +2,15 @@
 /*
  * A client VM's virtio-net devices (core/virtio_net.h).
  *
- * The driver VM's side, which moves the packets, is not there yet: until
- * a backend serves a device, its link is down (VIRTIO_NET_F_STATUS), a
- * kick is counted and goes nowhere, and a reset completes at once, since
- * nothing but the client touches the client's memory.
+ * When the driver sets DRIVER_OK, the backend driver VM's channel gets
+ * the device (core/vm_channel.c): the client's RAM appears in its window,
+ * and each kick becomes an MSI there. A reset, or the client VM's stop,
+ * takes the window away before the client may reuse its memory. The
+ * mapper that would move packets (docs/decisions/0005) is not there yet,
+ * so the link stays down (VIRTIO_NET_F_STATUS).
  */
 #include <core/vcpu_irq.h>
+#include <core/vm_channel.h>
 #include <core/virtio_net.h>
 #include <core/vm.h>
 #include <core/vm_pci.h>
@@ -17,6 +20,7 @@
 #include <host/log.h>
 #include <mm/page_alloc.h>
 #include <string.h>
+#include <vdev/channel.h>
 #include <vdev/virtio_pci.h>
 
 /* Feature bits of the network device (virtio 1.2 §5.1.3). */
@@ -65,25 +69,66 @@ struct virtio_net {
 	const struct net_config *cfg;
 	uint32_t index;
 	uint16_t link_status;
+	bool served; /* in its backend's channel, window mapped */
 	uint64_t kicks;
 	char mac[18]; /* for the log */
 };
 
+static struct vm *backend_vm(const struct virtio_net *n)
+{
+	return n->cfg->backend >= 0 ? vm_by_index((uint32_t)n->cfg->backend) :
+				      NULL;
+}
+
+/* What the channel tells the driver VM about this device. */
+static void slot_info(const struct virtio_net *n, struct channel_slot *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->type = CH_TYPE_NET;
+	s->nr_queues = NET_QUEUES;
+	s->features = virtio_pci_features(&n->vp);
+	memcpy(s->mac, n->cfg->mac, sizeof(s->mac));
+	for (uint32_t q = 0; q < NET_QUEUES; q++) {
+		const struct virtio_queue *vq = &n->vp.q[q];
+
+		if (vq->enabled)
+			s->q[q] =
+				(struct channel_queue){ vq->desc, vq->driver,
+							vq->device, vq->size };
+	}
+	snprintf(s->name, sizeof(s->name), "%s", n->vm->name);
+}
+
 static void driver_ok(void *ctx)
 {
 	struct virtio_net *n = ctx;
+	struct channel_slot s;
 
+	slot_info(n, &s);
+	n->served = !vm_channel_live(backend_vm(n), n->cfg->slot, n->vm, &s);
 	if (vm_log_budget(n->vm))
-		pr_info("vm %s: virtio-net %s: driver ready (features 0x%llx); no backend serves it yet: link down",
+		pr_info("vm %s: virtio-net %s: driver ready (features 0x%llx); %s vm %s, slot %u; no mapper moves packets yet: link down",
 			n->vm->name, n->mac,
-			(unsigned long long)virtio_pci_features(&n->vp));
+			(unsigned long long)virtio_pci_features(&n->vp),
+			n->served ? "window mapped in" : "not served by",
+			n->cfg->backend_name, n->cfg->slot);
+}
+
+/* The window goes, and every vCPU of the driver VM flushed it, before
+ * the client may reuse the memory behind it. */
+static void unserve(struct virtio_net *n)
+{
+	if (!n->served)
+		return;
+	vm_channel_stop(backend_vm(n), n->cfg->slot);
+	n->served = false;
 }
 
 static void reset(void *ctx)
 {
 	struct virtio_net *n = ctx;
 
-	/* No backend holds the client's memory: done at once. */
+	unserve(n);
 	virtio_pci_reset_done(&n->vp);
 	if (vm_log_budget(n->vm))
 		pr_info("vm %s: virtio-net %s: reset by the driver",
@@ -95,6 +140,8 @@ static void notify(void *ctx, uint16_t q)
 	struct virtio_net *n = ctx;
 
 	n->kicks++;
+	if (n->served)
+		vm_channel_kick(backend_vm(n), n->cfg->slot, q);
 }
 
 static void msi(void *ctx, uint64_t addr, uint32_t data)
@@ -222,6 +269,13 @@ static int attach_one(struct vm *vm, uint32_t i)
 		(unsigned long long)id.bar0, id.bar2,
 		id.bar2 + VIRTIO_PCI_BAR2_SIZE - 1, c->backend_name);
 	return 0;
+}
+
+void virtio_net_release(struct vm *vm)
+{
+	for (uint32_t i = 0; i < vm->cfg->nr_net; i++)
+		if (vm->net[i])
+			unserve(vm->net[i]);
 }
 
 int virtio_net_attach(struct vm *vm)

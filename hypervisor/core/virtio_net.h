@@ -22,6 +22,9 @@ struct guest_acpi_params;
  * the VM: a fresh device, as after a power cycle). 0, or a negative errno
  * after the error was reported naming the device's node. */
 int virtio_net_attach(struct vm *vm);
+/* The VM stopped: its devices leave their backends' channels (before its
+ * memory is scrubbed or reused). */
+void virtio_net_release(struct vm *vm);
 /* Their BARs in the root bridge's windows. */
 void virtio_net_acpi_params(struct vm *vm, struct guest_acpi_params *ap);
 

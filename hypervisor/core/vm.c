@@ -22,11 +22,20 @@
 #include <core/vcpu.h>
 #include <core/vcpu_irq.h>
 #include <core/vm.h>
+#include <core/virtio_net.h>
 #include <core/vm_devices.h>
 #include <core/vm_load.h>
 #include <arch/x86.h>
 
 struct vm *vm_first_created;
+static struct vm *vm_table[CONFIG_MAX_VMS];
+
+struct vm *vm_by_index(uint32_t index)
+{
+	return index < CONFIG_MAX_VMS ?
+		       __atomic_load_n(&vm_table[index], __ATOMIC_ACQUIRE) :
+		       NULL;
+}
 
 const char *vm_stop_reason_name(enum vm_stop_reason r)
 {
@@ -286,6 +295,8 @@ struct vm *vm_create(uint32_t id, const struct vm_config *cfg)
 	if (!vm_first_created)
 		vm_first_created = vm;
 	vm->state = VM_CREATED;
+	if (id < CONFIG_MAX_VMS)
+		__atomic_store_n(&vm_table[id], vm, __ATOMIC_RELEASE);
 	return vm;
 }
 
@@ -399,6 +410,8 @@ bool vm_stopped(struct vm *vm)
 		for (int r = 0; r < NR_EXIT_REASONS; r++)
 			exits += vm->vcpus[i]->exits_by_reason[r];
 	vuart_flush(&vm->uart);
+	/* No driver VM may reach this memory once it is scrubbed or reused. */
+	virtio_net_release(vm);
 	iommu_poll_faults();
 	iommu_fault_summary(vm);
 	assign_release(vm);

@@ -26,6 +26,7 @@
 
 struct assigned_dev;
 struct virtio_net;
+struct vm_channel;
 
 enum vm_state { VM_CREATED, VM_RUNNING, VM_STOPPED };
 
@@ -61,6 +62,10 @@ struct vm {
 	uint32_t nr_poisoned;
 	struct gpa_map map;
 	uint64_t stage2_root; /* EPT/NPT root built from `map` by the backend */
+	/* Bumped when a mapping left the tree: vCPUs flush before entry
+	 * (core/stage2_sync.c). */
+	volatile uint32_t stage2_gen;
+	struct spinlock map_lock; /* one writer of `map` after the build */
 	void *arch;
 
 	/*
@@ -107,8 +112,10 @@ struct vm {
 	uint32_t conf1_addr;
 	struct vm_pci_fn pci_fns[VM_MAX_PCI_FNS];
 	uint32_t nr_pci_fns;
-	/* Its virtio-net devices (core/virtio_net.c), kept over restarts. */
+	/* Its virtio-net devices (core/virtio_net.c), and as a driver VM
+	 * its channel (core/vm_channel.c); both kept over restarts. */
 	struct virtio_net *net[CONFIG_MAX_NET];
+	struct vm_channel *channel;
 	/* Interrupt quotas (irq-vectors, irq-remap-entries) and what the
 	 * assigned devices hold of them; exhaustion is logged once a run. */
 	struct quota irq_vectors, irq_remap;
@@ -149,6 +156,9 @@ void vm_vcpu_parked(struct vcpu *v);
 /* Logs why the VM of cfg cannot start, naming it and its config node. */
 void vm_error(const struct vm_config *cfg, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* The VM made from config node `index` (system_config.vms), or NULL if
+ * it could not be created. */
+struct vm *vm_by_index(uint32_t index);
 /* The first VM created: the DMA test aims at its RAM (core/dma_test.c). */
 extern struct vm *vm_first_created;
 

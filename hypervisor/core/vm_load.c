@@ -11,6 +11,7 @@
 #include <core/vm_load.h>
 #include <core/vm_pci.h>
 #include <core/virtio_net.h>
+#include <core/vm_channel.h>
 #include <guest/bzimage.h>
 #include <guest/guest_acpi.h>
 #include <guest/linux_boot.h>
@@ -64,6 +65,7 @@ static int build_acpi(struct vm *vm, uint64_t *rsdp)
 	vm_pci_acpi_params(vm, &ap);
 	assign_acpi_params(vm, &ap);
 	virtio_net_acpi_params(vm, &ap);
+	vm_channel_acpi_params(vm, &ap);
 	if (!guest_acpi_build(vm->ram + LB_ACPI_GPA, LB_ACPI_SIZE, &ap, rsdp)) {
 		vm_error(vm->cfg, "cannot build the ACPI tables");
 		return -ENOSPC;
@@ -115,6 +117,8 @@ int vm_load_linux(struct vm *vm, const struct boot_module *kernel,
 		err = assign_devices(vm);
 	if (!err)
 		err = virtio_net_attach(vm);
+	if (!err)
+		err = vm_channel_attach(vm);
 	if (!err)
 		err = vm_pci_finish(vm);
 	if (!err)

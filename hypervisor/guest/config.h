@@ -61,6 +61,7 @@ struct net_config {
 	 * until config_parse() resolved it. */
 	int backend;
 	char backend_name[CONFIG_NAME_MAX];
+	uint32_t slot; /* its slot in the backend's channel (config order) */
 	uint8_t mac[CONFIG_MAC_LEN];
 };
 
@@ -88,6 +89,9 @@ struct vm_config {
 	uint32_t phandle; /* what <&label> on this node refers to; 0: none */
 	uint32_t nr_net;
 	struct net_config net[CONFIG_MAX_NET];
+	/* A driver VM: how many virtio-net devices of other VMs it serves
+	 * (the slots of its channel, docs/channel.md). */
+	uint32_t nr_served;
 	bool valid; /* false: an error was reported; this VM must not start */
 };
 

@@ -206,15 +206,18 @@ static void check_mac_unique(struct parser *p, struct system_config *c,
 }
 
 static void check_backend_load(struct parser *p, struct system_config *c,
-			       struct vm_config *vm, const struct net_config *n,
+			       struct vm_config *vm, struct net_config *n,
 			       uint32_t *served)
 {
 	char msg[MSG_MAX];
 
 	if (n->backend < 0)
 		return;
-	if (++served[n->backend] <= CONFIG_NET_PER_BACKEND)
+	if (++served[n->backend] <= CONFIG_NET_PER_BACKEND) {
+		n->slot = served[n->backend] - 1;
+		c->vms[n->backend].nr_served = served[n->backend];
 		return;
+	}
 	snprintf(msg, sizeof(msg),
 		 "%s (%s) already serves %d virtio-net devices, its most",
 		 c->vms[n->backend].node, c->vms[n->backend].name,

@@ -71,8 +71,10 @@ void channel_cfg_write(struct channel *ch, uint16_t off, uint8_t size,
 {
 	if ((size != 1 && size != 2 && size != 4) || (off & (size - 1)))
 		return;
-	if (off == CFG_COMMAND && size >= 2) {
-		ch->command = (uint16_t)(val & CMD_WRITABLE);
+	if (off <= CFG_COMMAND + 1 && off + size > CFG_COMMAND) {
+		ch->command = (uint16_t)(le_merge(ch->command, CFG_COMMAND, 2,
+						  off, size, val) &
+					 CMD_WRITABLE);
 		msix_set_blocked(&ch->msix, !(ch->command & CMD_MASTER));
 	} else if (off == CFG_BAR0 && size == 4) {
 		ch->bar0_sizing = val == ~0u; /* the BAR stays put */

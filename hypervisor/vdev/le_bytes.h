@@ -19,4 +19,20 @@ static inline uint64_t le_get(const uint8_t *b, unsigned off, unsigned n)
 	return v;
 }
 
+/* A register of `width` bytes at `reg` after a write of `size` bytes of
+ * `val` at `off`: the bytes the write covers change, the rest stay. */
+static inline uint64_t le_merge(uint64_t old, unsigned reg, unsigned width,
+				unsigned off, unsigned size, uint64_t val)
+{
+	for (unsigned i = 0; i < size; i++) {
+		unsigned at = off + i;
+
+		if (at < reg || at >= reg + width)
+			continue;
+		old &= ~(0xffull << (8 * (at - reg)));
+		old |= ((val >> (8 * i)) & 0xff) << (8 * (at - reg));
+	}
+	return old;
+}
+
 #endif

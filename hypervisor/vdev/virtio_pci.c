@@ -503,8 +503,10 @@ void virtio_pci_cfg_write(struct virtio_pci *vp, uint16_t off, uint8_t size,
 {
 	if ((size != 1 && size != 2 && size != 4) || (off & (size - 1)))
 		return;
-	if (off == CFG_COMMAND && size >= 2) {
-		vp->command = (uint16_t)(val & CMD_WRITABLE);
+	if (off <= CFG_COMMAND + 1 && off + size > CFG_COMMAND) {
+		vp->command = (uint16_t)(le_merge(vp->command, CFG_COMMAND, 2,
+						  off, size, val) &
+					 CMD_WRITABLE);
 		msix_set_blocked(&vp->msix, !(vp->command & CMD_MASTER));
 	} else if ((off == CFG_BAR0 || off == CFG_BAR0_HI || off == CFG_BAR2) &&
 		   size == 4) {

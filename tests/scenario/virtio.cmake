@@ -22,3 +22,30 @@ corral_scenario(qemu.virtio.bind ACCEL tcg
 		"corral: all VMs stopped"
 		"!VNET-ERROR"
 		"!corral: PANIC")
+
+# --- qemu.virtio.window --------------------------------------------------
+# The driver VM "net" reads its channel function as the mapper will (with
+# devmem): the slot of the client's virtio-net goes live with its MAC and
+# name, and the client's first receive descriptor, read through the window
+# onto the client's memory, is a buffer inside the client's RAM. Once the
+# client's device is reset and its VM powered off, the driver VM reads the
+# old window again, and corral stops it: no driver VM reaches a client's
+# memory after the client's device is gone.
+corral_scenario(qemu.virtio.window ACCEL tcg
+	CONFIG tests/scenario/configs/virtio-net-channel.dts TIMEOUT 420
+	LABELS qemu NEEDS_BACKEND svm
+	RUN_ARGS --qemu-args "-netdev user,id=n0 -device e1000e,netdev=n0,addr=02.0"
+	EXPECT
+		"corral: vm net: channel at 00:0f[.]0 [(]BAR0 0x[0-9a-f]+[)] for 1 client device[(]s[)], windows from 0x[0-9a-f]+"
+		"corral: vm one: virtio-net 52:54:00:00:00:10: driver ready [(]features 0x[0-9a-f]+[)]; window mapped in vm net, slot 0"
+		"\\[net\\] CHANNEL 0000:00:0f[.]0 magic=0x4C4E4843 slots=1"
+		"\\[net\\] CHANNEL-SLOT 0 live window=0x[0-9A-F]+ size=0x0+8000000 mac=0x00005452 name=0x00656E6F desc=0x[0-9A-F]+"
+		"\\[net\\] CHANNEL-WINDOW desc0 addr=0x[0-9A-F]+ len=[1-9][0-9]*"
+		"\\[net\\] CHANNEL-WINDOW-OK"
+		"corral: vm one: powered off"
+		"\\[net\\] CHANNEL-SLOT 0 stopped"
+		"corral: vm net: crashed [(]read of guest-physical address 0x[0-9a-f]+ outside its memory"
+		"corral: all VMs stopped"
+		"!CHANNEL-STALE-READ"
+		"!CHANNEL-WINDOW-BAD"
+		"!corral: PANIC")

@@ -61,6 +61,13 @@ static void test_config_space(void)
 	CHECK_EQ(channel_cfg_read(&ch, 0x44, 4), CH_MSIX_TABLE);
 	CHECK_EQ(channel_cfg_read(&ch, 0x48, 4), CH_MSIX_PBA);
 	CHECK_EQ(rd(CH_REG_MAGIC, 4), 0xffffffff); /* memory space off */
+	/* Byte writes to the command register, as sysfs makes them. */
+	channel_cfg_write(&ch, 0x04, 1, 0x06);
+	channel_cfg_write(&ch, 0x05, 1, 0x00);
+	CHECK_EQ(channel_cfg_read(&ch, 0x04, 2), 0x6);
+	CHECK_EQ(rd(CH_REG_MAGIC, 4), CORRAL_CHANNEL_MAGIC);
+	channel_cfg_write(&ch, 0x05, 1, 0x04); /* INTx disable, high byte */
+	CHECK_EQ(channel_cfg_read(&ch, 0x04, 2), 0x406);
 }
 
 static void test_registers(void)

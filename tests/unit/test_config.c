@@ -665,6 +665,8 @@ static void test_net(void)
 	CHECK_EQ(cfg.vms[2].nr_net, 2);
 	CHECK(!memcmp(cfg.vms[2].net[0].mac, mac20, 6));
 	CHECK_EQ(cfg.vms[2].net[1].backend, 0);
+	CHECK_EQ(cfg.vms[2].net[1].slot, 2);
+	CHECK_EQ(cfg.vms[0].nr_served, 3);
 	/* An unknown property in the subnode only warns, naming it. */
 	CHECK(find(&rec, CONFIG_WARNING, "/vms/vm@2/virtio-net@1", "speed"));
 }

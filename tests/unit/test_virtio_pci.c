@@ -174,6 +174,10 @@ static void test_bars(void)
 	CHECK_EQ(cfg(0x04, 2), 0x7);
 	virtio_pci_cfg_write(&vp, 0x04, 2, 0xffff); /* only its bits */
 	CHECK_EQ(cfg(0x04, 2), 0x407);
+	virtio_pci_cfg_write(&vp, 0x04, 1, 0x03); /* one byte: the low one */
+	CHECK_EQ(cfg(0x04, 2), 0x403);
+	virtio_pci_cfg_write(&vp, 0x04, 4, 0xffff0407); /* with status */
+	CHECK_EQ(cfg(0x04, 2), 0x407);
 }
 
 static void enable(void)

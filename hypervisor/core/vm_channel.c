@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: MIT
+/* A driver VM's channel (core/vm_channel.h). */
+#include <arch/x86.h>
+#include <core/stage2_sync.h>
+#include <core/vcpu_irq.h>
+#include <core/vm.h>
+#include <core/vm_channel.h>
+#include <core/vm_pci.h>
+#include <errno.h>
+#include <format.h>
+#include <guest/guest_acpi.h>
+#include <host/log.h>
+#include <host/spinlock.h>
+#include <mm/page_alloc.h>
+#include <string.h>
+#include <vdev/channel.h>
+
+#define BAR0_BELOW_WINDOWS 0x200000ull /* BAR0 sits 2 MiB below them */
+#define MAX_RAM_REGIONS 2	       /* below 3 GiB and above 4 GiB */
+
+struct vm_channel {
+	struct channel model;
+	struct spinlock lock;
+	struct vm *drv;
+	uint64_t window_base, stride;
+	/* Per slot: the window regions mapped now (guest-physical in the
+	 * driver VM), so that a stop unmaps exactly those. */
+	uint32_t nr_mapped[CORRAL_CHANNEL_MAX_SLOTS];
+	uint64_t mapped[CORRAL_CHANNEL_MAX_SLOTS][MAX_RAM_REGIONS];
+};
+
+static uint64_t window_base(void)
+{
+	unsigned bits = cpuid(0x80000008u).eax & 0xff;
+
+	return 1ull << (bits - 1);
+}
+
+static void send_msi(void *ctx, uint64_t addr, uint32_t data)
+{
+	struct vm_channel *c = ctx;
+
+	vcpu_msi_deliver(c->drv, addr, data);
+}
+
+static uint32_t fn_read(void *ctx, uint16_t off, uint8_t size)
+{
+	struct vm_channel *c = ctx;
+	uint32_t v;
+
+	spin_lock(&c->lock);
+	v = channel_cfg_read(&c->model, off, size);
+	spin_unlock(&c->lock);
+	return v;
+}
+
+static void fn_write(void *ctx, uint16_t off, uint8_t size, uint32_t val)
+{
+	struct vm_channel *c = ctx;
+
+	spin_lock(&c->lock);
+	channel_cfg_write(&c->model, off, size, val);
+	spin_unlock(&c->lock);
+}
+
+static uint64_t bar0_read(void *ctx, uint64_t off, uint8_t size)
+{
+	struct vm_channel *c = ctx;
+	uint64_t v;
+
+	spin_lock(&c->lock);
+	v = channel_bar0_read(&c->model, (uint32_t)off, size);
+	spin_unlock(&c->lock);
+	return v;
+}
+
+static void bar0_write(void *ctx, uint64_t off, uint8_t size, uint64_t val)
+{
+	struct vm_channel *c = ctx;
+
+	spin_lock(&c->lock);
+	channel_bar0_write(&c->model, (uint32_t)off, size, val);
+	spin_unlock(&c->lock);
+}
+
+static uint64_t bar0_gpa(const struct vm_channel *c)
+{
+	return c->window_base - BAR0_BELOW_WINDOWS;
+}
+
+int vm_channel_attach(struct vm *drv)
+{
+	struct vm_channel *c = drv->channel;
+	uint32_t slots = drv->cfg->nr_served;
+	struct vm_pci_fn fn = { CHANNEL_SLOT_PCI << 3, fn_read, fn_write,
+				NULL };
+	struct mmio_region bar0 = { 0, CORRAL_CHANNEL_BAR0_SIZE, bar0_read,
+				    bar0_write, NULL };
+
+	if (!slots)
+		return 0;
+	if (!c)
+		c = drv->channel =
+			page_alloc(sizeof(*c), PAGE_SIZE, ALLOC_ANYWHERE);
+	if (!c) {
+		pr_err("vm %s: out of memory for its channel; this VM does not start",
+		       drv->name);
+		return -ENOMEM;
+	}
+	memset(c, 0, sizeof(*c));
+	c->drv = drv;
+	c->window_base = window_base();
+	c->stride = c->window_base / CORRAL_CHANNEL_MAX_SLOTS;
+	channel_init(&c->model, bar0_gpa(c), slots, send_msi, c);
+	for (uint32_t s = 0; s < slots; s++)
+		c->model.slot[s] =
+			(struct channel_slot){ .state = CH_STATE_STOPPED,
+					       .type = CH_TYPE_NET };
+	fn.ctx = bar0.ctx = c;
+	bar0.base = bar0_gpa(c);
+	if (vm_pci_add(drv, &fn) || vm_add_mmio(drv, &bar0)) {
+		pr_err("vm %s: no room for its channel at 00:%02x.0; this VM does not start",
+		       drv->name, CHANNEL_SLOT_PCI);
+		return -ENOSPC;
+	}
+	pr_info("vm %s: channel at 00:%02x.0 (BAR0 0x%llx) for %u client device(s), windows from 0x%llx, %llu GiB each",
+		drv->name, CHANNEL_SLOT_PCI, (unsigned long long)bar0_gpa(c),
+		slots, (unsigned long long)c->window_base,
+		(unsigned long long)(c->stride >> 30));
+	return 0;
+}
+
+void vm_channel_acpi_params(struct vm *drv, struct guest_acpi_params *ap)
+{
+	if (drv->channel && drv->cfg->nr_served)
+		vm_pci_acpi_window(ap, bar0_gpa(drv->channel),
+				   CORRAL_CHANNEL_BAR0_SIZE);
+}
+
+static struct vm_channel *channel_of(struct vm *drv, uint32_t slot)
+{
+	struct vm_channel *c = drv ? drv->channel : NULL;
+
+	return c && slot < c->model.nr_slots ? c : NULL;
+}
+
+static void set_state(struct vm_channel *c, uint32_t slot,
+		      struct channel_slot *info, uint32_t state)
+{
+	spin_lock(&c->lock);
+	info->state = state;
+	channel_slot_update(&c->model, slot, info);
+	spin_unlock(&c->lock);
+}
+
+/* The client's own RAM regions, each at window + its guest-physical
+ * address. */
+static int map_client(struct vm_channel *c, uint32_t slot, struct vm *client,
+		      uint64_t window)
+{
+	for (uint32_t i = 0; i < client->map.nr; i++) {
+		const struct gpa_region *r = &client->map.r[i];
+		int err;
+
+		if (!r->size || r->mem_type != GPA_MEM_WB ||
+		    (r->flags & GPA_FOREIGN))
+			continue;
+		if (c->nr_mapped[slot] == MAX_RAM_REGIONS)
+			return -ENOSPC;
+		err = stage2_window_add(c->drv, window + r->gpa, r->hpa,
+					r->size);
+		if (err)
+			return err;
+		c->mapped[slot][c->nr_mapped[slot]++] = window + r->gpa;
+	}
+	return 0;
+}
+
+static void unmap_client(struct vm_channel *c, uint32_t slot)
+{
+	for (uint32_t i = 0; i < c->nr_mapped[slot]; i++)
+		stage2_window_remove(c->drv, c->mapped[slot][i]);
+	c->nr_mapped[slot] = 0;
+}
+
+static uint64_t span_of(const struct vm *client)
+{
+	uint64_t top = 0;
+
+	for (uint32_t i = 0; i < client->map.nr; i++) {
+		const struct gpa_region *r = &client->map.r[i];
+
+		if (r->size && r->mem_type == GPA_MEM_WB &&
+		    !(r->flags & GPA_FOREIGN) && r->gpa + r->size > top)
+			top = r->gpa + r->size;
+	}
+	return top;
+}
+
+int vm_channel_live(struct vm *drv, uint32_t slot, struct vm *client,
+		    struct channel_slot *info)
+{
+	struct vm_channel *c = channel_of(drv, slot);
+	int err;
+
+	if (!c || drv->state != VM_RUNNING)
+		return -ENODEV;
+	info->window = c->window_base + slot * c->stride;
+	info->window_size = span_of(client);
+	if (info->window_size > c->stride) {
+		pr_err("vm %s: its memory (%llu MiB of guest-physical space) does not fit a window of vm %s (%llu MiB)",
+		       client->name,
+		       (unsigned long long)(info->window_size >> 20), drv->name,
+		       (unsigned long long)(c->stride >> 20));
+		return -E2BIG;
+	}
+	unmap_client(c, slot); /* a window left from before goes first */
+	err = map_client(c, slot, client, info->window);
+	if (err) {
+		unmap_client(c, slot);
+		pr_err("vm %s: cannot map its memory into vm %s: error %d",
+		       client->name, drv->name, err);
+		return err;
+	}
+	set_state(c, slot, info, CH_STATE_LIVE);
+	return 0;
+}
+
+void vm_channel_stop(struct vm *drv, uint32_t slot)
+{
+	struct vm_channel *c = channel_of(drv, slot);
+	struct channel_slot info;
+
+	if (!c || !c->nr_mapped[slot])
+		return;
+	spin_lock(&c->lock);
+	info = c->model.slot[slot];
+	spin_unlock(&c->lock);
+	set_state(c, slot, &info, CH_STATE_RESETTING);
+	unmap_client(c, slot);
+	set_state(c, slot, &info, CH_STATE_STOPPED);
+}
+
+void vm_channel_kick(struct vm *drv, uint32_t slot, uint16_t q)
+{
+	struct vm_channel *c = channel_of(drv, slot);
+
+	if (!c)
+		return;
+	spin_lock(&c->lock);
+	channel_kick(&c->model, slot, q);
+	spin_unlock(&c->lock);
+}

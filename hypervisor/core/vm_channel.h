@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A driver VM's channel (docs/channel.md): the function on its PCI bus,
+ * which client devices it serves, and their windows onto the clients'
+ * memory. The clients' devices (core/virtio_net.c) call in from their own
+ * exits; the driver VM reads the function through its own.
+ *
+ * Windows: slot s of a driver VM appears at window_base + s * stride,
+ * where window_base is half of the guest-physical address space (CPUID
+ * 0x80000008 EAX[7:0] bits) and the slots share the upper half.
+ */
+#ifndef CORRAL_VM_CHANNEL_H
+#define CORRAL_VM_CHANNEL_H
+#include <stdint.h>
+
+struct vm;
+struct guest_acpi_params;
+struct channel_slot;
+
+#define CHANNEL_SLOT_PCI 15 /* 00:0f.0 */
+
+/* Each build of a driver VM that serves client devices: the channel on
+ * its bus, every slot stopped, no window. 0, or a negative errno after
+ * the error was reported. */
+int vm_channel_attach(struct vm *drv);
+void vm_channel_acpi_params(struct vm *drv, struct guest_acpi_params *ap);
+
+/* The client device in `slot` went live: its RAM appears at the slot's
+ * window and the slot says so (info: what the device negotiated; the
+ * window fields are filled here). 0, or a negative errno after the error
+ * was reported (the driver VM does not run, or the memory does not fit
+ * the window). */
+int vm_channel_live(struct vm *drv, uint32_t slot, struct vm *client,
+		    struct channel_slot *info);
+/* The client device stops (a reset, or its VM stops): the window goes,
+ * and this returns when no vCPU of the driver VM can reach the client's
+ * memory any more. */
+void vm_channel_stop(struct vm *drv, uint32_t slot);
+/* A client kicked queue q of the device in `slot`. */
+void vm_channel_kick(struct vm *drv, uint32_t slot, uint16_t q);
+
+#endif
