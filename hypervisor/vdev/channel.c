@@ -28,6 +28,8 @@ void channel_init(struct channel *ch, uint64_t bar0, uint32_t nr_slots,
 			       CORRAL_CHANNEL_MAX_SLOTS :
 			       nr_slots;
 	msix_init(&ch->msix, CH_NR_VECTORS, msi, ctx);
+	/* A kick or an event before the mapper is up waits for it. */
+	ch->msix.hold_while_off = true;
 	msix_set_blocked(&ch->msix, true); /* bus mastering is off */
 }
 

@@ -42,8 +42,13 @@ static void flush(struct msix *m)
 
 void msix_signal(struct msix *m, uint16_t vec)
 {
-	if (!(m->ctrl & MSIX_CTRL_ENABLE) || vec >= m->nr)
+	if (vec >= m->nr)
 		return;
+	if (!(m->ctrl & MSIX_CTRL_ENABLE)) {
+		if (m->hold_while_off)
+			m->pending |= 1ull << vec;
+		return;
+	}
 	if (masked(m, vec))
 		m->pending |= 1ull << vec;
 	else

@@ -26,6 +26,9 @@ struct msix {
 	uint16_t nr;   /* table size */
 	uint16_t ctrl; /* MSIX_CTRL_ENABLE | MSIX_CTRL_FUNC_MASK */
 	bool blocked;  /* the function may not send (bus mastering off) */
+	/* A doorbell function loses nothing: with MSI-X off, a raised
+	 * vector waits in its pending bit too (the channel's kicks). */
+	bool hold_while_off;
 	uint64_t pending;
 	struct msix_entry e[MSIX_MAX_VECTORS];
 	void (*send)(void *ctx, uint64_t addr, uint32_t data);

@@ -49,3 +49,23 @@ corral_scenario(qemu.virtio.window ACCEL tcg
 		"!CHANNEL-STALE-READ"
 		"!CHANNEL-WINDOW-BAD"
 		"!corral: PANIC")
+
+# --- qemu.virtio.core ----------------------------------------------------
+# The driver VM loads mappers/corral-core, which binds the channel with
+# MSI-X: the control vector brings the client's slot, live with its name,
+# MAC, window and features, and later stopped; the kick vectors bring the
+# client's kicks (at least the receive queue's first, which the channel
+# held until corral-core's handler was there).
+corral_scenario(qemu.virtio.core ACCEL tcg
+	CONFIG tests/scenario/configs/virtio-net-core.dts TIMEOUT 420
+	LABELS qemu NEEDS_BACKEND svm
+	RUN_ARGS --qemu-args "-netdev user,id=n0 -device e1000e,netdev=n0,addr=02.0"
+	EXPECT
+		"\\[net\\] CORE channel version 1, 1 slot[(]s[)], 5 vectors"
+		"\\[net\\] CORE slot 0 [(]one, 52:54:00:00:00:10[)]: live, window 0x[0-9a-f]+ size 0x8000000, 2 queues, features 0x1300199ab"
+		"\\[net\\] CORE slot 0 [(]one[)]: stopped after [1-9][0-9]* kicks"
+		"\\[net\\] DRIVER-VM-DONE"
+		"corral: all VMs stopped"
+		"!CORE-INSMOD-FAIL"
+		"!CORE-SLOT-NOT"
+		"!corral: PANIC")

@@ -142,6 +142,26 @@ static void test_kicks(void)
 	CHECK_EQ(msis, 3);
 }
 
+/* A kick before the mapper enabled MSI-X is not lost: it waits until
+ * MSI-X is on and its vector unmasked, as Linux's request_irq does. */
+static void test_early_kick(void)
+{
+	setup();
+	channel_kick(&ch, 0, 1);
+	CHECK_EQ(msis, 0);
+	channel_cfg_write(&ch, 0x04, 2, 0x6);
+	channel_cfg_write(&ch, 0x42, 2, 0x8000);
+	CHECK_EQ(msis, 0); /* its entry is still masked */
+	channel_bar0_write(&ch, CH_MSIX_TABLE + 16 * CH_VECTOR_KICK(0, 1), 4,
+			   0xfee00000);
+	channel_bar0_write(&ch, CH_MSIX_TABLE + 16 * CH_VECTOR_KICK(0, 1) + 8,
+			   4, 0x61);
+	channel_bar0_write(&ch, CH_MSIX_TABLE + 16 * CH_VECTOR_KICK(0, 1) + 12,
+			   4, 0);
+	CHECK_EQ(msis, 1);
+	CHECK_EQ(last_data, 0x61);
+}
+
 /* Random accesses from a hostile driver VM leave the slots alone. */
 static void test_noise(void)
 {
@@ -172,6 +192,7 @@ int main(void)
 	test_config_space();
 	test_registers();
 	test_kicks();
+	test_early_kick();
 	test_noise();
 	return test_summary();
 }
