@@ -6,6 +6,7 @@
 #include <host/log.h>
 #include <string.h>
 #include <core/vm.h>
+#include <core/vm_channel.h>
 
 #define VMCALL_LEN 3 /* 0f 01 c1 (VMCALL) and 0f 01 d9 (VMMCALL) */
 
@@ -50,6 +51,9 @@ static int64_t dispatch(struct vcpu *v)
 		return console_write(v, v->gpr[GPR_RDI], v->gpr[GPR_RSI]);
 	case HC_VM_INFO:
 		return hc_vm_info(v, v->gpr[GPR_RDI]);
+	case HC_CHANNEL_INTERRUPT:
+		return vm_channel_interrupt(v->vm, v->gpr[GPR_RDI],
+					    v->gpr[GPR_RSI]);
 	}
 	return -CORRAL_ENOSYS;
 }

@@ -64,6 +64,9 @@
 #define NET_CFG_LEN 12
 
 struct virtio_net {
+	/* The device's state is reached from the client's exits (under its
+	 * vm->lock too) and from its backend's hypercalls: one at a time. */
+	struct spinlock lock;
 	struct virtio_pci vp;
 	struct vm *vm;
 	const struct net_config *cfg;
@@ -105,7 +108,7 @@ static void driver_ok(void *ctx)
 	struct channel_slot s;
 
 	slot_info(n, &s);
-	n->served = !vm_channel_live(backend_vm(n), n->cfg->slot, n->vm, &s);
+	n->served = !vm_channel_live(backend_vm(n), n->cfg->slot, n->vm, n, &s);
 	if (vm_log_budget(n->vm))
 		pr_info("vm %s: virtio-net %s: driver ready (features 0x%llx); %s vm %s, slot %u; no mapper moves packets yet: link down",
 			n->vm->name, n->mac,
@@ -181,24 +184,42 @@ static const struct virtio_pci_ops net_ops = {
 
 static uint32_t fn_read(void *ctx, uint16_t off, uint8_t size)
 {
-	return virtio_pci_cfg_read(&((struct virtio_net *)ctx)->vp, off, size);
+	struct virtio_net *n = ctx;
+	uint32_t v;
+
+	spin_lock(&n->lock);
+	v = virtio_pci_cfg_read(&n->vp, off, size);
+	spin_unlock(&n->lock);
+	return v;
 }
 
 static void fn_write(void *ctx, uint16_t off, uint8_t size, uint32_t val)
 {
-	virtio_pci_cfg_write(&((struct virtio_net *)ctx)->vp, off, size, val);
+	struct virtio_net *n = ctx;
+
+	spin_lock(&n->lock);
+	virtio_pci_cfg_write(&n->vp, off, size, val);
+	spin_unlock(&n->lock);
 }
 
 static uint64_t bar0_read(void *ctx, uint64_t off, uint8_t size)
 {
-	return virtio_pci_bar0_read(&((struct virtio_net *)ctx)->vp,
-				    (uint32_t)off, size);
+	struct virtio_net *n = ctx;
+	uint64_t v;
+
+	spin_lock(&n->lock);
+	v = virtio_pci_bar0_read(&n->vp, (uint32_t)off, size);
+	spin_unlock(&n->lock);
+	return v;
 }
 
 static void bar0_write(void *ctx, uint64_t off, uint8_t size, uint64_t val)
 {
-	virtio_pci_bar0_write(&((struct virtio_net *)ctx)->vp, (uint32_t)off,
-			      size, val);
+	struct virtio_net *n = ctx;
+
+	spin_lock(&n->lock);
+	virtio_pci_bar0_write(&n->vp, (uint32_t)off, size, val);
+	spin_unlock(&n->lock);
 }
 
 static bool bar2_access(void *ctx, uint16_t port, uint8_t size, bool in,
@@ -207,11 +228,25 @@ static bool bar2_access(void *ctx, uint16_t port, uint8_t size, bool in,
 	struct virtio_net *n = ctx;
 	uint32_t off = port - n->vp.id.bar2;
 
+	spin_lock(&n->lock);
 	if (in)
 		*val = virtio_pci_bar2_read(&n->vp, off, size);
 	else
 		virtio_pci_bar2_write(&n->vp, off, size, *val);
+	spin_unlock(&n->lock);
 	return true;
+}
+
+bool virtio_net_interrupt(struct virtio_net *n, uint16_t q)
+{
+	bool live;
+
+	spin_lock(&n->lock);
+	live = n->served && q < NET_QUEUES && virtio_pci_live(&n->vp);
+	if (live)
+		virtio_pci_queue_interrupt(&n->vp, q);
+	spin_unlock(&n->lock);
+	return live;
 }
 
 static struct virtio_net *device(struct vm *vm, uint32_t i)
@@ -273,9 +308,13 @@ static int attach_one(struct vm *vm, uint32_t i)
 
 void virtio_net_release(struct vm *vm)
 {
-	for (uint32_t i = 0; i < vm->cfg->nr_net; i++)
-		if (vm->net[i])
-			unserve(vm->net[i]);
+	for (uint32_t i = 0; i < vm->cfg->nr_net; i++) {
+		if (!vm->net[i])
+			continue;
+		spin_lock(&vm->net[i]->lock);
+		unserve(vm->net[i]);
+		spin_unlock(&vm->net[i]->lock);
+	}
 }
 
 int virtio_net_attach(struct vm *vm)

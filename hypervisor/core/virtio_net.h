@@ -9,6 +9,7 @@
  */
 #ifndef CORRAL_VIRTIO_NET_H
 #define CORRAL_VIRTIO_NET_H
+#include <stdbool.h>
 #include <stdint.h>
 
 #define VIRTIO_MMIO_BASE 0xd0000000ull
@@ -16,6 +17,7 @@
 #define VIRTIO_FIRST_SLOT 16
 
 struct vm;
+struct virtio_net;
 struct guest_acpi_params;
 
 /* Puts the VM's configured virtio-net devices on its bus (each build of
@@ -25,6 +27,9 @@ int virtio_net_attach(struct vm *vm);
 /* The VM stopped: its devices leave their backends' channels (before its
  * memory is scrubbed or reused). */
 void virtio_net_release(struct vm *vm);
+/* Queue q's interrupt, for the backend that used it (any pCPU): false if
+ * the device is not live or has no such queue. */
+bool virtio_net_interrupt(struct virtio_net *n, uint16_t q);
 /* Their BARs in the root bridge's windows. */
 void virtio_net_acpi_params(struct vm *vm, struct guest_acpi_params *ap);
 

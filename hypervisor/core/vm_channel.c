@@ -3,6 +3,8 @@
 #include <arch/x86.h>
 #include <core/stage2_sync.h>
 #include <core/vcpu_irq.h>
+#include <core/virtio_net.h>
+#include <corral/hypercall.h>
 #include <core/vm.h>
 #include <core/vm_channel.h>
 #include <core/vm_pci.h>
@@ -27,6 +29,9 @@ struct vm_channel {
 	 * driver VM), so that a stop unmaps exactly those. */
 	uint32_t nr_mapped[CORRAL_CHANNEL_MAX_SLOTS];
 	uint64_t mapped[CORRAL_CHANNEL_MAX_SLOTS][MAX_RAM_REGIONS];
+	/* The live device in each slot (under `lock`); devices are never
+	 * freed, so a pointer read under the lock stays usable. */
+	struct virtio_net *dev[CORRAL_CHANNEL_MAX_SLOTS];
 };
 
 static uint64_t window_base(void)
@@ -198,7 +203,7 @@ static uint64_t span_of(const struct vm *client)
 }
 
 int vm_channel_live(struct vm *drv, uint32_t slot, struct vm *client,
-		    struct channel_slot *info)
+		    struct virtio_net *dev, struct channel_slot *info)
 {
 	struct vm_channel *c = channel_of(drv, slot);
 	int err;
@@ -222,6 +227,9 @@ int vm_channel_live(struct vm *drv, uint32_t slot, struct vm *client,
 		       client->name, drv->name, err);
 		return err;
 	}
+	spin_lock(&c->lock);
+	c->dev[slot] = dev;
+	spin_unlock(&c->lock);
 	set_state(c, slot, info, CH_STATE_LIVE);
 	return 0;
 }
@@ -235,6 +243,7 @@ void vm_channel_stop(struct vm *drv, uint32_t slot)
 		return;
 	spin_lock(&c->lock);
 	info = c->model.slot[slot];
+	c->dev[slot] = NULL;
 	spin_unlock(&c->lock);
 	set_state(c, slot, &info, CH_STATE_RESETTING);
 	unmap_client(c, slot);
@@ -250,4 +259,19 @@ void vm_channel_kick(struct vm *drv, uint32_t slot, uint16_t q)
 	spin_lock(&c->lock);
 	channel_kick(&c->model, slot, q);
 	spin_unlock(&c->lock);
+}
+
+int64_t vm_channel_interrupt(struct vm *drv, uint64_t slot, uint64_t q)
+{
+	struct vm_channel *c = drv->channel;
+	struct virtio_net *dev;
+
+	if (!c || slot >= c->model.nr_slots || q >= CORRAL_CHANNEL_MAX_QUEUES)
+		return -CORRAL_EINVAL;
+	spin_lock(&c->lock);
+	dev = c->dev[slot];
+	spin_unlock(&c->lock);
+	if (!dev)
+		return -CORRAL_ENODEV;
+	return virtio_net_interrupt(dev, (uint16_t)q) ? 0 : -CORRAL_ENODEV;
 }

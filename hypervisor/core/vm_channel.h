@@ -16,6 +16,7 @@
 struct vm;
 struct guest_acpi_params;
 struct channel_slot;
+struct virtio_net;
 
 #define CHANNEL_SLOT_PCI 15 /* 00:0f.0 */
 
@@ -31,12 +32,16 @@ void vm_channel_acpi_params(struct vm *drv, struct guest_acpi_params *ap);
  * was reported (the driver VM does not run, or the memory does not fit
  * the window). */
 int vm_channel_live(struct vm *drv, uint32_t slot, struct vm *client,
-		    struct channel_slot *info);
+		    struct virtio_net *dev, struct channel_slot *info);
 /* The client device stops (a reset, or its VM stops): the window goes,
  * and this returns when no vCPU of the driver VM can reach the client's
  * memory any more. */
 void vm_channel_stop(struct vm *drv, uint32_t slot);
 /* A client kicked queue q of the device in `slot`. */
 void vm_channel_kick(struct vm *drv, uint32_t slot, uint16_t q);
+/* HC_CHANNEL_INTERRUPT from the driver VM: the interrupt of queue q of
+ * the client device in `slot`. 0, -CORRAL_EINVAL (no such slot or queue:
+ * the caller serves none there), -CORRAL_ENODEV (the device is not live). */
+int64_t vm_channel_interrupt(struct vm *drv, uint64_t slot, uint64_t q);
 
 #endif

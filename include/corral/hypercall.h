@@ -7,9 +7,13 @@
  */
 #ifndef CORRAL_HYPERCALL_ABI_H
 #define CORRAL_HYPERCALL_ABI_H
+#ifdef __KERNEL__
+#include <linux/types.h> /* a Linux module (mappers/) */
+#else
 #include <stdint.h>
+#endif
 
-#define CORRAL_HYPERCALL_ABI_VERSION 1
+#define CORRAL_HYPERCALL_ABI_VERSION 2
 
 /* Call numbers live at 0x43520000 ("CR") and up, clear of KVM's small
  * numbers: guests are also told about the KVM clock leaves (CPUID
@@ -22,10 +26,14 @@ enum corral_hypercall {
 		HC_BASE + 1, /* rdi = GPA of bytes, rsi = length (<= 4096) */
 	HC_VM_INFO =
 		HC_BASE + 2, /* rdi = GPA of a struct corral_vm_info to fill */
+	/* A driver VM: raise the interrupt of queue rsi of the client device
+	 * in channel slot rdi (docs/channel.md). Since ABI 2. */
+	HC_CHANNEL_INTERRUPT = HC_BASE + 3,
 };
 
 #define CORRAL_EPERM 1
 #define CORRAL_EFAULT 14
+#define CORRAL_ENODEV 19
 #define CORRAL_EINVAL 22
 #define CORRAL_ENOSYS 38
 

@@ -6,8 +6,10 @@
  * and takes each client queue's kicks on that queue's vector.
  *
  * This is the first part of the mapper (docs/decisions/0005): it logs the
- * slots and counts the kicks. Handing windows, kicks and calls to vhost
- * comes next.
+ * slots and counts the kicks; with echo_kicks=1 it answers every kick at
+ * once with the queue's interrupt (HC_CHANNEL_INTERRUPT), a test of the
+ * whole doorbell loop. Handing windows, kicks and calls to vhost comes
+ * next.
  */
 #include <linux/atomic.h>
 #include <linux/interrupt.h>
@@ -15,13 +17,53 @@
 #include <linux/pci.h>
 #include <linux/workqueue.h>
 
+#include <asm/processor.h>
 #include <corral/channel.h>
+#include <corral/hypercall.h>
 
 #define DRV_NAME "corral-core"
+#define CORRAL_CPUID_BASE 0x40000000u
+
+static bool echo_kicks;
+module_param(echo_kicks, bool, 0444);
+MODULE_PARM_DESC(echo_kicks, "answer each kick with the queue's interrupt");
+
+static bool amd_hypercall; /* VMMCALL, else VMCALL (docs/hypercalls.md) */
+
+static long corral_hypercall2(unsigned long nr, unsigned long a0,
+			      unsigned long a1)
+{
+	long ret;
+
+	if (amd_hypercall)
+		asm volatile("vmmcall"
+			     : "=a"(ret)
+			     : "a"(nr), "D"(a0), "S"(a1)
+			     : "memory");
+	else
+		asm volatile("vmcall"
+			     : "=a"(ret)
+			     : "a"(nr), "D"(a0), "S"(a1)
+			     : "memory");
+	return ret;
+}
+
+/* CPUID 0x40000000 names corral ("CorralHV"), and its ABI has the call. */
+static bool on_corral(void)
+{
+	unsigned int eax, ebx, ecx, edx;
+
+	cpuid(CORRAL_CPUID_BASE, &eax, &ebx, &ecx, &edx);
+	if (ebx != 0x72726f43 || ecx != 0x56486c61) /* "Corr", "alHV" */
+		return false;
+	cpuid(CORRAL_CPUID_BASE + 1, &eax, &ebx, &ecx, &edx);
+	return eax >= 2; /* HC_CHANNEL_INTERRUPT came with version 2 */
+}
 
 struct core_slot {
 	u32 state;
 	atomic64_t kicks[CORRAL_CHANNEL_MAX_QUEUES];
+	atomic64_t echoed; /* interrupts raised back */
 };
 
 struct core;
@@ -102,8 +144,10 @@ static void report_slot(struct core *c, u32 s)
 			slot_reg(c, s, CH_SLOT_NR_QUEUES),
 			slot_reg64(c, s, CH_SLOT_FEATURES));
 	else
-		dev_info(&c->pdev->dev, "slot %u (%s): %s after %llu kicks\n",
-			 s, name, state_name(state), total_kicks(sl));
+		dev_info(&c->pdev->dev,
+			 "slot %u (%s): %s after %llu kicks, %llu echoed\n", s,
+			 name, state_name(state), total_kicks(sl),
+			 (u64)atomic64_read(&sl->echoed));
 	sl->state = state;
 }
 
@@ -131,8 +175,12 @@ static irqreturn_t control_irq(int irq, void *data)
 static irqreturn_t kick_irq(int irq, void *data)
 {
 	struct kick *k = data;
+	struct core_slot *sl = &k->c->slot[k->slot];
 
-	atomic64_inc(&k->c->slot[k->slot].kicks[k->queue]);
+	atomic64_inc(&sl->kicks[k->queue]);
+	if (echo_kicks &&
+	    !corral_hypercall2(HC_CHANNEL_INTERRUPT, k->slot, k->queue))
+		atomic64_inc(&sl->echoed);
 	return IRQ_HANDLED;
 }
 
@@ -179,6 +227,13 @@ static int core_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	u32 magic, version, s;
 	int err;
 
+	if (!on_corral()) {
+		dev_err(&pdev->dev,
+			"not running on corral with hypercall ABI 2 or later\n");
+		return -ENODEV;
+	}
+	amd_hypercall = boot_cpu_data.x86_vendor == X86_VENDOR_AMD ||
+			boot_cpu_data.x86_vendor == X86_VENDOR_HYGON;
 	c = devm_kzalloc(&pdev->dev, sizeof(*c), GFP_KERNEL);
 	if (!c)
 		return -ENOMEM;
