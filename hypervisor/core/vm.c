@@ -23,6 +23,7 @@
 #include <core/vcpu_irq.h>
 #include <core/vm.h>
 #include <core/virtio_net.h>
+#include <core/vm_channel.h>
 #include <core/vm_devices.h>
 #include <core/vm_load.h>
 #include <arch/x86.h>
@@ -177,6 +178,7 @@ static int vm_build(struct vm *vm)
 	char why[128];
 	int err;
 
+	vm_channel_rebuild_begin(vm);
 	gpa_map_init(&vm->map);
 	vm->nr_mmio = 0;
 	vm->nr_devices = 0;
@@ -197,6 +199,7 @@ static int vm_build(struct vm *vm)
 			vm_error(cfg, "%s", why);
 		assign_release(vm);
 	}
+	vm_channel_rebuild_end(vm);
 	return err;
 }
 

@@ -22,7 +22,12 @@
 
 struct vm_channel {
 	struct channel model;
+	/* `lock` guards the model and dev[] (short: MMIO, kicks, the
+	 * interrupt hypercall). `ops` serialises what changes windows: a
+	 * client device going live or stopping, and the driver VM's rebuild;
+	 * it is taken first, and may be held across a stage-2 flush. */
 	struct spinlock lock;
+	struct spinlock ops;
 	struct vm *drv;
 	uint64_t window_base, stride;
 	/* Per slot: the window regions mapped now (guest-physical in the
@@ -33,6 +38,9 @@ struct vm_channel {
 	 * freed, so a pointer read under the lock stays usable. */
 	struct virtio_net *dev[CORRAL_CHANNEL_MAX_SLOTS];
 };
+
+_Static_assert(sizeof(struct vm_channel) <= PAGE_SIZE,
+	       "a channel lives in one zeroed page");
 
 static uint64_t window_base(void)
 {
@@ -105,22 +113,26 @@ int vm_channel_attach(struct vm *drv)
 	if (!slots)
 		return 0;
 	if (!c)
-		c = drv->channel =
-			page_alloc(sizeof(*c), PAGE_SIZE, ALLOC_ANYWHERE);
+		c = drv->channel = page_alloc_zeroed_page();
 	if (!c) {
 		pr_err("vm %s: out of memory for its channel; this VM does not start",
 		       drv->name);
 		return -ENOMEM;
 	}
-	memset(c, 0, sizeof(*c));
+	/* A rebuild holds `ops` (vm_channel_rebuild_begin): only the rest
+	 * starts afresh. The old windows went with the old map. */
+	spin_lock(&c->lock);
 	c->drv = drv;
 	c->window_base = window_base();
 	c->stride = c->window_base / CORRAL_CHANNEL_MAX_SLOTS;
+	memset(c->nr_mapped, 0, sizeof(c->nr_mapped));
+	memset(c->dev, 0, sizeof(c->dev));
 	channel_init(&c->model, bar0_gpa(c), slots, send_msi, c);
 	for (uint32_t s = 0; s < slots; s++)
 		c->model.slot[s] =
 			(struct channel_slot){ .state = CH_STATE_STOPPED,
 					       .type = CH_TYPE_NET };
+	spin_unlock(&c->lock);
 	fn.ctx = bar0.ctx = c;
 	bar0.base = bar0_gpa(c);
 	if (vm_pci_add(drv, &fn) || vm_add_mmio(drv, &bar0)) {
@@ -150,12 +162,26 @@ static struct vm_channel *channel_of(struct vm *drv, uint32_t slot)
 }
 
 static void set_state(struct vm_channel *c, uint32_t slot,
-		      struct channel_slot *info, uint32_t state)
+		      struct channel_slot *info, uint32_t state,
+		      struct virtio_net *dev)
 {
 	spin_lock(&c->lock);
 	info->state = state;
+	c->dev[slot] = dev;
 	channel_slot_update(&c->model, slot, info);
 	spin_unlock(&c->lock);
+}
+
+void vm_channel_rebuild_begin(struct vm *drv)
+{
+	if (drv->channel)
+		spin_lock(&drv->channel->ops);
+}
+
+void vm_channel_rebuild_end(struct vm *drv)
+{
+	if (drv->channel)
+		spin_unlock(&drv->channel->ops);
 }
 
 /* The client's own RAM regions, each at window + its guest-physical
@@ -202,13 +228,13 @@ static uint64_t span_of(const struct vm *client)
 	return top;
 }
 
-int vm_channel_live(struct vm *drv, uint32_t slot, struct vm *client,
-		    struct virtio_net *dev, struct channel_slot *info)
+static int go_live(struct vm_channel *c, uint32_t slot, struct vm *client,
+		   struct virtio_net *dev, struct channel_slot *info)
 {
-	struct vm_channel *c = channel_of(drv, slot);
+	struct vm *drv = c->drv;
 	int err;
 
-	if (!c || drv->state != VM_RUNNING)
+	if (drv->state != VM_RUNNING)
 		return -ENODEV;
 	info->window = c->window_base + slot * c->stride;
 	info->window_size = span_of(client);
@@ -227,11 +253,22 @@ int vm_channel_live(struct vm *drv, uint32_t slot, struct vm *client,
 		       client->name, drv->name, err);
 		return err;
 	}
-	spin_lock(&c->lock);
-	c->dev[slot] = dev;
-	spin_unlock(&c->lock);
-	set_state(c, slot, info, CH_STATE_LIVE);
+	set_state(c, slot, info, CH_STATE_LIVE, dev);
 	return 0;
+}
+
+int vm_channel_live(struct vm *drv, uint32_t slot, struct vm *client,
+		    struct virtio_net *dev, struct channel_slot *info)
+{
+	struct vm_channel *c = channel_of(drv, slot);
+	int err;
+
+	if (!c)
+		return -ENODEV;
+	spin_lock(&c->ops);
+	err = go_live(c, slot, client, dev, info);
+	spin_unlock(&c->ops);
+	return err;
 }
 
 void vm_channel_stop(struct vm *drv, uint32_t slot)
@@ -239,15 +276,18 @@ void vm_channel_stop(struct vm *drv, uint32_t slot)
 	struct vm_channel *c = channel_of(drv, slot);
 	struct channel_slot info;
 
-	if (!c || !c->nr_mapped[slot])
+	if (!c)
 		return;
-	spin_lock(&c->lock);
-	info = c->model.slot[slot];
-	c->dev[slot] = NULL;
-	spin_unlock(&c->lock);
-	set_state(c, slot, &info, CH_STATE_RESETTING);
-	unmap_client(c, slot);
-	set_state(c, slot, &info, CH_STATE_STOPPED);
+	spin_lock(&c->ops);
+	if (c->nr_mapped[slot]) {
+		spin_lock(&c->lock);
+		info = c->model.slot[slot];
+		spin_unlock(&c->lock);
+		set_state(c, slot, &info, CH_STATE_RESETTING, NULL);
+		unmap_client(c, slot);
+		set_state(c, slot, &info, CH_STATE_STOPPED, NULL);
+	}
+	spin_unlock(&c->ops);
 }
 
 void vm_channel_kick(struct vm *drv, uint32_t slot, uint16_t q)

@@ -25,6 +25,10 @@ struct virtio_net;
  * the error was reported. */
 int vm_channel_attach(struct vm *drv);
 void vm_channel_acpi_params(struct vm *drv, struct guest_acpi_params *ap);
+/* Around a rebuild of the driver VM (vm_build): no client device goes
+ * live or stops meanwhile; the rebuild drops every window. */
+void vm_channel_rebuild_begin(struct vm *drv);
+void vm_channel_rebuild_end(struct vm *drv);
 
 /* The client device in `slot` went live: its RAM appears at the slot's
  * window and the slot says so (info: what the device negotiated; the
