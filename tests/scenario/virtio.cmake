@@ -89,3 +89,22 @@ corral_scenario(qemu.virtio.echo ACCEL tcg
 		"!CORE-INSMOD-FAIL"
 		"!CORE-SLOT-NOT"
 		"!corral: PANIC")
+
+# --- bochs.virtio.echo ---------------------------------------------------
+# qemu.virtio.echo on VT-x with EPT, the mission's own backend: Bochs'
+# e1000 in the driver VM (as in bochs.assign.e1000), the window in its
+# EPT, the kick as an MSI into it, and corral-core's VMCALL back.
+corral_scenario(bochs.virtio.echo ACCEL bochs
+	CONFIG tests/scenario/configs/virtio-net-bochs.dts TIMEOUT 1500
+	LABELS bochs
+	RUN_ARGS --bochs-line "e1000: enabled=1, mac=52:54:00:12:34:56, ethmod=null"
+	EXPECT
+		"corral: vm one: virtio-net 52:54:00:00:00:10: driver ready [(]features 0x[0-9a-f]+[)]; window mapped in vm nic, slot 0"
+		"\\[nic\\] CORE slot 0 [(]one, 52:54:00:00:00:10[)]: live"
+		"\\[one\\] VNET-IRQ one virtio0-input[.]0 [1-9][0-9]*"
+		"\\[nic\\] CORE slot 0 [(]one[)]: stopped after [1-9][0-9]* kicks, [1-9][0-9]* echoed"
+		"\\[nic\\] DRIVER-VM-DONE"
+		"corral: all VMs stopped"
+		"!CORE-SLOT-NOT"
+		"!DRIVER-VM-TIMEOUT"
+		"!corral: PANIC")
