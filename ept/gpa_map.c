@@ -51,6 +51,15 @@ int gpa_map_add_window(struct gpa_map *m, uint64_t gpa, uint64_t hpa,
 		   GPA_FOREIGN);
 }
 
+int gpa_map_add_scratch(struct gpa_map *m, uint64_t gpa, uint64_t hpa,
+			uint64_t size)
+{
+	if (hpa & (GPA_REPEAT_SIZE - 1))
+		return -EINVAL;
+	return add(m, gpa, hpa, size, GPA_READ | GPA_WRITE, GPA_MEM_WB,
+		   GPA_FOREIGN | GPA_REPEAT);
+}
+
 int gpa_map_remove(struct gpa_map *m, uint64_t gpa, struct gpa_region *out)
 {
 	for (uint32_t i = 0; i < m->nr; i++) {

@@ -31,7 +31,15 @@ enum gpa_flags {
 	 * stage-2 tables, a device never (no IOMMU mapping), and corral
 	 * never reads or writes it on this VM's behalf. */
 	GPA_FOREIGN = 1 << 0,
+	/* The region's host memory is one GPA_REPEAT_SIZE block, repeated
+	 * over the whole region: what stands in for a client's window while
+	 * the driver VM lets go of it (docs/channel.md), so that a late
+	 * access lands on throw-away memory instead of a hole. Always with
+	 * GPA_FOREIGN. */
+	GPA_REPEAT = 1 << 1,
 };
+
+#define GPA_REPEAT_SIZE (2ull << 20)
 
 struct gpa_region {
 	uint64_t gpa, hpa, size; /* all 4 KiB aligned */
@@ -63,6 +71,11 @@ int gpa_map_add(struct gpa_map *m, uint64_t gpa, uint64_t hpa, uint64_t size,
  * execute); the errors of gpa_map_add(). */
 int gpa_map_add_window(struct gpa_map *m, uint64_t gpa, uint64_t hpa,
 		       uint64_t size);
+/* A GPA_REPEAT window over [gpa, gpa+size) of the GPA_REPEAT_SIZE block
+ * at hpa (aligned to its size, else -EINVAL); the errors of
+ * gpa_map_add(). */
+int gpa_map_add_scratch(struct gpa_map *m, uint64_t gpa, uint64_t hpa,
+			uint64_t size);
 /* Removes the region that starts at gpa into *out: 0, or -ENOENT. */
 int gpa_map_remove(struct gpa_map *m, uint64_t gpa, struct gpa_region *out);
 /* What a gpa_map_add() error means, for a log line. */

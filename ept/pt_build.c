@@ -44,10 +44,9 @@ static bool map_page(uint64_t *root, uint64_t gpa, uint64_t hpa, int leaf,
 	return true;
 }
 
-static int best_level(uint64_t gpa, uint64_t hpa, uint64_t left,
-		      const struct pt_format *f)
+static int best_level(uint64_t gpa, uint64_t hpa, uint64_t left, int max)
 {
-	for (int level = f->max_leaf_level; level > 1; level--) {
+	for (int level = max; level > 1; level--) {
 		uint64_t sz = LEVEL_SIZE(level);
 
 		if (!((gpa | hpa) & (sz - 1)) && left >= sz)
@@ -94,16 +93,31 @@ void pt_free(uint64_t root, const struct pt_format *f, const struct pt_alloc *a)
 		free_table(root, 4, f, a);
 }
 
+/* Where offset `off` of region r lives in host memory, and the largest
+ * leaf level that may map it: a GPA_REPEAT region wraps around its block,
+ * so no leaf may be larger than the block. */
+static uint64_t host_of(const struct gpa_region *r, uint64_t off, int *max,
+			const struct pt_format *f)
+{
+	*max = f->max_leaf_level;
+	if (!(r->flags & GPA_REPEAT))
+		return r->hpa + off;
+	if (*max > 2)
+		*max = 2;
+	return r->hpa + (off & (GPA_REPEAT_SIZE - 1));
+}
+
 static bool map_region(uint64_t *root, const struct gpa_region *r,
 		       const struct pt_format *f, const struct pt_alloc *a)
 {
 	uint64_t off = 0;
 
 	while (off < r->size) {
-		int level = best_level(r->gpa + off, r->hpa + off,
-				       r->size - off, f);
+		int max;
+		uint64_t hpa = host_of(r, off, &max, f);
+		int level = best_level(r->gpa + off, hpa, r->size - off, max);
 
-		if (!map_page(root, r->gpa + off, r->hpa + off, level, r, f, a))
+		if (!map_page(root, r->gpa + off, hpa, level, r, f, a))
 			return false;
 		off += LEVEL_SIZE(level);
 	}

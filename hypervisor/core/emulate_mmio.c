@@ -10,6 +10,7 @@
 #include <core/backend.h>
 #include <core/emulate_mmio.h>
 #include <core/guest_mem.h>
+#include <core/stage2_sync.h>
 #include <host/log.h>
 #include <core/vm.h>
 #include <guest/x86_decode.h>
@@ -103,6 +104,8 @@ void handle_npf(struct vcpu *v, const struct vcpu_exit *e)
 	struct vcpu_mode m;
 	const struct mmio_region *r;
 
+	if (stage2_npf_settled(v->vm, gpa, e->npf.write, e->npf.fetch))
+		return;
 	if (not_emulable(v, e))
 		return;
 	r = e->npf.fetch ? NULL : vm_find_mmio(v->vm, gpa);

@@ -54,6 +54,11 @@ static int64_t dispatch(struct vcpu *v)
 	case HC_CHANNEL_INTERRUPT:
 		return vm_channel_interrupt(v->vm, v->gpr[GPR_RDI],
 					    v->gpr[GPR_RSI]);
+	case HC_CHANNEL_ACK:
+		return vm_channel_ack(v->vm, v->gpr[GPR_RDI], v->gpr[GPR_RSI]);
+	case HC_CHANNEL_BROKEN:
+		return vm_channel_broken(v->vm, v->gpr[GPR_RDI],
+					 v->gpr[GPR_RSI]);
 	}
 	return -CORRAL_ENOSYS;
 }

@@ -42,14 +42,16 @@ void stage2_flush_wait(struct vm *vm)
 	}
 }
 
-int stage2_window_add(struct vm *vm, uint64_t gpa, uint64_t hpa, uint64_t size)
+/* Adds a window (or scratch) region and maps it, under map_lock: 0, the
+ * gpa_map errors, or -ENOMEM with nothing of it left behind. */
+static int add_locked(struct vm *vm, uint64_t gpa, uint64_t hpa, uint64_t size,
+		      bool scratch)
 {
 	const struct pt_format *f = backend()->stage2_format;
 	struct gpa_region r;
-	int err;
+	int err = scratch ? gpa_map_add_scratch(&vm->map, gpa, hpa, size) :
+			    gpa_map_add_window(&vm->map, gpa, hpa, size);
 
-	spin_lock(&vm->map_lock);
-	err = gpa_map_add_window(&vm->map, gpa, hpa, size);
 	if (!err &&
 	    !pt_map_region(vm->stage2_root, gpa_map_lookup(&vm->map, gpa), f,
 			   &host_pt_alloc)) {
@@ -58,6 +60,25 @@ int stage2_window_add(struct vm *vm, uint64_t gpa, uint64_t hpa, uint64_t size)
 		gpa_map_remove(&vm->map, gpa, &r);
 		err = -ENOMEM;
 	}
+	return err;
+}
+
+/* Takes the region at gpa out of the map and the tables, under map_lock. */
+static bool remove_locked(struct vm *vm, uint64_t gpa, struct gpa_region *r)
+{
+	if (gpa_map_remove(&vm->map, gpa, r))
+		return false;
+	pt_unmap_range(vm->stage2_root, r->gpa, r->size,
+		       backend()->stage2_format, &host_pt_alloc);
+	return true;
+}
+
+int stage2_window_add(struct vm *vm, uint64_t gpa, uint64_t hpa, uint64_t size)
+{
+	int err;
+
+	spin_lock(&vm->map_lock);
+	err = add_locked(vm, gpa, hpa, size, false);
 	spin_unlock(&vm->map_lock);
 	if (err == -ENOMEM)
 		stage2_flush_wait(vm);
@@ -70,11 +91,36 @@ void stage2_window_remove(struct vm *vm, uint64_t gpa)
 	bool removed;
 
 	spin_lock(&vm->map_lock);
-	removed = !gpa_map_remove(&vm->map, gpa, &r);
-	if (removed)
-		pt_unmap_range(vm->stage2_root, r.gpa, r.size,
-			       backend()->stage2_format, &host_pt_alloc);
+	removed = remove_locked(vm, gpa, &r);
 	spin_unlock(&vm->map_lock);
 	if (removed)
 		stage2_flush_wait(vm);
+}
+
+int stage2_window_to_scratch(struct vm *vm, uint64_t gpa, uint64_t scratch)
+{
+	struct gpa_region r;
+	int err = -ENOENT;
+
+	spin_lock(&vm->map_lock);
+	if (remove_locked(vm, gpa, &r))
+		err = add_locked(vm, r.gpa, scratch, r.size, true);
+	spin_unlock(&vm->map_lock);
+	if (err != -ENOENT)
+		stage2_flush_wait(vm);
+	return err;
+}
+
+bool stage2_npf_settled(struct vm *vm, uint64_t gpa, bool write, bool fetch)
+{
+	uint8_t need = fetch ? GPA_EXEC : write ? GPA_WRITE : GPA_READ;
+	const struct gpa_region *r;
+	bool ok;
+
+	/* A change holds map_lock from the unmap to the new mapping. */
+	spin_lock(&vm->map_lock);
+	r = gpa_map_lookup(&vm->map, gpa);
+	ok = r && (r->perm & need);
+	spin_unlock(&vm->map_lock);
+	return ok;
 }

@@ -9,6 +9,7 @@
  */
 #ifndef CORRAL_STAGE2_SYNC_H
 #define CORRAL_STAGE2_SYNC_H
+#include <stdbool.h>
 #include <stdint.h>
 
 struct vm;
@@ -19,6 +20,15 @@ int stage2_window_add(struct vm *vm, uint64_t gpa, uint64_t hpa, uint64_t size);
 /* Unmaps the window at gpa, and returns only when no vCPU of the VM can
  * still reach the memory through a cached translation. */
 void stage2_window_remove(struct vm *vm, uint64_t gpa);
+/* Replaces the window at gpa, in one step under the map's lock, with
+ * scratch: the GPA_REPEAT_SIZE block at `scratch`, repeated over the same
+ * range (GPA_REPEAT). Returns when no vCPU can reach the old memory. 0,
+ * -ENOENT (no window there), or -ENOMEM (then the range is a hole). */
+int stage2_window_to_scratch(struct vm *vm, uint64_t gpa, uint64_t scratch);
+/* A nested page fault at gpa that the map allows now (write or fetch as
+ * the fault says): it met a window change half-way, and the access is
+ * retried. */
+bool stage2_npf_settled(struct vm *vm, uint64_t gpa, bool write, bool fetch);
 /* Every vCPU of the VM flushes its guest-physical translations before it
  * runs guest code again; returns once each has or is not in the guest. */
 void stage2_flush_wait(struct vm *vm);

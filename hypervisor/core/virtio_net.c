@@ -6,8 +6,8 @@
  * the device (core/vm_channel.c): the client's RAM appears in its window,
  * and each kick becomes an MSI there. A reset, or the client VM's stop,
  * takes the window away before the client may reuse its memory. The
- * mapper that would move packets (docs/decisions/0005) is not there yet,
- * so the link stays down (VIRTIO_NET_F_STATUS).
+ * link (VIRTIO_NET_F_STATUS) is up only while the driver VM's mapper says
+ * it serves the device (HC_CHANNEL_ACK of the live slot).
  */
 #include <core/vcpu_irq.h>
 #include <core/vm_channel.h>
@@ -72,7 +72,9 @@ struct virtio_net {
 	const struct net_config *cfg;
 	uint32_t index;
 	uint16_t link_status;
-	bool served; /* in its backend's channel, window mapped */
+	bool served; /* in its backend's channel (live, or waiting to be) */
+	bool broken; /* its backend found a malformed ring: no more kicks */
+	uint64_t times_broken; /* since the VM started: for the log */
 	uint64_t kicks;
 	char mac[18]; /* for the log */
 };
@@ -106,15 +108,65 @@ static void driver_ok(void *ctx)
 {
 	struct virtio_net *n = ctx;
 	struct channel_slot s;
+	int err;
 
 	slot_info(n, &s);
-	n->served = !vm_channel_live(backend_vm(n), n->cfg->slot, n->vm, n, &s);
+	err = vm_channel_live(backend_vm(n), n->cfg->slot, n->vm, n, &s);
+	n->served = err >= 0;
 	if (vm_log_budget(n->vm))
-		pr_info("vm %s: virtio-net %s: driver ready (features 0x%llx); %s vm %s, slot %u; no mapper moves packets yet: link down",
+		pr_info("vm %s: virtio-net %s: driver ready (features 0x%llx); %s vm %s, slot %u",
 			n->vm->name, n->mac,
 			(unsigned long long)virtio_pci_features(&n->vp),
-			n->served ? "window mapped in" : "not served by",
+			err == VM_CHANNEL_PENDING ? "waits for the reset of" :
+			n->served		  ? "window mapped in" :
+						    "not served by",
 			n->cfg->backend_name, n->cfg->slot);
+}
+
+/* Link up or down, and the driver hears of it (§5.1.4.2). */
+static void set_link(struct virtio_net *n, uint16_t status)
+{
+	if (n->link_status == status)
+		return;
+	n->link_status = status;
+	if (virtio_pci_live(&n->vp))
+		virtio_pci_config_changed(&n->vp);
+}
+
+void virtio_net_served(struct virtio_net *n)
+{
+	spin_lock(&n->lock);
+	if (n->served && virtio_pci_live(&n->vp)) {
+		set_link(n, VIRTIO_NET_S_LINK_UP);
+		if (vm_log_budget(n->vm))
+			pr_info("vm %s: virtio-net %s: served by vm %s: link up",
+				n->vm->name, n->mac, n->cfg->backend_name);
+	}
+	spin_unlock(&n->lock);
+}
+
+static bool is_power_of_10(uint64_t v)
+{
+	while (v >= 10 && v % 10 == 0)
+		v /= 10;
+	return v == 1;
+}
+
+void virtio_net_broken(struct virtio_net *n, uint16_t q, const char *by)
+{
+	spin_lock(&n->lock);
+	if (n->served && !n->broken) {
+		n->broken = true;
+		set_link(n, 0);
+		virtio_pci_needs_reset(&n->vp);
+		/* A client that breaks its rings on purpose gets a line at
+		 * 1, 10, 100, ... times, not one each. */
+		if (is_power_of_10(++n->times_broken))
+			pr_warn("vm %s: virtio-net %s: queue %u broke the virtio ring's rules (found by vm %s; %llu time(s) so far): the device needs a reset",
+				n->vm->name, n->mac, q, by,
+				(unsigned long long)n->times_broken);
+	}
+	spin_unlock(&n->lock);
 }
 
 /* The window goes, and every vCPU of the driver VM flushed it, before
@@ -125,6 +177,8 @@ static void unserve(struct virtio_net *n)
 		return;
 	vm_channel_stop(backend_vm(n), n->cfg->slot);
 	n->served = false;
+	n->broken = false;
+	n->link_status = 0;
 }
 
 static void reset(void *ctx)
@@ -143,7 +197,7 @@ static void notify(void *ctx, uint16_t q)
 	struct virtio_net *n = ctx;
 
 	n->kicks++;
-	if (n->served)
+	if (n->served && !n->broken)
 		vm_channel_kick(backend_vm(n), n->cfg->slot, q);
 }
 

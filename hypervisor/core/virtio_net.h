@@ -30,6 +30,11 @@ void virtio_net_release(struct vm *vm);
 /* Queue q's interrupt, for the backend that used it (any pCPU): false if
  * the device is not live or has no such queue. */
 bool virtio_net_interrupt(struct virtio_net *n, uint16_t q);
+/* The backend's mapper serves the device (HC_CHANNEL_ACK): link up. */
+void virtio_net_served(struct virtio_net *n);
+/* The backend (vm `by`) found queue q's ring malformed: the device needs
+ * a reset (DEVICE_NEEDS_RESET), kicks stop, and the log names the client. */
+void virtio_net_broken(struct virtio_net *n, uint16_t q, const char *by);
 /* Their BARs in the root bridge's windows. */
 void virtio_net_acpi_params(struct vm *vm, struct guest_acpi_params *ap);
 

@@ -20,27 +20,44 @@
 #define BAR0_BELOW_WINDOWS 0x200000ull /* BAR0 sits 2 MiB below them */
 #define MAX_RAM_REGIONS 2	       /* below 3 GiB and above 4 GiB */
 
+/* A client device that went live while its slot was still resetting:
+ * it goes live when the driver VM acknowledges the reset. */
+struct pending_live {
+	struct vm *client;
+	struct virtio_net *dev;
+	struct channel_slot info;
+};
+
+/* What a slot maps into the driver VM now. */
+struct slot_windows {
+	uint32_t nr;
+	struct {
+		uint64_t gpa, size; /* guest-physical in the driver VM */
+	} r[MAX_RAM_REGIONS];
+	bool scratch; /* the client's memory went; scratch stands in */
+	bool pending; /* `live` waits for the reset's acknowledgement */
+	struct pending_live live;
+};
+
 struct vm_channel {
 	struct channel model;
 	/* `lock` guards the model and dev[] (short: MMIO, kicks, the
 	 * interrupt hypercall). `ops` serialises what changes windows: a
-	 * client device going live or stopping, and the driver VM's rebuild;
-	 * it is taken first, and may be held across a stage-2 flush. */
+	 * client device going live or stopping, an acknowledgement, and the
+	 * driver VM's rebuild; it is taken first, and may be held across a
+	 * stage-2 flush. */
 	struct spinlock lock;
 	struct spinlock ops;
 	struct vm *drv;
 	uint64_t window_base, stride;
-	/* Per slot: the window regions mapped now (guest-physical in the
-	 * driver VM), so that a stop unmaps exactly those. */
-	uint32_t nr_mapped[CORRAL_CHANNEL_MAX_SLOTS];
-	uint64_t mapped[CORRAL_CHANNEL_MAX_SLOTS][MAX_RAM_REGIONS];
+	/* GPA_REPEAT_SIZE of zeroes, this driver VM's own: what a window
+	 * shows between a client device's stop and the acknowledgement. */
+	uint64_t scratch;
+	struct slot_windows win[CORRAL_CHANNEL_MAX_SLOTS];
 	/* The live device in each slot (under `lock`); devices are never
 	 * freed, so a pointer read under the lock stays usable. */
 	struct virtio_net *dev[CORRAL_CHANNEL_MAX_SLOTS];
 };
-
-_Static_assert(sizeof(struct vm_channel) <= PAGE_SIZE,
-	       "a channel lives in one zeroed page");
 
 static uint64_t window_base(void)
 {
@@ -101,6 +118,21 @@ static uint64_t bar0_gpa(const struct vm_channel *c)
 	return c->window_base - BAR0_BELOW_WINDOWS;
 }
 
+static struct vm_channel *new_channel(void)
+{
+	struct vm_channel *c =
+		page_alloc(sizeof(*c), PAGE_SIZE, ALLOC_ANYWHERE);
+	void *scratch =
+		page_alloc(GPA_REPEAT_SIZE, GPA_REPEAT_SIZE, ALLOC_ANYWHERE);
+
+	if (!c || !scratch)
+		return NULL; /* at boot: the VM does not start */
+	memset(c, 0, sizeof(*c));
+	memset(scratch, 0, GPA_REPEAT_SIZE);
+	c->scratch = (uintptr_t)scratch;
+	return c;
+}
+
 int vm_channel_attach(struct vm *drv)
 {
 	struct vm_channel *c = drv->channel;
@@ -113,7 +145,7 @@ int vm_channel_attach(struct vm *drv)
 	if (!slots)
 		return 0;
 	if (!c)
-		c = drv->channel = page_alloc_zeroed_page();
+		c = drv->channel = new_channel();
 	if (!c) {
 		pr_err("vm %s: out of memory for its channel; this VM does not start",
 		       drv->name);
@@ -125,7 +157,7 @@ int vm_channel_attach(struct vm *drv)
 	c->drv = drv;
 	c->window_base = window_base();
 	c->stride = c->window_base / CORRAL_CHANNEL_MAX_SLOTS;
-	memset(c->nr_mapped, 0, sizeof(c->nr_mapped));
+	memset(c->win, 0, sizeof(c->win));
 	memset(c->dev, 0, sizeof(c->dev));
 	channel_init(&c->model, bar0_gpa(c), slots, send_msi, c);
 	for (uint32_t s = 0; s < slots; s++)
@@ -184,34 +216,62 @@ void vm_channel_rebuild_end(struct vm *drv)
 		spin_unlock(&drv->channel->ops);
 }
 
-/* The client's own RAM regions, each at window + its guest-physical
- * address. */
-static int map_client(struct vm_channel *c, uint32_t slot, struct vm *client,
-		      uint64_t window)
+static bool is_client_ram(const struct gpa_region *r)
 {
+	return r->size && r->mem_type == GPA_MEM_WB &&
+	       !(r->flags & GPA_FOREIGN);
+}
+
+/* The client's own RAM regions, each at window + its guest-physical
+ * address; info->ram says which. */
+static int map_client(struct vm_channel *c, uint32_t slot, struct vm *client,
+		      struct channel_slot *info)
+{
+	struct slot_windows *w = &c->win[slot];
+
 	for (uint32_t i = 0; i < client->map.nr; i++) {
 		const struct gpa_region *r = &client->map.r[i];
 		int err;
 
-		if (!r->size || r->mem_type != GPA_MEM_WB ||
-		    (r->flags & GPA_FOREIGN))
+		if (!is_client_ram(r))
 			continue;
-		if (c->nr_mapped[slot] == MAX_RAM_REGIONS)
+		if (w->nr == MAX_RAM_REGIONS)
 			return -ENOSPC;
-		err = stage2_window_add(c->drv, window + r->gpa, r->hpa,
+		err = stage2_window_add(c->drv, info->window + r->gpa, r->hpa,
 					r->size);
 		if (err)
 			return err;
-		c->mapped[slot][c->nr_mapped[slot]++] = window + r->gpa;
+		info->ram[w->nr].gpa = r->gpa;
+		info->ram[w->nr].size = r->size;
+		w->r[w->nr].gpa = info->window + r->gpa;
+		w->r[w->nr].size = r->size;
+		w->nr++;
 	}
 	return 0;
 }
 
 static void unmap_client(struct vm_channel *c, uint32_t slot)
 {
-	for (uint32_t i = 0; i < c->nr_mapped[slot]; i++)
-		stage2_window_remove(c->drv, c->mapped[slot][i]);
-	c->nr_mapped[slot] = 0;
+	struct slot_windows *w = &c->win[slot];
+
+	for (uint32_t i = 0; i < w->nr; i++)
+		stage2_window_remove(c->drv, w->r[i].gpa);
+	w->nr = 0;
+	w->scratch = false;
+}
+
+/* The client's memory leaves the window at once; scratch takes its place
+ * until the driver VM acknowledges, so that a late access by its mapper
+ * neither reaches the client nor stops the driver VM. */
+static void scratch_client(struct vm_channel *c, uint32_t slot)
+{
+	struct slot_windows *w = &c->win[slot];
+
+	for (uint32_t i = 0; i < w->nr; i++)
+		if (stage2_window_to_scratch(c->drv, w->r[i].gpa, c->scratch))
+			pr_err("vm %s: no memory for the scratch of channel slot %u: an access there stops it",
+			       c->drv->name, slot);
+	w->scratch = true;
 }
 
 static uint64_t span_of(const struct vm *client)
@@ -246,7 +306,8 @@ static int go_live(struct vm_channel *c, uint32_t slot, struct vm *client,
 		return -E2BIG;
 	}
 	unmap_client(c, slot); /* a window left from before goes first */
-	err = map_client(c, slot, client, info->window);
+	memset(info->ram, 0, sizeof(info->ram));
+	err = map_client(c, slot, client, info);
 	if (err) {
 		unmap_client(c, slot);
 		pr_err("vm %s: cannot map its memory into vm %s: error %d",
@@ -261,12 +322,20 @@ int vm_channel_live(struct vm *drv, uint32_t slot, struct vm *client,
 		    struct virtio_net *dev, struct channel_slot *info)
 {
 	struct vm_channel *c = channel_of(drv, slot);
-	int err;
+	struct slot_windows *w;
+	int err = 0;
 
 	if (!c)
 		return -ENODEV;
 	spin_lock(&c->ops);
-	err = go_live(c, slot, client, dev, info);
+	w = &c->win[slot];
+	if (w->scratch) {
+		w->pending = true;
+		w->live = (struct pending_live){ client, dev, *info };
+		err = VM_CHANNEL_PENDING;
+	} else {
+		err = go_live(c, slot, client, dev, info);
+	}
 	spin_unlock(&c->ops);
 	return err;
 }
@@ -274,20 +343,70 @@ int vm_channel_live(struct vm *drv, uint32_t slot, struct vm *client,
 void vm_channel_stop(struct vm *drv, uint32_t slot)
 {
 	struct vm_channel *c = channel_of(drv, slot);
+	struct slot_windows *w;
 	struct channel_slot info;
 
 	if (!c)
 		return;
 	spin_lock(&c->ops);
-	if (c->nr_mapped[slot]) {
+	w = &c->win[slot];
+	w->pending = false;
+	if (w->nr && !w->scratch) {
+		scratch_client(c, slot);
 		spin_lock(&c->lock);
 		info = c->model.slot[slot];
 		spin_unlock(&c->lock);
 		set_state(c, slot, &info, CH_STATE_RESETTING, NULL);
-		unmap_client(c, slot);
-		set_state(c, slot, &info, CH_STATE_STOPPED, NULL);
 	}
 	spin_unlock(&c->ops);
+}
+
+/* The driver VM let go of a resetting slot: the scratch goes, and a
+ * device that waited goes live. */
+static void reset_acked(struct vm_channel *c, uint32_t slot)
+{
+	struct slot_windows *w = &c->win[slot];
+	struct channel_slot info;
+
+	unmap_client(c, slot);
+	spin_lock(&c->lock);
+	info = c->model.slot[slot];
+	spin_unlock(&c->lock);
+	set_state(c, slot, &info, CH_STATE_STOPPED, NULL);
+	if (w->pending) {
+		w->pending = false;
+		go_live(c, slot, w->live.client, w->live.dev, &w->live.info);
+	}
+}
+
+int64_t vm_channel_ack(struct vm *drv, uint64_t slot, uint64_t generation)
+{
+	struct vm_channel *c = drv->channel;
+	struct virtio_net *taken = NULL;
+	int64_t ret = 0;
+	uint32_t state, gen;
+
+	if (!c || slot >= c->model.nr_slots)
+		return -CORRAL_EINVAL;
+	spin_lock(&c->ops);
+	spin_lock(&c->lock);
+	state = c->model.slot[slot].state;
+	gen = c->model.generation[slot];
+	if (state == CH_STATE_LIVE)
+		taken = c->dev[slot];
+	spin_unlock(&c->lock);
+	if (gen != (uint32_t)generation)
+		ret = -CORRAL_ESTALE;
+	else if (state == CH_STATE_RESETTING)
+		reset_acked(c, (uint32_t)slot);
+	else if (state != CH_STATE_LIVE)
+		ret = -CORRAL_EINVAL;
+	spin_unlock(&c->ops);
+	/* Outside `ops`: the device's lock comes before it (driver_ok). A
+	 * reset in between finds the link set and takes it down again. */
+	if (!ret && taken)
+		virtio_net_served(taken);
+	return ret;
 }
 
 void vm_channel_kick(struct vm *drv, uint32_t slot, uint16_t q)
@@ -301,17 +420,39 @@ void vm_channel_kick(struct vm *drv, uint32_t slot, uint16_t q)
 	spin_unlock(&c->lock);
 }
 
-int64_t vm_channel_interrupt(struct vm *drv, uint64_t slot, uint64_t q)
+/* The live device in `slot`, for a hypercall of the driver VM: 0,
+ * -CORRAL_EINVAL (no such slot or queue: the caller serves none there) or
+ * -CORRAL_ENODEV (the device is not live). */
+static int64_t live_dev(struct vm *drv, uint64_t slot, uint64_t q,
+			struct virtio_net **dev)
 {
 	struct vm_channel *c = drv->channel;
-	struct virtio_net *dev;
 
 	if (!c || slot >= c->model.nr_slots || q >= CORRAL_CHANNEL_MAX_QUEUES)
 		return -CORRAL_EINVAL;
 	spin_lock(&c->lock);
-	dev = c->dev[slot];
+	*dev = c->dev[slot];
 	spin_unlock(&c->lock);
-	if (!dev)
-		return -CORRAL_ENODEV;
+	return *dev ? 0 : -CORRAL_ENODEV;
+}
+
+int64_t vm_channel_interrupt(struct vm *drv, uint64_t slot, uint64_t q)
+{
+	struct virtio_net *dev;
+	int64_t err = live_dev(drv, slot, q, &dev);
+
+	if (err)
+		return err;
 	return virtio_net_interrupt(dev, (uint16_t)q) ? 0 : -CORRAL_ENODEV;
+}
+
+int64_t vm_channel_broken(struct vm *drv, uint64_t slot, uint64_t q)
+{
+	struct virtio_net *dev;
+	int64_t err = live_dev(drv, slot, q, &dev);
+
+	if (err)
+		return err;
+	virtio_net_broken(dev, (uint16_t)q, drv->name);
+	return 0;
 }

@@ -32,15 +32,27 @@ void vm_channel_rebuild_end(struct vm *drv);
 
 /* The client device in `slot` went live: its RAM appears at the slot's
  * window and the slot says so (info: what the device negotiated; the
- * window fields are filled here). 0, or a negative errno after the error
- * was reported (the driver VM does not run, or the memory does not fit
- * the window). */
+ * window fields are filled here). 0; VM_CHANNEL_PENDING when the slot is
+ * still resetting from the device's last run (it goes live when the
+ * driver VM acknowledges that); or a negative errno after the error was
+ * reported (the driver VM does not run, or the memory does not fit the
+ * window). */
+#define VM_CHANNEL_PENDING 1
 int vm_channel_live(struct vm *drv, uint32_t slot, struct vm *client,
 		    struct virtio_net *dev, struct channel_slot *info);
-/* The client device stops (a reset, or its VM stops): the window goes,
- * and this returns when no vCPU of the driver VM can reach the client's
- * memory any more. */
+/* The client device stops (a reset, or its VM stops): scratch replaces
+ * the client's memory in the window, and this returns when no vCPU of the
+ * driver VM can reach that memory any more. The slot is resetting until
+ * the driver VM acknowledges (vm_channel_ack). */
 void vm_channel_stop(struct vm *drv, uint32_t slot);
+/* HC_CHANNEL_ACK: the driver VM acknowledges generation `gen` of `slot`.
+ * Live: the device is served (its link comes up). Resetting: the window
+ * goes, the slot stops, and a device that waited goes live. 0,
+ * -CORRAL_ESTALE (the slot changed since), -CORRAL_EINVAL. */
+int64_t vm_channel_ack(struct vm *drv, uint64_t slot, uint64_t gen);
+/* HC_CHANNEL_BROKEN: queue q of the client device in `slot` broke the
+ * ring's rules; the errors of vm_channel_interrupt. */
+int64_t vm_channel_broken(struct vm *drv, uint64_t slot, uint64_t q);
 /* A client kicked queue q of the device in `slot`. */
 void vm_channel_kick(struct vm *drv, uint32_t slot, uint16_t q);
 /* HC_CHANNEL_INTERRUPT from the driver VM: the interrupt of queue q of

@@ -108,6 +108,10 @@ static void slot_image(const struct channel *ch, uint32_t s, uint8_t *b)
 	}
 	memcpy(b + CH_SLOT_NAME, sl->name, CH_SLOT_NAME_LEN);
 	b[CH_SLOT_NAME + CH_SLOT_NAME_LEN - 1] = '\0';
+	for (uint32_t i = 0; i < CH_SLOT_MAX_RAM; i++) {
+		le_put(b, CH_SLOT_RAM(i) + CH_RAM_GPA, sl->ram[i].gpa, 8);
+		le_put(b, CH_SLOT_RAM(i) + CH_RAM_SIZE, sl->ram[i].size, 8);
+	}
 }
 
 static uint32_t reg_read(struct channel *ch, uint32_t off, uint8_t size)

@@ -30,6 +30,9 @@ struct channel_slot {
 	uint8_t mac[6];
 	struct channel_queue q[CORRAL_CHANNEL_MAX_QUEUES];
 	char name[CH_SLOT_NAME_LEN];
+	struct {
+		uint64_t gpa, size;
+	} ram[CH_SLOT_MAX_RAM];
 };
 
 struct channel {

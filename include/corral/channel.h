@@ -15,7 +15,7 @@
 #define CORRAL_CHANNEL_DEVICE 0xc0a2u
 #define CORRAL_CHANNEL_CLASS 0xff0000u	 /* "other": no stock driver binds */
 #define CORRAL_CHANNEL_MAGIC 0x4c4e4843u /* "CHNL" */
-#define CORRAL_CHANNEL_VERSION 1u
+#define CORRAL_CHANNEL_VERSION 2u
 #define CORRAL_CHANNEL_MAX_SLOTS 8
 #define CORRAL_CHANNEL_MAX_QUEUES 4
 #define CORRAL_CHANNEL_BAR0_SIZE 0x2000u
@@ -43,7 +43,14 @@
 #define CH_QUEUE_SIZE 0x18  /* u16 */
 #define CH_SLOT_NAME 0xc0   /* 32 bytes: the client VM's name, NUL-ended */
 #define CH_SLOT_NAME_LEN 32
-
+/* Since version 2: the client's RAM regions, the only parts of the window
+ * that are mapped (the rest of it is the client's MMIO holes: an access
+ * there stops the driver VM). Each is {u64 gpa, u64 size}, gpa in the
+ * client's guest-physical space (add CH_SLOT_WINDOW); size 0: none. */
+#define CH_SLOT_RAM(i) (0xe0u + 0x10u * (i))
+#define CH_RAM_GPA 0x00
+#define CH_RAM_SIZE 0x08
+#define CH_SLOT_MAX_RAM 2
 /* The MSI-X table and pending bits in BAR0. */
 #define CH_MSIX_TABLE 0x1000
 #define CH_MSIX_PBA 0x1800
@@ -54,10 +61,14 @@
 #define CH_NR_VECTORS CH_VECTOR_KICK(CORRAL_CHANNEL_MAX_SLOTS, 0)
 
 enum corral_slot_state {
-	CH_STATE_EMPTY = 0,	/* no client device */
-	CH_STATE_STOPPED = 1,	/* the device is not live: nothing to serve */
-	CH_STATE_LIVE = 2,	/* window mapped, queues set: serve them */
-	CH_STATE_RESETTING = 3, /* stop touching the window, then acknowledge */
+	CH_STATE_EMPTY = 0,   /* no client device */
+	CH_STATE_STOPPED = 1, /* the device is not live: nothing to serve */
+	CH_STATE_LIVE = 2,    /* window mapped, queues set: serve them */
+	/* The client's device stopped: its memory is gone from the window
+	 * already (scratch stands in for it). Stop the queues, then
+	 * acknowledge with HC_CHANNEL_ACK; the slot is stopped after that,
+	 * and only then may it go live again. */
+	CH_STATE_RESETTING = 3,
 };
 
 enum corral_slot_type {

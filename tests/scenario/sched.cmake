@@ -99,20 +99,26 @@ corral_scenario(qemu.sched.isolation ACCEL tcg
 # --- qemu.sched.demo ---------------------------------------------------
 # guests/demo.dts with the devices scripts/demo gives it (sched_demo.sh
 # shares scripts/demo's QEMU arguments): the driver VM runs e1000e, nvme and
-# ahci while two clients compute beside it.
+# ahci, and serves the two clients' network through vhost-net and its
+# bridge; the clients get leases, move data to each other and compute.
 corral_prefix(d driver)
 corral_prefix(c1 client1)
 corral_prefix(c2 client2)
 add_test(NAME qemu.sched.demo
 	COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/sched_demo.sh
 		--esp ${CORRAL_ESP_DIR} qemu.sched.demo
-		${PROJECT_SOURCE_DIR}/guests/demo.dts 600 --
+		${PROJECT_SOURCE_DIR}/guests/demo.dts 900 --
 		"${d}GUEST-READY driver$"
 		"${c1}GUEST-READY client1$"
 		"${c2}GUEST-READY client2$"
 		"${d}PCI: [0-9a-f:.]+ 8086:10d3 driver=e1000e"
 		"${d}PCI: [0-9a-f:.]+ 1b36:0010 driver=nvme"
 		"${d}PCI: [0-9a-f:.]+ 8086:2922 driver=ahci"
+		"${c1}VNET-DHCP client1 eth0 10[.]0[.]2[.][0-9]+ boot"
+		"${c2}VNET-DHCP client2 eth0 10[.]0[.]2[.][0-9]+ boot"
+		"${c1}VNET-XFER-OK client1 from 192[.]168[.]77[.]2 4088895 bytes"
+		"${c2}VNET-XFER-OK client2 from 192[.]168[.]77[.]1 4088895 bytes"
+		"${d}NETD done after 2 session"
 		"${d}DRIVER-VM-DONE"
 		"${c1}WORK-DONE client1 ${work20_digest}$"
 		"${c2}WORK-DONE client2 ${work20_digest}$"
@@ -123,5 +129,5 @@ add_test(NAME qemu.sched.demo
 		"!corral: PANIC"
 	WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
 set_tests_properties(qemu.sched.demo PROPERTIES
-	LABELS qemu TIMEOUT 660 SKIP_RETURN_CODE 77
+	LABELS qemu TIMEOUT 960 SKIP_RETURN_CODE 77
 	FIXTURES_REQUIRED corral_esp RESOURCE_LOCK corral_emulator)

@@ -82,11 +82,14 @@ static void test_registers(void)
 
 	enable();
 	CHECK_EQ(rd(CH_REG_MAGIC, 4), CORRAL_CHANNEL_MAGIC);
-	CHECK_EQ(rd(CH_REG_VERSION, 4), 1);
+	CHECK_EQ(rd(CH_REG_VERSION, 4), 2);
 	CHECK_EQ(rd(CH_REG_NR_SLOTS, 4), 3);
 	CHECK_EQ(rd(CH_SLOT(0) + CH_SLOT_STATE, 4), CH_STATE_EMPTY);
 	s.q[1] = (struct channel_queue){ 0x10000, 0x11000, 0x12000, 256 };
 	strcpy(s.name, "client0");
+	s.ram[0].size = 96ull << 20;
+	s.ram[1].gpa = 4ull << 30;
+	s.ram[1].size = 32ull << 20;
 	channel_slot_update(&ch, 1, &s);
 	CHECK_EQ(msis, 1);
 	CHECK_EQ(last_data, 0x50); /* the control vector */
@@ -101,6 +104,10 @@ static void test_registers(void)
 	CHECK_EQ(rd(CH_SLOT(1) + CH_SLOT_QUEUE(1) + CH_QUEUE_USED, 8), 0x12000);
 	CHECK_EQ(rd(CH_SLOT(1) + CH_SLOT_QUEUE(1) + CH_QUEUE_SIZE, 2), 256);
 	CHECK_EQ(rd(CH_SLOT(1) + CH_SLOT_NAME, 4), 0x65696c63); /* "clie" */
+	CHECK_EQ(rd(CH_SLOT(1) + CH_SLOT_RAM(0) + CH_RAM_GPA, 8), 0);
+	CHECK_EQ(rd(CH_SLOT(1) + CH_SLOT_RAM(0) + CH_RAM_SIZE, 8), 96ull << 20);
+	CHECK_EQ(rd(CH_SLOT(1) + CH_SLOT_RAM(1) + CH_RAM_GPA, 8), 4ull << 30);
+	CHECK_EQ(rd(CH_SLOT(1) + CH_SLOT_RAM(1) + CH_RAM_SIZE + 4, 4), 0);
 	/* A slot the channel does not have, and the driver VM's writes. */
 	CHECK_EQ(rd(CH_SLOT(5) + CH_SLOT_STATE, 4), 0);
 	channel_bar0_write(&ch, CH_SLOT(1) + CH_SLOT_STATE, 4, 0);

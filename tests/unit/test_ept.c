@@ -198,8 +198,51 @@ static void test_window(void)
 	CHECK(pt_lookup(root, 0x100000, &ept_format, &alloc, &level) != 0);
 }
 
+/* The scratch that stands in for a window while a driver VM lets go of
+ * it: one 2 MiB block, repeated over the whole range (never a larger
+ * leaf), and over an unaligned range in 4 KiB pages that wrap around the
+ * block. */
+static void test_scratch(void)
+{
+	struct gpa_map m;
+	const uint64_t win = 0x8000000000ull, block = 0x40200000;
+	uint64_t root, e;
+	int level;
+
+	used = 0;
+	gpa_map_init(&m);
+	root = pt_build(&m, &ept_format, &alloc);
+	CHECK(gpa_map_add_scratch(&m, win, block + 0x1000, 4ull << 30) ==
+	      -EINVAL);
+	CHECK(gpa_map_add_scratch(&m, win, block, 4ull << 30) == 0);
+	CHECK(gpa_map_lookup(&m, win)->flags & GPA_FOREIGN);
+	CHECK_EQ(gpa_map_to_host(&m, win, 8), 0);
+	CHECK(pt_map_region(root, gpa_map_lookup(&m, win), &ept_format,
+			    &alloc));
+	for (uint64_t off = 0; off < (4ull << 30); off += 0x3ff00000) {
+		e = pt_lookup(root, win + off, &ept_format, &alloc, &level);
+		CHECK_EQ(level, 2);
+		CHECK_EQ(e & 0x000ffffffffff000ull, block);
+		CHECK_EQ(e & 7, 3); /* R W, no X */
+	}
+	pt_unmap_range(root, win, 4ull << 30, &ept_format, &alloc);
+	CHECK_EQ(pt_lookup(root, win + (3ull << 30), &ept_format, &alloc,
+			   &level),
+		 0);
+	gpa_map_init(&m);
+	CHECK(gpa_map_add_scratch(&m, win + 0x1ff000, block, 0x3000) == 0);
+	CHECK(pt_map_region(root, gpa_map_lookup(&m, win + 0x1ff000),
+			    &ept_format, &alloc));
+	e = pt_lookup(root, win + 0x200000, &ept_format, &alloc, &level);
+	CHECK_EQ(level, 1);
+	CHECK_EQ(e & 0x000ffffffffff000ull, block + 0x1000);
+	e = pt_lookup(root, win + 0x1ff000, &ept_format, &alloc, &level);
+	CHECK_EQ(e & 0x000ffffffffff000ull, block);
+}
+
 int main(void)
 {
+	test_scratch();
 	test_window();
 	test_to_host();
 	test_ram_2m_pages();

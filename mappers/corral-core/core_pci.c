@@ -5,23 +5,21 @@
  * its slots (the client devices this VM serves) on the control vector,
  * and takes each client queue's kicks on that queue's vector.
  *
- * This is the first part of the mapper (docs/decisions/0005): it logs the
- * slots and counts the kicks; with echo_kicks=1 it answers every kick at
- * once with the queue's interrupt (HC_CHANNEL_INTERRUPT), a test of the
- * whole doorbell loop. Handing windows, kicks and calls to vhost comes
- * next.
+ * It hands the slots to user space through /dev/corral (core_dev.c),
+ * where corral-netd gives them to stock vhost (docs/mappers.md). When a
+ * slot stops or resets, it unbinds the slot's queues, zaps every user
+ * mapping of its window and only then acknowledges (HC_CHANNEL_ACK), so
+ * that nothing in this VM still reaches the client's memory. With
+ * echo_kicks=1 it answers each unbound kick at once with the queue's
+ * interrupt (HC_CHANNEL_INTERRUPT), a test of the whole doorbell loop.
  */
-#include <linux/atomic.h>
 #include <linux/interrupt.h>
 #include <linux/module.h>
-#include <linux/pci.h>
-#include <linux/workqueue.h>
 
 #include <asm/processor.h>
-#include <corral/channel.h>
 #include <corral/hypercall.h>
+#include "core.h"
 
-#define DRV_NAME "corral-core"
 #define CORRAL_CPUID_BASE 0x40000000u
 
 static bool echo_kicks;
@@ -30,8 +28,7 @@ MODULE_PARM_DESC(echo_kicks, "answer each kick with the queue's interrupt");
 
 static bool amd_hypercall; /* VMMCALL, else VMCALL (docs/hypercalls.md) */
 
-static long corral_hypercall2(unsigned long nr, unsigned long a0,
-			      unsigned long a1)
+long corral_hypercall2(unsigned long nr, unsigned long a0, unsigned long a1)
 {
 	long ret;
 
@@ -57,34 +54,8 @@ static bool on_corral(void)
 	if (ebx != 0x72726f43 || ecx != 0x56486c61) /* "Corr", "alHV" */
 		return false;
 	cpuid(CORRAL_CPUID_BASE + 1, &eax, &ebx, &ecx, &edx);
-	return eax >= 2; /* HC_CHANNEL_INTERRUPT came with version 2 */
+	return eax >= 3; /* HC_CHANNEL_ACK came with version 3 */
 }
-
-struct core_slot {
-	u32 state;
-	atomic64_t kicks[CORRAL_CHANNEL_MAX_QUEUES];
-	atomic64_t echoed; /* interrupts raised back */
-};
-
-struct core;
-
-/* A kick vector's dev_id: which slot and queue it is. */
-struct kick {
-	struct core *c;
-	u32 slot, queue;
-};
-
-struct core {
-	struct pci_dev *pdev;
-	void __iomem *regs;
-	u32 nr_slots;
-	int nr_vectors;
-	struct work_struct events;
-	atomic_t pending; /* event bits not yet looked at */
-	struct core_slot slot[CORRAL_CHANNEL_MAX_SLOTS];
-	struct kick kick[CH_NR_VECTORS];
-	int nr_irqs; /* requested so far: vector 0, then the kicks */
-};
 
 static const char *state_name(u32 s)
 {
@@ -121,34 +92,89 @@ static u64 total_kicks(struct core_slot *sl)
 	return n;
 }
 
-/* One slot changed: say what it is now. */
-static void report_slot(struct core *c, u32 s)
+/* A copy of slot s as one generation of it: read again if it changed
+ * half-way. */
+void core_slot_read(struct core *c, u32 s, struct corral_slot_info *info)
 {
-	struct core_slot *sl = &c->slot[s];
-	char name[CH_SLOT_NAME_LEN];
-	u8 mac[6];
-	u32 state = slot_reg(c, s, CH_SLOT_STATE);
-	int i;
+	u32 gen, i;
 
-	for (i = 0; i < CH_SLOT_NAME_LEN; i += 4)
-		*(u32 *)(name + i) = slot_reg(c, s, CH_SLOT_NAME + i);
-	name[CH_SLOT_NAME_LEN - 1] = '\0';
-	for (i = 0; i < 6; i++)
-		mac[i] = ioread8(c->regs + CH_SLOT(s) + CH_SLOT_MAC + i);
-	if (state == CH_STATE_LIVE)
+	do {
+		memset(info, 0, sizeof(*info));
+		info->slot = s;
+		gen = slot_reg(c, s, CH_SLOT_GENERATION);
+		info->state = slot_reg(c, s, CH_SLOT_STATE);
+		info->type = slot_reg(c, s, CH_SLOT_TYPE);
+		info->nr_queues = slot_reg(c, s, CH_SLOT_NR_QUEUES);
+		info->window = slot_reg64(c, s, CH_SLOT_WINDOW);
+		info->window_size = slot_reg64(c, s, CH_SLOT_WINDOW_SIZE);
+		info->features = slot_reg64(c, s, CH_SLOT_FEATURES);
+		for (i = 0; i < 6; i++)
+			info->mac[i] =
+				ioread8(c->regs + CH_SLOT(s) + CH_SLOT_MAC + i);
+		for (i = 0; i < CH_SLOT_NAME_LEN; i += 4)
+			*(u32 *)(info->name + i) =
+				slot_reg(c, s, CH_SLOT_NAME + i);
+		info->name[CH_SLOT_NAME_LEN - 1] = '\0';
+		for (i = 0; i < CORRAL_CHANNEL_MAX_QUEUES; i++) {
+			u32 q = CH_SLOT_QUEUE(i);
+
+			info->q[i].desc = slot_reg64(c, s, q + CH_QUEUE_DESC);
+			info->q[i].avail = slot_reg64(c, s, q + CH_QUEUE_AVAIL);
+			info->q[i].used = slot_reg64(c, s, q + CH_QUEUE_USED);
+			info->q[i].size =
+				slot_reg(c, s, q + CH_QUEUE_SIZE) & 0xffff;
+		}
+		for (i = 0; i < CH_SLOT_MAX_RAM; i++) {
+			info->ram[i].gpa =
+				slot_reg64(c, s, CH_SLOT_RAM(i) + CH_RAM_GPA);
+			info->ram[i].size =
+				slot_reg64(c, s, CH_SLOT_RAM(i) + CH_RAM_SIZE);
+		}
+		info->generation = gen;
+	} while (slot_reg(c, s, CH_SLOT_GENERATION) != gen);
+}
+
+static void report_slot(struct core *c, const struct corral_slot_info *i)
+{
+	struct core_slot *sl = &c->slot[i->slot];
+
+	if (i->state == CH_STATE_LIVE)
 		dev_info(
 			&c->pdev->dev,
 			"slot %u (%s, %pM): live, window %#llx size %#llx, %u queues, features %#llx\n",
-			s, name, mac, slot_reg64(c, s, CH_SLOT_WINDOW),
-			slot_reg64(c, s, CH_SLOT_WINDOW_SIZE),
-			slot_reg(c, s, CH_SLOT_NR_QUEUES),
-			slot_reg64(c, s, CH_SLOT_FEATURES));
+			i->slot, i->name, i->mac, i->window, i->window_size,
+			i->nr_queues, i->features);
 	else
 		dev_info(&c->pdev->dev,
-			 "slot %u (%s): %s after %llu kicks, %llu echoed\n", s,
-			 name, state_name(state), total_kicks(sl),
-			 (u64)atomic64_read(&sl->echoed));
-	sl->state = state;
+			 "slot %u (%s): %s after %llu kicks, %llu echoed\n",
+			 i->slot, i->name, state_name(i->state),
+			 total_kicks(sl), (u64)atomic64_read(&sl->echoed));
+}
+
+/* Slot s changed. What was bound to its last generation goes, with every
+ * user mapping of its window; a reset is acknowledged after that. */
+static void slot_changed(struct core *c, u32 s)
+{
+	struct core_slot *sl = &c->slot[s];
+	struct corral_slot_info info;
+	long err;
+
+	core_slot_read(c, s, &info);
+	if (info.generation == sl->generation && info.state == sl->state)
+		return;
+	report_slot(c, &info);
+	core_unbind_slot(c, s);
+	core_dev_zap(c, s, info.window, info.window_size);
+	sl->state = info.state;
+	sl->generation = info.generation;
+	if (info.state == CH_STATE_RESETTING) {
+		err = corral_hypercall2(HC_CHANNEL_ACK, s, info.generation);
+		if (err && err != -CORRAL_ESTALE)
+			dev_err(&c->pdev->dev,
+				"slot %u: acknowledging its reset: %ld\n", s,
+				err);
+	}
+	core_dev_notify(c, s);
 }
 
 static void events_work(struct work_struct *w)
@@ -157,7 +183,9 @@ static void events_work(struct work_struct *w)
 	unsigned long bits = atomic_xchg(&c->pending, 0);
 	u32 s;
 
-	for_each_set_bit(s, &bits, c->nr_slots) report_slot(c, s);
+	mutex_lock(&c->mutex);
+	for_each_set_bit(s, &bits, c->nr_slots) slot_changed(c, s);
+	mutex_unlock(&c->mutex);
 }
 
 static irqreturn_t control_irq(int irq, void *data)
@@ -178,6 +206,8 @@ static irqreturn_t kick_irq(int irq, void *data)
 	struct core_slot *sl = &k->c->slot[k->slot];
 
 	atomic64_inc(&sl->kicks[k->queue]);
+	if (core_kick_eventfd(k->c, k->slot, k->queue))
+		return IRQ_HANDLED;
 	if (echo_kicks &&
 	    !corral_hypercall2(HC_CHANNEL_INTERRUPT, k->slot, k->queue))
 		atomic64_inc(&sl->echoed);
@@ -229,7 +259,7 @@ static int core_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 
 	if (!on_corral()) {
 		dev_err(&pdev->dev,
-			"not running on corral with hypercall ABI 2 or later\n");
+			"not running on corral with hypercall ABI 3 or later\n");
 		return -ENODEV;
 	}
 	amd_hypercall = boot_cpu_data.x86_vendor == X86_VENDOR_AMD ||
@@ -239,6 +269,9 @@ static int core_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		return -ENOMEM;
 	c->pdev = pdev;
 	INIT_WORK(&c->events, events_work);
+	mutex_init(&c->mutex);
+	spin_lock_init(&c->kick_lock);
+	INIT_LIST_HEAD(&c->files);
 	err = pcim_enable_device(pdev);
 	if (err)
 		return err;
@@ -264,6 +297,12 @@ static int core_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		dev_err(&pdev->dev, "MSI-X: %d\n", err);
 		return err;
 	}
+	err = core_dev_register(c);
+	if (err) {
+		free_irqs(c);
+		dev_err(&pdev->dev, "/dev/corral: %d\n", err);
+		return err;
+	}
 	dev_info(&pdev->dev, "channel version %u, %u slot(s), %d vectors\n",
 		 version, c->nr_slots, c->nr_vectors);
 	/* Whatever happened before the interrupts were ours. */
@@ -277,9 +316,15 @@ static int core_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 static void core_remove(struct pci_dev *pdev)
 {
 	struct core *c = pci_get_drvdata(pdev);
+	u32 s;
 
+	core_dev_unregister(c);
 	free_irqs(c);
 	cancel_work_sync(&c->events);
+	mutex_lock(&c->mutex);
+	for (s = 0; s < c->nr_slots; s++)
+		core_unbind_slot(c, s);
+	mutex_unlock(&c->mutex);
 }
 
 static const struct pci_device_id core_ids[] = {
