@@ -106,30 +106,35 @@ static __poll_t dev_poll(struct file *file, poll_table *pt)
 	return atomic_read(&f->changed) ? EPOLLIN | EPOLLRDNORM : 0;
 }
 
-/* Is [addr, addr + len) inside one RAM region of a live slot? */
-static bool in_live_ram(struct core *c, u64 addr, u64 len)
+/* 0 if [addr, addr + len) is inside one RAM region of a live slot;
+ * -ESTALE if it is in a slot's window that is not live (any more);
+ * else -EINVAL. */
+static int check_range(struct core *c, u64 addr, u64 len)
 {
 	struct corral_slot_info info;
 	u32 s;
 	int i;
 
 	for (s = 0; s < c->nr_slots; s++) {
-		if (c->slot[s].state != CH_STATE_LIVE)
-			continue;
 		core_slot_read(c, s, &info);
+		if (!info.window_size || addr < info.window ||
+		    addr - info.window >= info.window_size)
+			continue;
 		if (info.state != CH_STATE_LIVE ||
+		    c->slot[s].state != CH_STATE_LIVE ||
 		    info.generation != c->slot[s].generation)
-			continue; /* it changes: the event work will see */
+			return -ESTALE; /* the event work will see */
 		for (i = 0; i < ARRAY_SIZE(info.ram); i++) {
 			u64 start = info.window + info.ram[i].gpa;
 
 			if (info.ram[i].size && addr >= start &&
 			    len <= info.ram[i].size &&
 			    addr - start <= info.ram[i].size - len)
-				return true;
+				return 0;
 		}
+		return -EINVAL;
 	}
-	return false;
+	return -EINVAL;
 }
 
 static int dev_mmap(struct file *file, struct vm_area_struct *vma)
@@ -137,10 +142,11 @@ static int dev_mmap(struct file *file, struct vm_area_struct *vma)
 	struct core *c = the_core;
 	u64 addr = (u64)vma->vm_pgoff << PAGE_SHIFT;
 	u64 len = vma->vm_end - vma->vm_start;
-	int err = -EINVAL;
+	int err;
 
 	mutex_lock(&c->mutex);
-	if (in_live_ram(c, addr, len)) {
+	err = check_range(c, addr, len);
+	if (!err) {
 		/* Not RAM of this VM: no struct page, no pinning, never DMA. */
 		vma->vm_flags |= VM_IO | VM_PFNMAP | VM_DONTEXPAND |
 				 VM_DONTDUMP | VM_DONTCOPY;

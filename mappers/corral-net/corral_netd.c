@@ -13,7 +13,8 @@
  *   corral-netd [--serve N] IFACE...
  *
  * IFACE: the NICs to bridge. --serve N: exit after N client sessions
- * (a slot served, then stopped), for tests; else run for ever.
+ * (a live generation of a slot, served and then let go), for tests; else
+ * run for ever.
  * Lines on stdout (docs/mappers.md):
  *   NETD bridge br0 <ifaces>
  *   NETD slot <s> (<client>, <mac>): served as vif<s>, features 0x<f>
@@ -54,7 +55,7 @@
 #define VIRTIO_NET_F_GUEST_TSO6 8
 
 struct served {
-	bool on;
+	bool started; /* set up for `generation` began: a session */
 	uint32_t generation;
 	int vhost, tap;
 	int kick[NET_QUEUES], call[NET_QUEUES], err[NET_QUEUES];
@@ -80,7 +81,12 @@ static int fail(const char *what)
 {
 	int err = errno;
 
-	say("NETD-ERROR %s: %s\n", what, strerror(err));
+	/* The slot changed while we set it up (the client reset it): no
+	 * error, the next event serves the new generation. */
+	if (err == ESTALE)
+		say("NETD %s: the slot changed meanwhile\n", what);
+	else
+		say("NETD-ERROR %s: %s\n", what, strerror(err));
 	return -err;
 }
 
@@ -261,7 +267,7 @@ static int vhost_queue(struct served *sv, const struct corral_slot_info *in,
 		return fail("setting up a vhost queue");
 	if (new_eventfd(&sv->kick[q]) || new_eventfd(&sv->call[q]) ||
 	    new_eventfd(&sv->err[q]))
-		return -1;
+		return -EMFILE;
 	f.fd = sv->kick[q];
 	if (ioctl(sv->vhost, VHOST_SET_VRING_KICK, &f))
 		return fail("VHOST_SET_VRING_KICK");
@@ -282,9 +288,11 @@ static int vhost_queue(struct served *sv, const struct corral_slot_info *in,
 	return 0;
 }
 
-static void release(uint32_t s)
+/* Lets go of slot s; 1 if that ended a session. */
+static int release(uint32_t s)
 {
 	struct served *sv = &slots[s];
+	int ended = sv->started;
 
 	if (sv->vhost >= 0) {
 		for (unsigned q = 0; q < NET_QUEUES; q++) {
@@ -307,18 +315,20 @@ static void release(uint32_t s)
 	for (int i = 0; i < CH_SLOT_MAX_RAM; i++)
 		if (sv->map[i])
 			munmap(sv->map[i], sv->map_len[i]);
-	if (sv->on)
+	if (sv->started)
 		say("NETD slot %u (%s): released\n", s, sv->name);
 	memset(sv, 0, sizeof(*sv));
 	sv->vhost = sv->tap = -1;
 	for (unsigned q = 0; q < NET_QUEUES; q++)
 		sv->kick[q] = sv->call[q] = sv->err[q] = -1;
+	return ended;
 }
 
 static int serve(const struct corral_slot_info *in)
 {
 	struct served *sv = &slots[in->slot];
 	struct corral_slot_ack ack = { in->slot, in->generation };
+	int err;
 
 	if (in->type != CH_TYPE_NET || in->nr_queues < NET_QUEUES) {
 		errno = EINVAL;
@@ -326,18 +336,20 @@ static int serve(const struct corral_slot_info *in)
 	}
 	snprintf(sv->name, sizeof(sv->name), "%s", in->name);
 	sv->generation = in->generation;
+	sv->started = true;
 	sv->vhost = open("/dev/vhost-net", O_RDWR | O_CLOEXEC);
 	if (sv->vhost < 0)
 		return fail("/dev/vhost-net");
-	if (map_ram(sv, in) || vhost_features(sv, in->features) ||
-	    vhost_memory(sv, in) || tap_open(sv, in->slot, in->features))
-		return -1;
+	if ((err = map_ram(sv, in)) ||
+	    (err = vhost_features(sv, in->features)) ||
+	    (err = vhost_memory(sv, in)) ||
+	    (err = tap_open(sv, in->slot, in->features)))
+		return err;
 	for (unsigned q = 0; q < NET_QUEUES; q++)
-		if (vhost_queue(sv, in, q))
-			return -1;
+		if ((err = vhost_queue(sv, in, q)))
+			return err;
 	if (ioctl(core_fd, CORRAL_IOC_ACK, &ack))
 		return fail("acknowledging the slot");
-	sv->on = true;
 	say("NETD slot %u (%s, %02x:%02x:%02x:%02x:%02x:%02x): served as vif%u, features 0x%" PRIx64
 	    "\n",
 	    in->slot, in->name, in->mac[0], in->mac[1], in->mac[2], in->mac[3],
@@ -346,23 +358,27 @@ static int serve(const struct corral_slot_info *in)
 }
 
 /* Slot s changed: what served its old generation goes; a live slot is
- * served anew. Returns the sessions that ended (0 or 1). */
+ * served anew. Returns the sessions that ended: a session is a live
+ * generation that netd began to serve, acknowledged or not (a client may
+ * reset before the acknowledgement, and a hostile one does). */
 static int slot_changed(uint32_t s)
 {
 	struct corral_slot_info in = { .slot = s };
-	bool was = slots[s].on;
+	int ended, err;
 
 	if (ioctl(core_fd, CORRAL_IOC_SLOT_INFO, &in))
 		return fail("CORRAL_IOC_SLOT_INFO"), 0;
-	if (slots[s].on && in.state == CH_STATE_LIVE &&
+	if (slots[s].started && in.state == CH_STATE_LIVE &&
 	    in.generation == slots[s].generation)
 		return 0;
-	release(s);
-	if (in.state == CH_STATE_LIVE && serve(&in)) {
-		say("NETD-ERROR slot %u (%s): not served\n", s, in.name);
-		release(s);
+	ended = release(s);
+	if (in.state == CH_STATE_LIVE && (err = serve(&in))) {
+		if (err != -ESTALE)
+			say("NETD-ERROR slot %u (%s): not served\n", s,
+			    in.name);
+		ended += release(s);
 	}
-	return was;
+	return ended;
 }
 
 static bool zerocopy_off(void)

@@ -206,8 +206,8 @@ corral_scenario(qemu.net.hostile ACCEL tcg
 	RUN_ARGS --qemu-args "-netdev user,id=n0 -device e1000e,netdev=n0,addr=02.0"
 	EXPECT
 		"\\[evil\\] VRING-ATTACK rounds=400 posted=102400 broken=400 kinds=9"
-		"corral: vm evil: virtio-net 52:54:00:00:00:66: queue 1 broke the virtio ring's rules [(]found by vm net; 1 time[(]s[)] so far[)]"
-		"corral: vm evil: virtio-net 52:54:00:00:00:66: queue 1 broke the virtio ring's rules [(]found by vm net; 100 time[(]s[)] so far[)]"
+		"corral: warning: vm evil: virtio-net 52:54:00:00:00:66: queue 1 broke the virtio ring's rules [(]found by vm net; 1 time[(]s[)] so far[)]"
+		"corral: warning: vm evil: virtio-net 52:54:00:00:00:66: queue 1 broke the virtio ring's rules [(]found by vm net; 100 time[(]s[)] so far[)]"
 		"\\[one\\] VNET-XFER-OK one from 192[.]168[.]77[.]2 14888896 bytes"
 		"\\[two\\] VNET-XFER-OK two from 192[.]168[.]77[.]1 14888896 bytes"
 		"\\[net\\] NETD done after 402 session[(]s[)]"
