@@ -136,7 +136,8 @@ static void set_link(struct virtio_net *n, uint16_t status)
 void virtio_net_served(struct virtio_net *n)
 {
 	spin_lock(&n->lock);
-	if (n->served && virtio_pci_live(&n->vp)) {
+	if (n->served && virtio_pci_live(&n->vp) &&
+	    vm_channel_served(backend_vm(n), n->cfg->slot)) {
 		set_link(n, VIRTIO_NET_S_LINK_UP);
 		if (vm_log_budget(n->vm))
 			pr_info("vm %s: virtio-net %s: served by vm %s: link up",

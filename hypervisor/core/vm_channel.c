@@ -57,6 +57,10 @@ struct vm_channel {
 	/* The live device in each slot (under `lock`); devices are never
 	 * freed, so a pointer read under the lock stays usable. */
 	struct virtio_net *dev[CORRAL_CHANNEL_MAX_SLOTS];
+	/* Per slot, under `lock`: the live generation the driver VM
+	 * acknowledged (served), valid while the slot still has it. */
+	uint32_t served_gen[CORRAL_CHANNEL_MAX_SLOTS];
+	bool served[CORRAL_CHANNEL_MAX_SLOTS];
 };
 
 static uint64_t window_base(void)
@@ -159,6 +163,7 @@ int vm_channel_attach(struct vm *drv)
 	c->stride = c->window_base / CORRAL_CHANNEL_MAX_SLOTS;
 	memset(c->win, 0, sizeof(c->win));
 	memset(c->dev, 0, sizeof(c->dev));
+	memset(c->served, 0, sizeof(c->served));
 	channel_init(&c->model, bar0_gpa(c), slots, send_msi, c);
 	for (uint32_t s = 0; s < slots; s++)
 		c->model.slot[s] =
@@ -392,8 +397,11 @@ int64_t vm_channel_ack(struct vm *drv, uint64_t slot, uint64_t generation)
 	spin_lock(&c->lock);
 	state = c->model.slot[slot].state;
 	gen = c->model.generation[slot];
-	if (state == CH_STATE_LIVE)
+	if (state == CH_STATE_LIVE && gen == (uint32_t)generation) {
 		taken = c->dev[slot];
+		c->served_gen[slot] = gen;
+		c->served[slot] = true;
+	}
 	spin_unlock(&c->lock);
 	if (gen != (uint32_t)generation)
 		ret = -CORRAL_ESTALE;
@@ -402,11 +410,27 @@ int64_t vm_channel_ack(struct vm *drv, uint64_t slot, uint64_t generation)
 	else if (state != CH_STATE_LIVE)
 		ret = -CORRAL_EINVAL;
 	spin_unlock(&c->ops);
-	/* Outside `ops`: the device's lock comes before it (driver_ok). A
-	 * reset in between finds the link set and takes it down again. */
+	/* Outside `ops`: the device's lock comes before it (driver_ok). The
+	 * device asks vm_channel_served() under its own lock, so a reset in
+	 * between does not bring up the link of what came after it. */
 	if (!ret && taken)
 		virtio_net_served(taken);
 	return ret;
+}
+
+bool vm_channel_served(struct vm *drv, uint32_t slot)
+{
+	struct vm_channel *c = channel_of(drv, slot);
+	bool served;
+
+	if (!c)
+		return false;
+	spin_lock(&c->lock);
+	served = c->served[slot] &&
+		 c->model.slot[slot].state == CH_STATE_LIVE &&
+		 c->served_gen[slot] == c->model.generation[slot];
+	spin_unlock(&c->lock);
+	return served;
 }
 
 void vm_channel_kick(struct vm *drv, uint32_t slot, uint16_t q)

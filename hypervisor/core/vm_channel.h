@@ -11,6 +11,7 @@
  */
 #ifndef CORRAL_VM_CHANNEL_H
 #define CORRAL_VM_CHANNEL_H
+#include <stdbool.h>
 #include <stdint.h>
 
 struct vm;
@@ -50,6 +51,8 @@ void vm_channel_stop(struct vm *drv, uint32_t slot);
  * goes, the slot stops, and a device that waited goes live. 0,
  * -CORRAL_ESTALE (the slot changed since), -CORRAL_EINVAL. */
 int64_t vm_channel_ack(struct vm *drv, uint64_t slot, uint64_t gen);
+/* Did the driver VM acknowledge the live generation `slot` has now? */
+bool vm_channel_served(struct vm *drv, uint32_t slot);
 /* HC_CHANNEL_BROKEN: queue q of the client device in `slot` broke the
  * ring's rules; the errors of vm_channel_interrupt. */
 int64_t vm_channel_broken(struct vm *drv, uint64_t slot, uint64_t q);

@@ -10,11 +10,13 @@
  * the client's buffers and the tap's socket buffers, which the NIC then
  * sends: no client page ever reaches a device.
  *
- *   corral-netd [--serve N] IFACE...
+ *   corral-netd [--serve N [--slots LIST]] IFACE...
  *
  * IFACE: the NICs to bridge. --serve N: exit after N client sessions
  * (a live generation of a slot, served and then let go), for tests; else
- * run for ever.
+ * run for ever. --slots LIST (comma-separated slot numbers): count only
+ * those slots' sessions (a hostile client's sessions are not to be
+ * counted on).
  * Lines on stdout (docs/mappers.md):
  *   NETD bridge br0 <ifaces>
  *   NETD slot <s> (<client>, <mac>): served as vif<s>, features 0x<f>
@@ -397,11 +399,22 @@ static bool zerocopy_off(void)
 int main(int argc, char **argv)
 {
 	long serve_max = -1, ended = 0;
+	uint32_t counted = ~0u;
 	int first = 1;
 
 	if (argc > 2 && !strcmp(argv[1], "--serve")) {
 		serve_max = strtol(argv[2], NULL, 10);
 		first = 3;
+	}
+	if (argc > first + 1 && !strcmp(argv[first], "--slots")) {
+		char *p = argv[first + 1], *end;
+
+		for (counted = 0;; p = end + 1) {
+			counted |= 1u << (strtoul(p, &end, 10) & 31);
+			if (end == p || *end != ',')
+				break;
+		}
+		first += 2;
 	}
 	/* Zero-copy transmit would hand client pages to the NIC. */
 	if (!zerocopy_off()) {
@@ -426,8 +439,12 @@ int main(int argc, char **argv)
 			return fail("reading " CORRAL_CORE_DEVICE), 1;
 		}
 		for (uint32_t s = 0; s < CORRAL_CHANNEL_MAX_SLOTS; s++)
-			if (changed & (1u << s))
-				ended += slot_changed(s);
+			if (changed & (1u << s)) {
+				int n = slot_changed(s);
+
+				if (counted & (1u << s))
+					ended += n;
+			}
 	}
 	say("NETD done after %ld session(s)\n", ended);
 	return 0;
