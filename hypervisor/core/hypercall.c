@@ -53,12 +53,12 @@ static int64_t dispatch(struct vcpu *v)
 		return hc_vm_info(v, v->gpr[GPR_RDI]);
 	case HC_CHANNEL_INTERRUPT:
 		return vm_channel_interrupt(v->vm, v->gpr[GPR_RDI],
-					    v->gpr[GPR_RSI]);
+					    v->gpr[GPR_RSI], v->gpr[GPR_RDX]);
 	case HC_CHANNEL_ACK:
 		return vm_channel_ack(v->vm, v->gpr[GPR_RDI], v->gpr[GPR_RSI]);
 	case HC_CHANNEL_BROKEN:
 		return vm_channel_broken(v->vm, v->gpr[GPR_RDI],
-					 v->gpr[GPR_RSI]);
+					 v->gpr[GPR_RSI], v->gpr[GPR_RDX]);
 	}
 	return -CORRAL_ENOSYS;
 }

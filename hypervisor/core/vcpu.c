@@ -81,6 +81,7 @@ static void deliver_interrupts(struct vcpu *v)
 	if (b->irq_injectable(v)) {
 		vlapic_accept(&v->lapic, (uint8_t)vec);
 		b->inject_irq(v, (uint8_t)vec);
+		v->injected_irqs++;
 		b->request_irq_window(v, false);
 	} else {
 		b->request_irq_window(v, true);

@@ -49,6 +49,7 @@ struct vcpu {
 	uint64_t kvmclock_gpa; /* 0: the guest registered no clock */
 	uint64_t exits_by_reason
 		[NR_EXIT_REASONS]; /* this run's, for the stop report */
+	uint64_t injected_irqs;	   /* this run's external interrupts, too */
 	bool halted;
 	struct fpu_area fpu;
 	struct sched_entity se;

@@ -153,10 +153,16 @@ static bool is_power_of_10(uint64_t v)
 	return v == 1;
 }
 
-void virtio_net_broken(struct virtio_net *n, uint16_t q, const char *by)
+bool virtio_net_broken(struct virtio_net *n, uint16_t q, const char *by,
+		       uint32_t gen)
 {
+	bool same;
+
 	spin_lock(&n->lock);
-	if (n->served && !n->broken) {
+	/* Under the device's lock no reset comes between the check and
+	 * the blame. */
+	same = vm_channel_at(backend_vm(n), n->cfg->slot, gen);
+	if (same && n->served && !n->broken) {
 		n->broken = true;
 		set_link(n, 0);
 		virtio_pci_needs_reset(&n->vp);
@@ -168,6 +174,7 @@ void virtio_net_broken(struct virtio_net *n, uint16_t q, const char *by)
 				(unsigned long long)n->times_broken);
 	}
 	spin_unlock(&n->lock);
+	return same;
 }
 
 /* The window goes, and every vCPU of the driver VM flushed it, before

@@ -32,9 +32,12 @@ void virtio_net_release(struct vm *vm);
 bool virtio_net_interrupt(struct virtio_net *n, uint16_t q);
 /* The backend's mapper serves the device (HC_CHANNEL_ACK): link up. */
 void virtio_net_served(struct virtio_net *n);
-/* The backend (vm `by`) found queue q's ring malformed: the device needs
- * a reset (DEVICE_NEEDS_RESET), kicks stop, and the log names the client. */
-void virtio_net_broken(struct virtio_net *n, uint16_t q, const char *by);
+/* The backend (vm `by`) found queue q's ring malformed in live generation
+ * `gen` of the device's slot: the device needs a reset
+ * (DEVICE_NEEDS_RESET), kicks stop, and the log names the client. False,
+ * and nothing done, when the slot has moved on from `gen`. */
+bool virtio_net_broken(struct virtio_net *n, uint16_t q, const char *by,
+		       uint32_t gen);
 /* Their BARs in the root bridge's windows. */
 void virtio_net_acpi_params(struct vm *vm, struct guest_acpi_params *ap);
 

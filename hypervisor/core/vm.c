@@ -320,6 +320,7 @@ void vm_start(struct vm *vm)
 		vm->vcpus[i]->parked = false;
 		memset(vm->vcpus[i]->exits_by_reason, 0,
 		       sizeof(vm->vcpus[i]->exits_by_reason));
+		vm->vcpus[i]->injected_irqs = 0;
 	}
 	dma_test_report(vm, true);
 	/* Running before the epoch moves on: no pCPU may take the stop of
@@ -390,6 +391,7 @@ static void report_exits(struct vm *vm)
 	};
 	char line[256];
 	size_t len = 0;
+	uint64_t injected = 0;
 
 	for (int r = 0; r < NR_EXIT_REASONS; r++) {
 		uint64_t n = 0;
@@ -402,6 +404,10 @@ static void report_exits(struct vm *vm)
 					(unsigned long long)n);
 	}
 	pr_info("vm %s: exits by reason: %s", vm->name, len ? line : "none");
+	for (uint32_t i = 0; i < vm->nr_vcpus; i++)
+		injected += vm->vcpus[i]->injected_irqs;
+	pr_info("vm %s: injected interrupts: %llu", vm->name,
+		(unsigned long long)injected);
 }
 
 bool vm_stopped(struct vm *vm)

@@ -16,6 +16,7 @@
 #include <mm/page_alloc.h>
 #include <string.h>
 #include <vdev/channel.h>
+#include <vdev/slot_window.h>
 
 #define BAR0_BELOW_WINDOWS 0x200000ull /* BAR0 sits 2 MiB below them */
 #define MAX_RAM_REGIONS 2	       /* below 3 GiB and above 4 GiB */
@@ -30,13 +31,12 @@ struct pending_live {
 
 /* What a slot maps into the driver VM now. */
 struct slot_windows {
+	struct slot_window fsm; /* what the regions hold, and what waits */
 	uint32_t nr;
 	struct {
 		uint64_t gpa, size; /* guest-physical in the driver VM */
 	} r[MAX_RAM_REGIONS];
-	bool scratch; /* the client's memory went; scratch stands in */
-	bool pending; /* `live` waits for the reset's acknowledgement */
-	struct pending_live live;
+	struct pending_live live; /* while fsm.waiting */
 };
 
 struct vm_channel {
@@ -262,7 +262,6 @@ static void unmap_client(struct vm_channel *c, uint32_t slot)
 	for (uint32_t i = 0; i < w->nr; i++)
 		stage2_window_remove(c->drv, w->r[i].gpa);
 	w->nr = 0;
-	w->scratch = false;
 }
 
 /* The client's memory leaves the window at once; scratch takes its place
@@ -276,9 +275,9 @@ static void scratch_client(struct vm_channel *c, uint32_t slot)
 		if (stage2_window_to_scratch(c->drv, w->r[i].gpa, c->scratch))
 			pr_err("vm %s: no memory for the scratch of channel slot %u: an access there stops it",
 			       c->drv->name, slot);
-	w->scratch = true;
 }
 
+/* The guest-physical span of the client's RAM: its window's size. */
 static uint64_t span_of(const struct vm *client)
 {
 	uint64_t top = 0;
@@ -286,15 +285,14 @@ static uint64_t span_of(const struct vm *client)
 	for (uint32_t i = 0; i < client->map.nr; i++) {
 		const struct gpa_region *r = &client->map.r[i];
 
-		if (r->size && r->mem_type == GPA_MEM_WB &&
-		    !(r->flags & GPA_FOREIGN) && r->gpa + r->size > top)
+		if (is_client_ram(r) && r->gpa + r->size > top)
 			top = r->gpa + r->size;
 	}
 	return top;
 }
 
-static int go_live(struct vm_channel *c, uint32_t slot, struct vm *client,
-		   struct virtio_net *dev, struct channel_slot *info)
+static int map_live(struct vm_channel *c, uint32_t slot, struct vm *client,
+		    struct virtio_net *dev, struct channel_slot *info)
 {
 	struct vm *drv = c->drv;
 	int err;
@@ -323,6 +321,16 @@ static int go_live(struct vm_channel *c, uint32_t slot, struct vm *client,
 	return 0;
 }
 
+/* SLOT_MAP: the client's RAM into the window, and the slot live. */
+static int go_live(struct vm_channel *c, uint32_t slot, struct vm *client,
+		   struct virtio_net *dev, struct channel_slot *info)
+{
+	int err = map_live(c, slot, client, dev, info);
+
+	slot_window_mapped(&c->win[slot].fsm, !err);
+	return err;
+}
+
 int vm_channel_live(struct vm *drv, uint32_t slot, struct vm *client,
 		    struct virtio_net *dev, struct channel_slot *info)
 {
@@ -334,8 +342,7 @@ int vm_channel_live(struct vm *drv, uint32_t slot, struct vm *client,
 		return -ENODEV;
 	spin_lock(&c->ops);
 	w = &c->win[slot];
-	if (w->scratch) {
-		w->pending = true;
+	if (slot_window_live(&w->fsm) == SLOT_WAIT) {
 		w->live = (struct pending_live){ client, dev, *info };
 		err = VM_CHANNEL_PENDING;
 	} else {
@@ -355,8 +362,7 @@ void vm_channel_stop(struct vm *drv, uint32_t slot)
 		return;
 	spin_lock(&c->ops);
 	w = &c->win[slot];
-	w->pending = false;
-	if (w->nr && !w->scratch) {
+	if (slot_window_stop(&w->fsm) == SLOT_SCRATCH) {
 		scratch_client(c, slot);
 		spin_lock(&c->lock);
 		info = c->model.slot[slot];
@@ -366,9 +372,10 @@ void vm_channel_stop(struct vm *drv, uint32_t slot)
 	spin_unlock(&c->ops);
 }
 
-/* The driver VM let go of a resetting slot: the scratch goes, and a
- * device that waited goes live. */
-static void reset_acked(struct vm_channel *c, uint32_t slot)
+/* The driver VM let go of a resetting slot (SLOT_UNMAP): the scratch
+ * goes; with SLOT_UNMAP_MAP the device that waited goes live. */
+static void reset_acked(struct vm_channel *c, uint32_t slot,
+			enum slot_step step)
 {
 	struct slot_windows *w = &c->win[slot];
 	struct channel_slot info;
@@ -378,37 +385,35 @@ static void reset_acked(struct vm_channel *c, uint32_t slot)
 	info = c->model.slot[slot];
 	spin_unlock(&c->lock);
 	set_state(c, slot, &info, CH_STATE_STOPPED, NULL);
-	if (w->pending) {
-		w->pending = false;
+	if (step == SLOT_UNMAP_MAP)
 		go_live(c, slot, w->live.client, w->live.dev, &w->live.info);
-	}
 }
 
 int64_t vm_channel_ack(struct vm *drv, uint64_t slot, uint64_t generation)
 {
 	struct vm_channel *c = drv->channel;
 	struct virtio_net *taken = NULL;
+	enum slot_step step;
 	int64_t ret = 0;
-	uint32_t state, gen;
 
 	if (!c || slot >= c->model.nr_slots)
 		return -CORRAL_EINVAL;
 	spin_lock(&c->ops);
 	spin_lock(&c->lock);
-	state = c->model.slot[slot].state;
-	gen = c->model.generation[slot];
-	if (state == CH_STATE_LIVE && gen == (uint32_t)generation) {
+	step = slot_window_ack(&c->win[slot].fsm, c->model.generation[slot],
+			       generation);
+	if (step == SLOT_SERVED) {
 		taken = c->dev[slot];
-		c->served_gen[slot] = gen;
+		c->served_gen[slot] = c->model.generation[slot];
 		c->served[slot] = true;
 	}
 	spin_unlock(&c->lock);
-	if (gen != (uint32_t)generation)
+	if (step == SLOT_ACK_STALE)
 		ret = -CORRAL_ESTALE;
-	else if (state == CH_STATE_RESETTING)
-		reset_acked(c, (uint32_t)slot);
-	else if (state != CH_STATE_LIVE)
+	else if (step == SLOT_ACK_INVALID)
 		ret = -CORRAL_EINVAL;
+	else if (step == SLOT_UNMAP || step == SLOT_UNMAP_MAP)
+		reset_acked(c, (uint32_t)slot, step);
 	spin_unlock(&c->ops);
 	/* Outside `ops`: the device's lock comes before it (driver_ok). The
 	 * device asks vm_channel_served() under its own lock, so a reset in
@@ -433,6 +438,20 @@ bool vm_channel_served(struct vm *drv, uint32_t slot)
 	return served;
 }
 
+bool vm_channel_at(struct vm *drv, uint32_t slot, uint32_t gen)
+{
+	struct vm_channel *c = channel_of(drv, slot);
+	bool at;
+
+	if (!c)
+		return false;
+	spin_lock(&c->lock);
+	at = c->model.slot[slot].state == CH_STATE_LIVE &&
+	     c->model.generation[slot] == gen;
+	spin_unlock(&c->lock);
+	return at;
+}
+
 void vm_channel_kick(struct vm *drv, uint32_t slot, uint16_t q)
 {
 	struct vm_channel *c = channel_of(drv, slot);
@@ -444,39 +463,47 @@ void vm_channel_kick(struct vm *drv, uint32_t slot, uint16_t q)
 	spin_unlock(&c->lock);
 }
 
-/* The live device in `slot`, for a hypercall of the driver VM: 0,
- * -CORRAL_EINVAL (no such slot or queue: the caller serves none there) or
- * -CORRAL_ENODEV (the device is not live). */
-static int64_t live_dev(struct vm *drv, uint64_t slot, uint64_t q,
+/* The live device of generation `gen` in `slot`, for a hypercall of the
+ * driver VM: 0, -CORRAL_EINVAL (no such slot or queue: the caller serves
+ * none there), -CORRAL_ESTALE (the slot changed since the caller looked)
+ * or -CORRAL_ENODEV (the device is not live). */
+static int64_t live_dev(struct vm *drv, uint64_t slot, uint64_t q, uint64_t gen,
 			struct virtio_net **dev)
 {
 	struct vm_channel *c = drv->channel;
+	bool same;
 
 	if (!c || slot >= c->model.nr_slots || q >= CORRAL_CHANNEL_MAX_QUEUES)
 		return -CORRAL_EINVAL;
 	spin_lock(&c->lock);
+	same = c->model.generation[slot] == gen;
 	*dev = c->dev[slot];
 	spin_unlock(&c->lock);
+	if (!same)
+		return -CORRAL_ESTALE;
 	return *dev ? 0 : -CORRAL_ENODEV;
 }
 
-int64_t vm_channel_interrupt(struct vm *drv, uint64_t slot, uint64_t q)
+int64_t vm_channel_interrupt(struct vm *drv, uint64_t slot, uint64_t q,
+			     uint64_t gen)
 {
 	struct virtio_net *dev;
-	int64_t err = live_dev(drv, slot, q, &dev);
+	int64_t err = live_dev(drv, slot, q, gen, &dev);
 
 	if (err)
 		return err;
 	return virtio_net_interrupt(dev, (uint16_t)q) ? 0 : -CORRAL_ENODEV;
 }
 
-int64_t vm_channel_broken(struct vm *drv, uint64_t slot, uint64_t q)
+int64_t vm_channel_broken(struct vm *drv, uint64_t slot, uint64_t q,
+			  uint64_t gen)
 {
 	struct virtio_net *dev;
-	int64_t err = live_dev(drv, slot, q, &dev);
+	int64_t err = live_dev(drv, slot, q, gen, &dev);
 
 	if (err)
 		return err;
-	virtio_net_broken(dev, (uint16_t)q, drv->name);
-	return 0;
+	return virtio_net_broken(dev, (uint16_t)q, drv->name, (uint32_t)gen) ?
+		       0 :
+		       -CORRAL_ESTALE;
 }

@@ -53,14 +53,21 @@ void vm_channel_stop(struct vm *drv, uint32_t slot);
 int64_t vm_channel_ack(struct vm *drv, uint64_t slot, uint64_t gen);
 /* Did the driver VM acknowledge the live generation `slot` has now? */
 bool vm_channel_served(struct vm *drv, uint32_t slot);
-/* HC_CHANNEL_BROKEN: queue q of the client device in `slot` broke the
- * ring's rules; the errors of vm_channel_interrupt. */
-int64_t vm_channel_broken(struct vm *drv, uint64_t slot, uint64_t q);
+/* Is `slot` live, at generation `gen`? */
+bool vm_channel_at(struct vm *drv, uint32_t slot, uint32_t gen);
+/* HC_CHANNEL_BROKEN: queue q of the client device in `slot`, of live
+ * generation `gen`, broke the ring's rules; the errors of
+ * vm_channel_interrupt. */
+int64_t vm_channel_broken(struct vm *drv, uint64_t slot, uint64_t q,
+			  uint64_t gen);
 /* A client kicked queue q of the device in `slot`. */
 void vm_channel_kick(struct vm *drv, uint32_t slot, uint16_t q);
 /* HC_CHANNEL_INTERRUPT from the driver VM: the interrupt of queue q of
- * the client device in `slot`. 0, -CORRAL_EINVAL (no such slot or queue:
- * the caller serves none there), -CORRAL_ENODEV (the device is not live). */
-int64_t vm_channel_interrupt(struct vm *drv, uint64_t slot, uint64_t q);
+ * the client device in `slot`, of live generation `gen`. 0,
+ * -CORRAL_EINVAL (no such slot or queue: the caller serves none there),
+ * -CORRAL_ESTALE (the slot is no longer at `gen`), -CORRAL_ENODEV (the
+ * device is not live). */
+int64_t vm_channel_interrupt(struct vm *drv, uint64_t slot, uint64_t q,
+			     uint64_t gen);
 
 #endif

@@ -58,7 +58,7 @@ struct corral_slot_ack {
 };
 
 struct corral_queue_id {
-	__u32 slot, queue;
+	__u32 slot, queue, generation; /* generation: of the live slot */
 };
 
 #define CORRAL_IOC_MAGIC 0xc0

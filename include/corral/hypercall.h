@@ -13,7 +13,7 @@
 #include <stdint.h>
 #endif
 
-#define CORRAL_HYPERCALL_ABI_VERSION 3
+#define CORRAL_HYPERCALL_ABI_VERSION 4
 
 /* Call numbers live at 0x43520000 ("CR") and up, clear of KVM's small
  * numbers: guests are also told about the KVM clock leaves (CPUID
@@ -27,17 +27,21 @@ enum corral_hypercall {
 	HC_VM_INFO =
 		HC_BASE + 2, /* rdi = GPA of a struct corral_vm_info to fill */
 	/* A driver VM: raise the interrupt of queue rsi of the client device
-	 * in channel slot rdi (docs/channel.md). Since ABI 2. */
+	 * in channel slot rdi, live generation rdx (docs/channel.md).
+	 * -CORRAL_ESTALE when the slot changed since. Since ABI 2; the
+	 * generation since ABI 4. */
 	HC_CHANNEL_INTERRUPT = HC_BASE + 3,
 	/* A driver VM: acknowledge generation rsi of channel slot rdi. Of a
 	 * live slot: the mapper serves it (the client's link comes up); of
 	 * a resetting one: the mapper let go of it. -CORRAL_ESTALE when the
 	 * slot changed since. Since ABI 3. */
 	HC_CHANNEL_ACK = HC_BASE + 4,
-	/* A driver VM: the client's queue rsi in slot rdi broke a rule of
-	 * the virtio ring (a descriptor outside its memory, a loop, ...);
-	 * the device needs a reset and the client is named in corral's
-	 * log. Since ABI 3. */
+	/* A driver VM: the client's queue rsi in slot rdi, live generation
+	 * rdx, broke a rule of the virtio ring (a descriptor outside its
+	 * memory, a loop, ...); the device needs a reset and the client is
+	 * named in corral's log. -CORRAL_ESTALE when the slot changed since:
+	 * a later device is not blamed for an earlier one. Since ABI 3; the
+	 * generation since ABI 4. */
 	HC_CHANNEL_BROKEN = HC_BASE + 5,
 };
 

@@ -30,7 +30,7 @@ struct core_waiter {
 	poll_table pt;
 	struct eventfd_ctx *ctx;
 	unsigned long call; /* HC_CHANNEL_INTERRUPT or HC_CHANNEL_BROKEN */
-	u32 slot, queue;
+	u32 slot, queue, generation; /* the live slot's, when bound */
 };
 
 /* A client queue's eventfds, while the slot's generation lasts. */
@@ -69,7 +69,8 @@ struct core {
 	bool dev_registered;
 };
 
-long corral_hypercall2(unsigned long nr, unsigned long a0, unsigned long a1);
+long corral_hypercall3(unsigned long nr, unsigned long a0, unsigned long a1,
+		       unsigned long a2);
 void core_slot_read(struct core *c, u32 s, struct corral_slot_info *info);
 
 /* /dev/corral. */

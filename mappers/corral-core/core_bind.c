@@ -23,7 +23,7 @@ static int waiter_wake(wait_queue_entry_t *wait, unsigned int mode, int sync,
 
 	if (flags & EPOLLIN) {
 		eventfd_ctx_do_read(w->ctx, &cnt);
-		corral_hypercall2(w->call, w->slot, w->queue);
+		corral_hypercall3(w->call, w->slot, w->queue, w->generation);
 	}
 	return 0;
 }
@@ -47,8 +47,10 @@ static void waiter_free(struct core_waiter *w)
 	kfree(w);
 }
 
-/* A waiter on eventfd `fd`; -1 is none (NULL, no error). */
-static struct core_waiter *waiter_new(int fd, unsigned long call, u32 s, u32 q,
+/* A waiter on eventfd `fd` for queue b->queue; -1 is none (NULL, no
+ * error). */
+static struct core_waiter *waiter_new(int fd, unsigned long call,
+				      const struct corral_queue_bind *b,
 				      int *err)
 {
 	struct core_waiter *w;
@@ -76,8 +78,9 @@ static struct core_waiter *waiter_new(int fd, unsigned long call, u32 s, u32 q,
 		goto out;
 	}
 	w->call = call;
-	w->slot = s;
-	w->queue = q;
+	w->slot = b->slot;
+	w->queue = b->queue;
+	w->generation = b->generation;
 	init_waitqueue_func_entry(&w->wait, waiter_wake);
 	init_poll_funcptr(&w->pt, waiter_queue);
 	events = vfs_poll(f.file, &w->pt);
@@ -85,7 +88,7 @@ static struct core_waiter *waiter_new(int fd, unsigned long call, u32 s, u32 q,
 		u64 cnt;
 
 		eventfd_ctx_do_read(w->ctx, &cnt);
-		corral_hypercall2(call, s, q);
+		corral_hypercall3(call, w->slot, w->queue, w->generation);
 	}
 out:
 	fdput(f);
@@ -134,11 +137,9 @@ int core_bind_queue(struct core *c, const struct corral_queue_bind *b)
 		if (IS_ERR(kick))
 			return PTR_ERR(kick);
 	}
-	q->call = waiter_new(b->call_fd, HC_CHANNEL_INTERRUPT, b->slot,
-			     b->queue, &err);
+	q->call = waiter_new(b->call_fd, HC_CHANNEL_INTERRUPT, b, &err);
 	if (!err)
-		q->err = waiter_new(b->err_fd, HC_CHANNEL_BROKEN, b->slot,
-				    b->queue, &err);
+		q->err = waiter_new(b->err_fd, HC_CHANNEL_BROKEN, b, &err);
 	if (err) {
 		if (kick)
 			eventfd_ctx_put(kick);

@@ -187,14 +187,17 @@ static long dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 			return -EFAULT;
 		if (ack.slot >= c->nr_slots)
 			return -EINVAL;
-		ret = corral_hypercall2(HC_CHANNEL_ACK, ack.slot,
-					ack.generation);
+		ret = corral_hypercall3(HC_CHANNEL_ACK, ack.slot,
+					ack.generation, 0);
 		return ret == -CORRAL_ESTALE ? -ESTALE : ret ? -EINVAL : 0;
 	case CORRAL_IOC_BROKEN:
 		if (copy_from_user(&qid, uarg, sizeof(qid)))
 			return -EFAULT;
-		ret = corral_hypercall2(HC_CHANNEL_BROKEN, qid.slot, qid.queue);
-		return ret == -CORRAL_ENODEV ? -ENODEV : ret ? -EINVAL : 0;
+		ret = corral_hypercall3(HC_CHANNEL_BROKEN, qid.slot, qid.queue,
+					qid.generation);
+		if (ret == -CORRAL_ENODEV)
+			return -ENODEV;
+		return ret == -CORRAL_ESTALE ? -ESTALE : ret ? -EINVAL : 0;
 	}
 	return -ENOTTY;
 }

@@ -28,19 +28,20 @@ MODULE_PARM_DESC(echo_kicks, "answer each kick with the queue's interrupt");
 
 static bool amd_hypercall; /* VMMCALL, else VMCALL (docs/hypercalls.md) */
 
-long corral_hypercall2(unsigned long nr, unsigned long a0, unsigned long a1)
+long corral_hypercall3(unsigned long nr, unsigned long a0, unsigned long a1,
+		       unsigned long a2)
 {
 	long ret;
 
 	if (amd_hypercall)
 		asm volatile("vmmcall"
 			     : "=a"(ret)
-			     : "a"(nr), "D"(a0), "S"(a1)
+			     : "a"(nr), "D"(a0), "S"(a1), "d"(a2)
 			     : "memory");
 	else
 		asm volatile("vmcall"
 			     : "=a"(ret)
-			     : "a"(nr), "D"(a0), "S"(a1)
+			     : "a"(nr), "D"(a0), "S"(a1), "d"(a2)
 			     : "memory");
 	return ret;
 }
@@ -54,7 +55,7 @@ static bool on_corral(void)
 	if (ebx != 0x72726f43 || ecx != 0x56486c61) /* "Corr", "alHV" */
 		return false;
 	cpuid(CORRAL_CPUID_BASE + 1, &eax, &ebx, &ecx, &edx);
-	return eax >= 3; /* HC_CHANNEL_ACK came with version 3 */
+	return eax >= 4; /* the generation argument came with version 4 */
 }
 
 static const char *state_name(u32 s)
@@ -168,7 +169,7 @@ static void slot_changed(struct core *c, u32 s)
 	sl->state = info.state;
 	sl->generation = info.generation;
 	if (info.state == CH_STATE_RESETTING) {
-		err = corral_hypercall2(HC_CHANNEL_ACK, s, info.generation);
+		err = corral_hypercall3(HC_CHANNEL_ACK, s, info.generation, 0);
 		if (err && err != -CORRAL_ESTALE)
 			dev_err(&c->pdev->dev,
 				"slot %u: acknowledging its reset: %ld\n", s,
@@ -209,7 +210,8 @@ static irqreturn_t kick_irq(int irq, void *data)
 	if (core_kick_eventfd(k->c, k->slot, k->queue))
 		return IRQ_HANDLED;
 	if (echo_kicks &&
-	    !corral_hypercall2(HC_CHANNEL_INTERRUPT, k->slot, k->queue))
+	    !corral_hypercall3(HC_CHANNEL_INTERRUPT, k->slot, k->queue,
+			       READ_ONCE(sl->generation)))
 		atomic64_inc(&sl->echoed);
 	return IRQ_HANDLED;
 }

@@ -256,7 +256,7 @@ static int vhost_queue(struct served *sv, const struct corral_slot_info *in,
 	addr.used_user_addr = user_addr(sv, in, in->q[q].used, 6 + 8 * sz);
 	if (!sz || !addr.desc_user_addr || !addr.avail_user_addr ||
 	    !addr.used_user_addr) {
-		struct corral_queue_id id = { in->slot, q };
+		struct corral_queue_id id = { in->slot, q, in->generation };
 
 		/* The client's own doing: its device needs a reset. */
 		ioctl(core_fd, CORRAL_IOC_BROKEN, &id);
