@@ -51,6 +51,18 @@ bench_field()
 		awk -v w="$2" '{ for (i = 2; i <= NF; i++) if ($i == w) print $(i - 1) }'
 }
 
+# bench_mbytes OUT: the MBytes in iperf3's receiver line. iperf3 scales
+# the amount itself (KBytes, MBytes, GBytes) whatever -f says.
+bench_mbytes()
+{
+	grep receiver "$1" | tail -n 1 | awk '{
+		for (i = 2; i <= NF; i++) {
+			if ($i == "KBytes") print $(i - 1) / 1024
+			if ($i == "MBytes") print $(i - 1)
+			if ($i == "GBytes") print $(i - 1) * 1024
+		} }'
+}
+
 # bench_one TEST ARGS...: one iperf3 run, and its BENCH line.
 bench_one()
 {
@@ -62,7 +74,7 @@ bench_one()
 		echo "BENCH-FAIL $name $t $(tail -n 1 "$out")"
 		return
 	fi
-	mb=$(bench_field "$out" MBytes)
+	mb=$(bench_mbytes "$out")
 	case $t in
 	udp64-tx)
 		# "... lost/total (x%)  receiver": datagrams that arrived.
