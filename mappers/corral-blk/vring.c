@@ -110,14 +110,22 @@ static enum vring_pop_result walk(struct vring *vr, struct vring_chain *c)
 			return broken(vr, "a chain longer than the ring");
 		if (d.flags & DESC_F_INDIRECT) {
 			if (indirect)
-				return broken(vr, "an indirect table in an indirect table");
+				return broken(
+					vr,
+					"an indirect table in an indirect table");
 			if (d.flags & DESC_F_NEXT)
-				return broken(vr, "an indirect table with a next descriptor");
+				return broken(
+					vr,
+					"an indirect table with a next descriptor");
 			if (!d.len || d.len % DESC_SIZE)
-				return broken(vr, "an indirect table of a bad length");
+				return broken(
+					vr,
+					"an indirect table of a bad length");
 			table = vring_mem_at(vr->mem, d.addr, d.len);
 			if (!table)
-				return broken(vr, "an indirect table outside the client's memory");
+				return broken(
+					vr,
+					"an indirect table outside the client's memory");
 			table_size = d.len / DESC_SIZE;
 			indirect = true;
 			i = 0;
@@ -129,12 +137,16 @@ static enum vring_pop_result walk(struct vring *vr, struct vring_chain *c)
 			v->base = vring_mem_at(vr->mem, d.addr, d.len);
 			v->len = d.len;
 			if (!v->base)
-				return broken(vr, "a buffer outside the client's memory");
+				return broken(
+					vr,
+					"a buffer outside the client's memory");
 			if (d.flags & DESC_F_WRITE) {
 				c->nr_in++;
 				c->in_len += d.len;
 			} else if (c->nr_in) {
-				return broken(vr, "a readable buffer after a writable one");
+				return broken(
+					vr,
+					"a readable buffer after a writable one");
 			} else {
 				c->nr_out++;
 				c->out_len += d.len;
@@ -157,7 +169,8 @@ enum vring_pop_result vring_pop(struct vring *vr, struct vring_chain *c)
 	if (!pending)
 		return VRING_EMPTY;
 	if (pending > vr->size)
-		return broken(vr, "an available index that ran ahead of the ring");
+		return broken(vr,
+			      "an available index that ran ahead of the ring");
 	c->head = load16(vr->avail + 4 + 2 * (vr->last_avail % vr->size));
 	c->nr_out = c->nr_in = 0;
 	c->out_len = c->in_len = 0;
