@@ -59,6 +59,9 @@ static int64_t dispatch(struct vcpu *v)
 	case HC_CHANNEL_BROKEN:
 		return vm_channel_broken(v->vm, v->gpr[GPR_RDI],
 					 v->gpr[GPR_RSI], v->gpr[GPR_RDX]);
+	case HC_CHANNEL_BLK_CAPACITY:
+		return vm_channel_set_blk_capacity(v->vm, v->gpr[GPR_RDI],
+						   v->gpr[GPR_RSI]);
 	}
 	return -CORRAL_ENOSYS;
 }

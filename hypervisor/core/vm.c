@@ -22,7 +22,7 @@
 #include <core/vcpu.h>
 #include <core/vcpu_irq.h>
 #include <core/vm.h>
-#include <core/virtio_net.h>
+#include <core/client_dev.h>
 #include <core/vm_channel.h>
 #include <core/vm_devices.h>
 #include <core/vm_load.h>
@@ -420,7 +420,7 @@ bool vm_stopped(struct vm *vm)
 			exits += vm->vcpus[i]->exits_by_reason[r];
 	vuart_flush(&vm->uart);
 	/* No driver VM may reach this memory once it is scrubbed or reused. */
-	virtio_net_release(vm);
+	client_devs_release(vm);
 	iommu_poll_faults();
 	iommu_fault_summary(vm);
 	assign_release(vm);

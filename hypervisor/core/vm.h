@@ -25,7 +25,7 @@
 #define VM_MAX_POISONED 8 /* pages of its RAM a machine check poisoned */
 
 struct assigned_dev;
-struct virtio_net;
+struct client_dev;
 struct vm_channel;
 
 enum vm_state { VM_CREATED, VM_RUNNING, VM_STOPPED };
@@ -112,9 +112,9 @@ struct vm {
 	uint32_t conf1_addr;
 	struct vm_pci_fn pci_fns[VM_MAX_PCI_FNS];
 	uint32_t nr_pci_fns;
-	/* Its virtio-net devices (core/virtio_net.c), and as a driver VM
-	 * its channel (core/vm_channel.c); both kept over restarts. */
-	struct virtio_net *net[CONFIG_MAX_NET];
+	/* Its virtio devices (core/client_dev.c), and as a driver VM its
+	 * channel (core/vm_channel.c); both kept over restarts. */
+	struct client_dev *devs[CONFIG_MAX_NET + CONFIG_MAX_BLK];
 	struct vm_channel *channel;
 	/* Interrupt quotas (irq-vectors, irq-remap-entries) and what the
 	 * assigned devices hold of them; exhaustion is logged once a run. */

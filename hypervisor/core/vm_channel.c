@@ -3,7 +3,7 @@
 #include <arch/x86.h>
 #include <core/stage2_sync.h>
 #include <core/vcpu_irq.h>
-#include <core/virtio_net.h>
+#include <core/client_dev.h>
 #include <corral/hypercall.h>
 #include <core/vm.h>
 #include <core/vm_channel.h>
@@ -25,7 +25,7 @@
  * it goes live when the driver VM acknowledges the reset. */
 struct pending_live {
 	struct vm *client;
-	struct virtio_net *dev;
+	struct client_dev *dev;
 	struct channel_slot info;
 };
 
@@ -56,11 +56,15 @@ struct vm_channel {
 	struct slot_windows win[CORRAL_CHANNEL_MAX_SLOTS];
 	/* The live device in each slot (under `lock`); devices are never
 	 * freed, so a pointer read under the lock stays usable. */
-	struct virtio_net *dev[CORRAL_CHANNEL_MAX_SLOTS];
+	struct client_dev *dev[CORRAL_CHANNEL_MAX_SLOTS];
 	/* Per slot, under `lock`: the live generation the driver VM
 	 * acknowledged (served), valid while the slot still has it. */
 	uint32_t served_gen[CORRAL_CHANNEL_MAX_SLOTS];
 	bool served[CORRAL_CHANNEL_MAX_SLOTS];
+	/* Per block slot, under `lock`: the export's size in sectors, as the
+	 * mapper found it (HC_CHANNEL_BLK_CAPACITY); 0 until it says. Kept
+	 * over the driver VM's restarts, as the export is. */
+	uint64_t capacity[CORRAL_CHANNEL_MAX_SLOTS];
 };
 
 static uint64_t window_base(void)
@@ -137,6 +141,24 @@ static struct vm_channel *new_channel(void)
 	return c;
 }
 
+/* What slot s serves, from the config: its type, and for a block
+ * device its export (CH_SLOT_EXT). */
+static void describe_slot(struct vm_channel *c, uint32_t s,
+			  const struct served_slot *sv)
+{
+	bool blk = sv->kind == SERVED_BLK;
+
+	c->model.slot[s] = (struct channel_slot){
+		.state = CH_STATE_STOPPED,
+		.type = blk ? CH_TYPE_BLK : CH_TYPE_NET,
+	};
+	if (!blk)
+		return;
+	memcpy(c->model.ext[s].export, sv->export,
+	       sizeof(c->model.ext[s].export));
+	c->model.ext[s].flags = sv->read_only ? CH_EXT_READ_ONLY : 0;
+}
+
 int vm_channel_attach(struct vm *drv)
 {
 	struct vm_channel *c = drv->channel;
@@ -166,9 +188,7 @@ int vm_channel_attach(struct vm *drv)
 	memset(c->served, 0, sizeof(c->served));
 	channel_init(&c->model, bar0_gpa(c), slots, send_msi, c);
 	for (uint32_t s = 0; s < slots; s++)
-		c->model.slot[s] =
-			(struct channel_slot){ .state = CH_STATE_STOPPED,
-					       .type = CH_TYPE_NET };
+		describe_slot(c, s, &drv->cfg->served[s]);
 	spin_unlock(&c->lock);
 	fn.ctx = bar0.ctx = c;
 	bar0.base = bar0_gpa(c);
@@ -200,7 +220,7 @@ static struct vm_channel *channel_of(struct vm *drv, uint32_t slot)
 
 static void set_state(struct vm_channel *c, uint32_t slot,
 		      struct channel_slot *info, uint32_t state,
-		      struct virtio_net *dev)
+		      struct client_dev *dev)
 {
 	spin_lock(&c->lock);
 	info->state = state;
@@ -292,7 +312,7 @@ static uint64_t span_of(const struct vm *client)
 }
 
 static int map_live(struct vm_channel *c, uint32_t slot, struct vm *client,
-		    struct virtio_net *dev, struct channel_slot *info)
+		    struct client_dev *dev, struct channel_slot *info)
 {
 	struct vm *drv = c->drv;
 	int err;
@@ -323,7 +343,7 @@ static int map_live(struct vm_channel *c, uint32_t slot, struct vm *client,
 
 /* SLOT_MAP: the client's RAM into the window, and the slot live. */
 static int go_live(struct vm_channel *c, uint32_t slot, struct vm *client,
-		   struct virtio_net *dev, struct channel_slot *info)
+		   struct client_dev *dev, struct channel_slot *info)
 {
 	int err = map_live(c, slot, client, dev, info);
 
@@ -332,7 +352,7 @@ static int go_live(struct vm_channel *c, uint32_t slot, struct vm *client,
 }
 
 int vm_channel_live(struct vm *drv, uint32_t slot, struct vm *client,
-		    struct virtio_net *dev, struct channel_slot *info)
+		    struct client_dev *dev, struct channel_slot *info)
 {
 	struct vm_channel *c = channel_of(drv, slot);
 	struct slot_windows *w;
@@ -392,7 +412,7 @@ static void reset_acked(struct vm_channel *c, uint32_t slot,
 int64_t vm_channel_ack(struct vm *drv, uint64_t slot, uint64_t generation)
 {
 	struct vm_channel *c = drv->channel;
-	struct virtio_net *taken = NULL;
+	struct client_dev *taken = NULL;
 	enum slot_step step;
 	int64_t ret = 0;
 
@@ -419,7 +439,7 @@ int64_t vm_channel_ack(struct vm *drv, uint64_t slot, uint64_t generation)
 	 * device asks vm_channel_served() under its own lock, so a reset in
 	 * between does not bring up the link of what came after it. */
 	if (!ret && taken)
-		virtio_net_served(taken);
+		client_dev_served(taken);
 	return ret;
 }
 
@@ -436,6 +456,43 @@ bool vm_channel_served(struct vm *drv, uint32_t slot)
 		 c->served_gen[slot] == c->model.generation[slot];
 	spin_unlock(&c->lock);
 	return served;
+}
+
+uint64_t vm_channel_blk_capacity(struct vm *drv, uint32_t slot)
+{
+	struct vm_channel *c = channel_of(drv, slot);
+	uint64_t sectors;
+
+	if (!c)
+		return 0;
+	spin_lock(&c->lock);
+	sectors = c->capacity[slot];
+	spin_unlock(&c->lock);
+	return sectors;
+}
+
+int64_t vm_channel_set_blk_capacity(struct vm *drv, uint64_t slot,
+				    uint64_t sectors)
+{
+	struct vm_channel *c = drv->channel;
+	struct client_dev *live;
+
+	if (!c || slot >= c->model.nr_slots)
+		return -CORRAL_EINVAL;
+	spin_lock(&c->lock);
+	if (c->model.slot[slot].type != CH_TYPE_BLK) {
+		spin_unlock(&c->lock);
+		return -CORRAL_EINVAL;
+	}
+	c->capacity[slot] = sectors;
+	live = c->dev[slot];
+	spin_unlock(&c->lock);
+	/* Outside `lock`: the device's lock comes first. A device not live
+	 * now reads the new size when its driver looks, or hears of it
+	 * when it is served. */
+	if (live)
+		client_dev_capacity_changed(live);
+	return 0;
 }
 
 bool vm_channel_at(struct vm *drv, uint32_t slot, uint32_t gen)
@@ -468,7 +525,7 @@ void vm_channel_kick(struct vm *drv, uint32_t slot, uint16_t q)
  * none there), -CORRAL_ESTALE (the slot changed since the caller looked)
  * or -CORRAL_ENODEV (the device is not live). */
 static int64_t live_dev(struct vm *drv, uint64_t slot, uint64_t q, uint64_t gen,
-			struct virtio_net **dev)
+			struct client_dev **dev)
 {
 	struct vm_channel *c = drv->channel;
 	bool same;
@@ -487,23 +544,23 @@ static int64_t live_dev(struct vm *drv, uint64_t slot, uint64_t q, uint64_t gen,
 int64_t vm_channel_interrupt(struct vm *drv, uint64_t slot, uint64_t q,
 			     uint64_t gen)
 {
-	struct virtio_net *dev;
+	struct client_dev *dev;
 	int64_t err = live_dev(drv, slot, q, gen, &dev);
 
 	if (err)
 		return err;
-	return virtio_net_interrupt(dev, (uint16_t)q) ? 0 : -CORRAL_ENODEV;
+	return client_dev_interrupt(dev, (uint16_t)q) ? 0 : -CORRAL_ENODEV;
 }
 
 int64_t vm_channel_broken(struct vm *drv, uint64_t slot, uint64_t q,
 			  uint64_t gen)
 {
-	struct virtio_net *dev;
+	struct client_dev *dev;
 	int64_t err = live_dev(drv, slot, q, gen, &dev);
 
 	if (err)
 		return err;
-	return virtio_net_broken(dev, (uint16_t)q, drv->name, (uint32_t)gen) ?
+	return client_dev_broken(dev, (uint16_t)q, drv->name, (uint32_t)gen) ?
 		       0 :
 		       -CORRAL_ESTALE;
 }

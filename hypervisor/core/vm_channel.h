@@ -17,7 +17,7 @@
 struct vm;
 struct guest_acpi_params;
 struct channel_slot;
-struct virtio_net;
+struct client_dev;
 
 #define CHANNEL_SLOT_PCI 15 /* 00:0f.0 */
 
@@ -40,7 +40,7 @@ void vm_channel_rebuild_end(struct vm *drv);
  * window). */
 #define VM_CHANNEL_PENDING 1
 int vm_channel_live(struct vm *drv, uint32_t slot, struct vm *client,
-		    struct virtio_net *dev, struct channel_slot *info);
+		    struct client_dev *dev, struct channel_slot *info);
 /* The client device stops (a reset, or its VM stops): scratch replaces
  * the client's memory in the window, and this returns when no vCPU of the
  * driver VM can reach that memory any more. The slot is resetting until
@@ -53,6 +53,12 @@ void vm_channel_stop(struct vm *drv, uint32_t slot);
 int64_t vm_channel_ack(struct vm *drv, uint64_t slot, uint64_t gen);
 /* Did the driver VM acknowledge the live generation `slot` has now? */
 bool vm_channel_served(struct vm *drv, uint32_t slot);
+/* HC_CHANNEL_BLK_CAPACITY: the export of block slot `slot` holds
+ * `sectors`. 0, or -CORRAL_EINVAL (no such slot, or not a block one). */
+int64_t vm_channel_set_blk_capacity(struct vm *drv, uint64_t slot,
+				    uint64_t sectors);
+/* What the mapper said of block slot `slot`; 0 until it did. */
+uint64_t vm_channel_blk_capacity(struct vm *drv, uint32_t slot);
 /* Is `slot` live, at generation `gen`? */
 bool vm_channel_at(struct vm *drv, uint32_t slot, uint32_t gen);
 /* HC_CHANNEL_BROKEN: queue q of the client device in `slot`, of live

@@ -10,7 +10,7 @@
 #include <core/vm.h>
 #include <core/vm_load.h>
 #include <core/vm_pci.h>
-#include <core/virtio_net.h>
+#include <core/client_dev.h>
 #include <core/vm_channel.h>
 #include <guest/bzimage.h>
 #include <guest/guest_acpi.h>
@@ -64,7 +64,7 @@ static int build_acpi(struct vm *vm, uint64_t *rsdp)
 
 	vm_pci_acpi_params(vm, &ap);
 	assign_acpi_params(vm, &ap);
-	virtio_net_acpi_params(vm, &ap);
+	client_devs_acpi_params(vm, &ap);
 	vm_channel_acpi_params(vm, &ap);
 	if (!guest_acpi_build(vm->ram + LB_ACPI_GPA, LB_ACPI_SIZE, &ap, rsdp)) {
 		vm_error(vm->cfg, "cannot build the ACPI tables");
@@ -116,7 +116,7 @@ int vm_load_linux(struct vm *vm, const struct boot_module *kernel,
 	if (!err)
 		err = assign_devices(vm);
 	if (!err)
-		err = virtio_net_attach(vm);
+		err = client_devs_attach(vm);
 	if (!err)
 		err = vm_channel_attach(vm);
 	if (!err)

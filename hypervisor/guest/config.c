@@ -615,7 +615,8 @@ static void check_vm_subnodes(struct parser *p, int node, struct vm_config *vm)
 			config_parse_net(p, sub, path, vm);
 			continue;
 		case SUBNODE_VIRTIO_BLK:
-			continue; /* a later issue reads it */
+			config_parse_blk(p, sub, path, vm);
+			continue;
 		}
 		config_report(p, CONFIG_WARNING, path, NULL,
 			      "unknown subnode (ignored)");
@@ -811,7 +812,9 @@ int config_parse(const void *dtb, size_t size, struct system_config *out,
 		return -EINVAL;
 	}
 	check_unique_names(&p, out);
+	config_resolve_backends(&p, out);
 	config_check_net(&p, out);
+	config_check_blk(&p, out);
 	for (i = 0; i < out->nr_vms; i++)
 		valid += out->vms[i].valid;
 	return valid;

@@ -8,6 +8,7 @@
  */
 #ifndef CORRAL_CONFIG_H
 #define CORRAL_CONFIG_H
+#include <export_spec.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -21,8 +22,10 @@
 #define CONFIG_MAX_CPU 63
 #define CONFIG_BDF_MAX 16 /* "0000:00:02.0" */
 #define CONFIG_MAX_NET 4  /* virtio-net devices in one VM */
-/* virtio-net devices one driver VM serves, over all its clients. */
-#define CONFIG_NET_PER_BACKEND 8
+#define CONFIG_MAX_BLK 4  /* virtio-blk devices in one VM */
+/* Client devices (virtio-net and virtio-blk) one driver VM serves, over
+ * all its clients: the slots of its channel. */
+#define CONFIG_SLOTS_PER_BACKEND 8
 #define CONFIG_MAC_LEN 6
 
 /* The root node must carry this in its compatible list. */
@@ -53,8 +56,8 @@ enum vm_class { VM_CLASS_CLIENT, VM_CLASS_DRIVER };
 enum restart_policy { RESTART_NEVER, RESTART_ON_CRASH, RESTART_ALWAYS };
 enum config_severity { CONFIG_WARNING, CONFIG_ERROR };
 
-/* A virtio-net subnode (docs/config.md, "virtio-net"). */
-struct net_config {
+/* What every client device node has: the driver VM that serves it. */
+struct backend_ref {
 	char node[CONFIG_NODE_MAX]; /* "/vms/vm@1/virtio-net" */
 	uint32_t backend_phandle;
 	/* Index in system_config.vms of the driver VM that serves it; -1
@@ -62,7 +65,32 @@ struct net_config {
 	int backend;
 	char backend_name[CONFIG_NAME_MAX];
 	uint32_t slot; /* its slot in the backend's channel (config order) */
+};
+
+/* A virtio-net subnode (docs/config.md, "virtio-net"). */
+struct net_config {
+	struct backend_ref ref;
 	uint8_t mac[CONFIG_MAC_LEN];
+};
+
+/* A virtio-blk subnode (docs/config.md, "virtio-blk"). */
+struct blk_config {
+	struct backend_ref ref;
+	char export[EXPORT_SPEC_MAX]; /* as written; see export_spec.h */
+	struct export_spec spec;      /* parsed */
+	bool read_only;
+};
+
+enum served_kind { SERVED_NET = 1, SERVED_BLK = 2 };
+
+/* A driver VM's view of one client device it serves: slot s of its
+ * channel is served[s]. */
+struct served_slot {
+	enum served_kind kind;
+	int client;		      /* index in system_config.vms */
+	uint32_t dev;		      /* in the client's net[] or blk[] */
+	char export[EXPORT_SPEC_MAX]; /* a virtio-blk device's */
+	bool read_only;
 };
 
 struct vm_config {
@@ -89,9 +117,12 @@ struct vm_config {
 	uint32_t phandle; /* what <&label> on this node refers to; 0: none */
 	uint32_t nr_net;
 	struct net_config net[CONFIG_MAX_NET];
-	/* A driver VM: how many virtio-net devices of other VMs it serves
-	 * (the slots of its channel, docs/channel.md). */
+	uint32_t nr_blk;
+	struct blk_config blk[CONFIG_MAX_BLK];
+	/* A driver VM: how many client devices of other VMs it serves (the
+	 * slots of its channel, docs/channel.md), and which. */
 	uint32_t nr_served;
+	struct served_slot served[CONFIG_SLOTS_PER_BACKEND];
 	bool valid; /* false: an error was reported; this VM must not start */
 };
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What the parts of the config parser share (guest/config.c walks the
- * blob and the VM nodes; guest/config_net.c reads virtio-net subnodes).
+ * blob and the VM nodes; guest/config_backend.c, config_net.c and
+ * config_blk.c read the client device subnodes).
  * Internal to the parser.
  */
 #ifndef CORRAL_GUEST_CONFIG_PARSER_H
@@ -24,11 +25,27 @@ void config_vm_error(struct parser *p, struct vm_config *vm, const char *node,
 void config_node_path(char *dst, size_t cap, const char *parent,
 		      const char *name, int namelen);
 
+/* A client device's backend_ref, empty, for the node at `path`. */
+void config_backend_init(struct backend_ref *ref, const char *path);
+/* Its `backend` property (a phandle), checked. */
+void config_parse_backend(struct parser *p, struct vm_config *vm,
+			  struct backend_ref *ref, const void *val, int len);
+/* Once every VM is parsed: each client device's backend resolved and
+ * checked, and its slot given, no driver VM over
+ * CONFIG_SLOTS_PER_BACKEND. */
+void config_resolve_backends(struct parser *p, struct system_config *out);
+
 /* One virtio-net subnode of vm (at `node` in the blob, `path`). */
 void config_parse_net(struct parser *p, int node, const char *path,
 		      struct vm_config *vm);
-/* Once every VM is parsed: backends resolved and checked, MACs unique,
- * no driver VM over CONFIG_NET_PER_BACKEND. */
+/* Once backends are resolved: MACs unique. */
 void config_check_net(struct parser *p, struct system_config *out);
+
+/* One virtio-blk subnode of vm. */
+void config_parse_blk(struct parser *p, int node, const char *path,
+		      struct vm_config *vm);
+/* Once backends are resolved: no two exports of one driver VM overlap
+ * where a client can write. */
+void config_check_blk(struct parser *p, struct system_config *out);
 
 #endif

@@ -114,6 +114,26 @@ static void slot_image(const struct channel *ch, uint32_t s, uint8_t *b)
 	}
 }
 
+static void ext_image(const struct channel *ch, uint32_t s, uint8_t *b)
+{
+	memset(b, 0, CH_SLOT_EXT(1) - CH_SLOT_EXT(0));
+	memcpy(b + CH_EXT_EXPORT, ch->ext[s].export, CH_EXT_EXPORT_LEN);
+	b[CH_EXT_EXPORT + CH_EXT_EXPORT_LEN - 1] = '\0';
+	le_put(b, CH_EXT_FLAGS, ch->ext[s].flags, 4);
+}
+
+static uint32_t ext_read(struct channel *ch, uint32_t off, uint8_t size)
+{
+	uint8_t img[CH_SLOT_EXT(1) - CH_SLOT_EXT(0)];
+	uint32_t s = (off - CH_SLOT_EXT(0)) / sizeof(img);
+
+	if (s >= ch->nr_slots)
+		return 0;
+	off -= CH_SLOT_EXT(s);
+	ext_image(ch, s, img);
+	return off + size <= sizeof(img) ? (uint32_t)le_get(img, off, size) : 0;
+}
+
 static uint32_t reg_read(struct channel *ch, uint32_t off, uint8_t size)
 {
 	uint8_t img[CH_SLOT(1) - CH_SLOT(0)];
@@ -134,6 +154,9 @@ static uint32_t reg_read(struct channel *ch, uint32_t off, uint8_t size)
 		ch->events = 0;
 		return ev;
 	}
+	if (off >= CH_SLOT_EXT(0) &&
+	    off < CH_SLOT_EXT(CORRAL_CHANNEL_MAX_SLOTS))
+		return ext_read(ch, off, size);
 	if (off < CH_SLOT(0) || s >= ch->nr_slots)
 		return 0;
 	off -= CH_SLOT(s);

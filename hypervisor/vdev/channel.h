@@ -35,6 +35,12 @@ struct channel_slot {
 	} ram[CH_SLOT_MAX_RAM];
 };
 
+/* What a slot serves, fixed while the driver VM runs (CH_SLOT_EXT). */
+struct channel_slot_ext {
+	char export[CH_EXT_EXPORT_LEN];
+	uint32_t flags; /* CH_EXT_* */
+};
+
 struct channel {
 	uint64_t bar0;
 	uint16_t command;
@@ -43,6 +49,7 @@ struct channel {
 	uint32_t events;
 	uint32_t generation[CORRAL_CHANNEL_MAX_SLOTS];
 	struct channel_slot slot[CORRAL_CHANNEL_MAX_SLOTS];
+	struct channel_slot_ext ext[CORRAL_CHANNEL_MAX_SLOTS];
 	struct msix msix;
 };
 

@@ -15,7 +15,7 @@
 #define CORRAL_CHANNEL_DEVICE 0xc0a2u
 #define CORRAL_CHANNEL_CLASS 0xff0000u	 /* "other": no stock driver binds */
 #define CORRAL_CHANNEL_MAGIC 0x4c4e4843u /* "CHNL" */
-#define CORRAL_CHANNEL_VERSION 2u
+#define CORRAL_CHANNEL_VERSION 3u
 #define CORRAL_CHANNEL_MAX_SLOTS 8
 #define CORRAL_CHANNEL_MAX_QUEUES 4
 #define CORRAL_CHANNEL_BAR0_SIZE 0x2000u
@@ -51,6 +51,13 @@
 #define CH_RAM_GPA 0x00
 #define CH_RAM_SIZE 0x08
 #define CH_SLOT_MAX_RAM 2
+/* Since version 3: what each slot serves that does not change while the
+ * driver VM runs (it comes from the config), readable in any state. */
+#define CH_SLOT_EXT(s) (0x900u + 0x80u * (s))
+#define CH_EXT_EXPORT 0x00 /* 64 bytes: a virtio-blk export, NUL-ended */
+#define CH_EXT_EXPORT_LEN 64
+#define CH_EXT_FLAGS 0x40     /* u32 */
+#define CH_EXT_READ_ONLY 0x1u /* the client may not write the export */
 /* The MSI-X table and pending bits in BAR0. */
 #define CH_MSIX_TABLE 0x1000
 #define CH_MSIX_PBA 0x1800

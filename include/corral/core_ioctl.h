@@ -19,6 +19,8 @@
  *   link comes up).
  * - CORRAL_IOC_BROKEN reports that a client queue broke the ring's rules
  *   where no vhost saw it (corral marks the device DEVICE_NEEDS_RESET).
+ * - CORRAL_IOC_BLK_CAPACITY tells corral the size of a block slot's export
+ *   (the client's disk size).
  */
 #ifndef CORRAL_CORE_IOCTL_H
 #define CORRAL_CORE_IOCTL_H
@@ -46,6 +48,9 @@ struct corral_slot_info {
 	struct {
 		__u64 gpa, size; /* client guest-physical; size 0: none */
 	} ram[2];
+	char export[64]; /* a block slot's export, NUL-ended, in any state */
+	__u32 flags;	 /* CH_EXT_* (include/corral/channel.h) */
+	__u32 pad2;
 };
 
 struct corral_queue_bind {
@@ -55,6 +60,11 @@ struct corral_queue_bind {
 
 struct corral_slot_ack {
 	__u32 slot, generation;
+};
+
+struct corral_blk_capacity {
+	__u32 slot, pad;
+	__u64 sectors; /* of 512 bytes */
 };
 
 struct corral_queue_id {
@@ -67,5 +77,7 @@ struct corral_queue_id {
 	_IOW(CORRAL_IOC_MAGIC, 2, struct corral_queue_bind)
 #define CORRAL_IOC_ACK _IOW(CORRAL_IOC_MAGIC, 3, struct corral_slot_ack)
 #define CORRAL_IOC_BROKEN _IOW(CORRAL_IOC_MAGIC, 4, struct corral_queue_id)
+#define CORRAL_IOC_BLK_CAPACITY \
+	_IOW(CORRAL_IOC_MAGIC, 5, struct corral_blk_capacity)
 
 #endif

@@ -43,6 +43,9 @@ enum corral_hypercall {
 	 * a later device is not blamed for an earlier one. Since ABI 3; the
 	 * generation since ABI 4. */
 	HC_CHANNEL_BROKEN = HC_BASE + 5,
+	/* A driver VM: the export of block slot rdi holds rsi sectors of
+	 * 512 bytes (the client's disk size). Since ABI 4. */
+	HC_CHANNEL_BLK_CAPACITY = HC_BASE + 6,
 };
 
 #define CORRAL_EPERM 1

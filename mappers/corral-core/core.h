@@ -43,7 +43,6 @@ struct core_slot {
 	u32 state, generation; /* as last seen, under core->mutex */
 	struct core_queue q[CORRAL_CHANNEL_MAX_QUEUES];
 	atomic64_t kicks[CORRAL_CHANNEL_MAX_QUEUES];
-	atomic64_t echoed; /* interrupts raised back (echo_kicks) */
 };
 
 /* A kick vector's dev_id: which slot and queue it is. */

@@ -165,6 +165,7 @@ static long dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	struct corral_queue_bind bind;
 	struct corral_slot_ack ack;
 	struct corral_queue_id qid;
+	struct corral_blk_capacity cap;
 	long ret;
 
 	switch (cmd) {
@@ -190,6 +191,12 @@ static long dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		ret = corral_hypercall3(HC_CHANNEL_ACK, ack.slot,
 					ack.generation, 0);
 		return ret == -CORRAL_ESTALE ? -ESTALE : ret ? -EINVAL : 0;
+	case CORRAL_IOC_BLK_CAPACITY:
+		if (copy_from_user(&cap, uarg, sizeof(cap)))
+			return -EFAULT;
+		ret = corral_hypercall3(HC_CHANNEL_BLK_CAPACITY, cap.slot,
+					cap.sectors, 0);
+		return ret ? -EINVAL : 0;
 	case CORRAL_IOC_BROKEN:
 		if (copy_from_user(&qid, uarg, sizeof(qid)))
 			return -EFAULT;

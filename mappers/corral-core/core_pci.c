@@ -9,9 +9,7 @@
  * where corral-netd gives them to stock vhost (docs/mappers.md). When a
  * slot stops or resets, it unbinds the slot's queues, zaps every user
  * mapping of its window and only then acknowledges (HC_CHANNEL_ACK), so
- * that nothing in this VM still reaches the client's memory. With
- * echo_kicks=1 it answers each unbound kick at once with the queue's
- * interrupt (HC_CHANNEL_INTERRUPT), a test of the whole doorbell loop.
+ * that nothing in this VM still reaches the client's memory.
  */
 #include <linux/interrupt.h>
 #include <linux/module.h>
@@ -21,10 +19,6 @@
 #include "core.h"
 
 #define CORRAL_CPUID_BASE 0x40000000u
-
-static bool echo_kicks;
-module_param(echo_kicks, bool, 0444);
-MODULE_PARM_DESC(echo_kicks, "answer each kick with the queue's interrupt");
 
 static bool amd_hypercall; /* VMMCALL, else VMCALL (docs/hypercalls.md) */
 
@@ -131,6 +125,11 @@ void core_slot_read(struct core *c, u32 s, struct corral_slot_info *info)
 			info->ram[i].size =
 				slot_reg64(c, s, CH_SLOT_RAM(i) + CH_RAM_SIZE);
 		}
+		for (i = 0; i < CH_EXT_EXPORT_LEN; i += 4)
+			*(u32 *)(info->export + i) = ioread32(
+				c->regs + CH_SLOT_EXT(s) + CH_EXT_EXPORT + i);
+		info->export[CH_EXT_EXPORT_LEN - 1] = '\0';
+		info->flags = ioread32(c->regs + CH_SLOT_EXT(s) + CH_EXT_FLAGS);
 		info->generation = gen;
 	} while (slot_reg(c, s, CH_SLOT_GENERATION) != gen);
 }
@@ -146,10 +145,9 @@ static void report_slot(struct core *c, const struct corral_slot_info *i)
 			i->slot, i->name, i->mac, i->window, i->window_size,
 			i->nr_queues, i->features);
 	else
-		dev_info(&c->pdev->dev,
-			 "slot %u (%s): %s after %llu kicks, %llu echoed\n",
+		dev_info(&c->pdev->dev, "slot %u (%s): %s after %llu kicks\n",
 			 i->slot, i->name, state_name(i->state),
-			 total_kicks(sl), (u64)atomic64_read(&sl->echoed));
+			 total_kicks(sl));
 }
 
 /* Slot s changed. What was bound to its last generation goes, with every
@@ -207,12 +205,7 @@ static irqreturn_t kick_irq(int irq, void *data)
 	struct core_slot *sl = &k->c->slot[k->slot];
 
 	atomic64_inc(&sl->kicks[k->queue]);
-	if (core_kick_eventfd(k->c, k->slot, k->queue))
-		return IRQ_HANDLED;
-	if (echo_kicks &&
-	    !corral_hypercall3(HC_CHANNEL_INTERRUPT, k->slot, k->queue,
-			       READ_ONCE(sl->generation)))
-		atomic64_inc(&sl->echoed);
+	core_kick_eventfd(k->c, k->slot, k->queue);
 	return IRQ_HANDLED;
 }
 

@@ -39,12 +39,13 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <corral/channel.h>
 #include <corral/core_ioctl.h>
+
+#include "../lib/slot_ram.h"
 
 #define BRIDGE "br0"
 #define NET_QUEUES 2	/* receiveq1 (vhost-net's 0), transmitq1 (1) */
@@ -61,8 +62,7 @@ struct served {
 	uint32_t generation;
 	int vhost, tap;
 	int kick[NET_QUEUES], call[NET_QUEUES], err[NET_QUEUES];
-	void *map[CH_SLOT_MAX_RAM];
-	uint64_t map_len[CH_SLOT_MAX_RAM];
+	struct slot_ram ram;
 	char name[32];
 };
 
@@ -144,28 +144,19 @@ static uint64_t user_addr(const struct served *sv,
 	for (int i = 0; i < CH_SLOT_MAX_RAM; i++) {
 		uint64_t base = in->ram[i].gpa, size = in->ram[i].size;
 
-		if (sv->map[i] && gpa >= base && len <= size &&
+		if (sv->ram.addr[i] && gpa >= base && len <= size &&
 		    gpa - base <= size - len)
-			return (uint64_t)(uintptr_t)sv->map[i] + (gpa - base);
+			return (uint64_t)(uintptr_t)sv->ram.addr[i] +
+			       (gpa - base);
 	}
 	return 0;
 }
 
 static int map_ram(struct served *sv, const struct corral_slot_info *in)
 {
-	for (int i = 0; i < CH_SLOT_MAX_RAM; i++) {
-		if (!in->ram[i].size)
-			continue;
-		sv->map[i] = mmap(NULL, in->ram[i].size, PROT_READ | PROT_WRITE,
-				  MAP_SHARED, core_fd,
-				  (off_t)(in->window + in->ram[i].gpa));
-		if (sv->map[i] == MAP_FAILED) {
-			sv->map[i] = NULL;
-			return fail("mapping the client's memory");
-		}
-		sv->map_len[i] = in->ram[i].size;
-	}
-	return 0;
+	return slot_ram_map(core_fd, in, &sv->ram) ?
+		       fail("mapping the client's memory") :
+		       0;
 }
 
 static int vhost_memory(struct served *sv, const struct corral_slot_info *in)
@@ -176,12 +167,12 @@ static int vhost_memory(struct served *sv, const struct corral_slot_info *in)
 	} t = { 0 };
 
 	for (int i = 0; i < CH_SLOT_MAX_RAM; i++) {
-		if (!sv->map[i])
+		if (!sv->ram.addr[i])
 			continue;
 		t.r[t.m.nregions++] = (struct vhost_memory_region){
 			.guest_phys_addr = in->ram[i].gpa,
 			.memory_size = in->ram[i].size,
-			.userspace_addr = (uint64_t)(uintptr_t)sv->map[i],
+			.userspace_addr = (uint64_t)(uintptr_t)sv->ram.addr[i],
 		};
 	}
 	return ioctl(sv->vhost, VHOST_SET_MEM_TABLE, &t) ?
@@ -314,9 +305,7 @@ static int release(uint32_t s)
 		if (sv->err[q] >= 0)
 			close(sv->err[q]);
 	}
-	for (int i = 0; i < CH_SLOT_MAX_RAM; i++)
-		if (sv->map[i])
-			munmap(sv->map[i], sv->map_len[i]);
+	slot_ram_unmap(&sv->ram);
 	if (sv->started)
 		say("NETD slot %u (%s): released\n", s, sv->name);
 	memset(sv, 0, sizeof(*sv));
@@ -370,6 +359,8 @@ static int slot_changed(uint32_t s)
 
 	if (ioctl(core_fd, CORRAL_IOC_SLOT_INFO, &in))
 		return fail("CORRAL_IOC_SLOT_INFO"), 0;
+	if (in.type != CH_TYPE_NET)
+		return 0; /* another mapper's */
 	if (slots[s].started && in.state == CH_STATE_LIVE &&
 	    in.generation == slots[s].generation)
 		return 0;

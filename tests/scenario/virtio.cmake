@@ -71,26 +71,6 @@ corral_scenario(qemu.virtio.core ACCEL tcg
 		"!CORE-SLOT-NOT"
 		"!corral: PANIC")
 
-# --- qemu.virtio.echo ----------------------------------------------------
-# The whole doorbell loop without vhost: the client kicks its receive
-# queue (an I/O-port write), corral raises the channel's kick vector in
-# the driver VM, corral-core (echo_kicks=1) answers with
-# HC_CHANNEL_INTERRUPT, and corral raises the client's receive-queue
-# interrupt, which the client's /proc/interrupts counts.
-corral_scenario(qemu.virtio.echo ACCEL tcg
-	CONFIG tests/scenario/configs/virtio-net-echo.dts TIMEOUT 420
-	LABELS qemu NEEDS_BACKEND svm
-	RUN_ARGS --qemu-args "-netdev user,id=n0 -device e1000e,netdev=n0,addr=02.0"
-	EXPECT
-		"\\[net\\] CORE slot 0 [(]one, 52:54:00:00:00:10[)]: live"
-		"\\[one\\] VNET-IRQ one virtio0-input[.]0 [1-9][0-9]*"
-		"\\[net\\] CORE slot 0 [(]one[)]: stopped after [1-9][0-9]* kicks, [1-9][0-9]* echoed"
-		"\\[net\\] DRIVER-VM-DONE"
-		"corral: all VMs stopped"
-		"!CORE-INSMOD-FAIL"
-		"!CORE-SLOT-NOT"
-		"!corral: PANIC")
-
 # --- bochs.net.traffic -----------------------------------------------------
 # Client traffic on VT-x with EPT, the mission's own backend: Bochs' e1000
 # in the driver VM (as in bochs.assign.e1000), the client's memory in its

@@ -27,7 +27,10 @@ add_custom_target(config_fixtures DEPENDS ${config_fixture_blobs})
 corral_unit_test(config
 	${PROJECT_SOURCE_DIR}/tests/unit/test_config.c
 	${PROJECT_SOURCE_DIR}/hypervisor/guest/config.c
+	${PROJECT_SOURCE_DIR}/hypervisor/guest/config_backend.c
+	${PROJECT_SOURCE_DIR}/hypervisor/guest/config_blk.c
 	${PROJECT_SOURCE_DIR}/hypervisor/guest/config_net.c
+	${PROJECT_SOURCE_DIR}/lib/export_spec.c
 	${PROJECT_SOURCE_DIR}/lib/format.c
 	${CORRAL_LIBFDT_DIR}/fdt.c ${CORRAL_LIBFDT_DIR}/fdt_ro.c
 	${CORRAL_LIBFDT_DIR}/fdt_sw.c ${CORRAL_LIBFDT_DIR}/fdt_strerror.c)

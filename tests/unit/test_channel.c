@@ -82,7 +82,7 @@ static void test_registers(void)
 
 	enable();
 	CHECK_EQ(rd(CH_REG_MAGIC, 4), CORRAL_CHANNEL_MAGIC);
-	CHECK_EQ(rd(CH_REG_VERSION, 4), 2);
+	CHECK_EQ(rd(CH_REG_VERSION, 4), 3);
 	CHECK_EQ(rd(CH_REG_NR_SLOTS, 4), 3);
 	CHECK_EQ(rd(CH_SLOT(0) + CH_SLOT_STATE, 4), CH_STATE_EMPTY);
 	s.q[1] = (struct channel_queue){ 0x10000, 0x11000, 0x12000, 256 };
@@ -121,6 +121,26 @@ static void test_registers(void)
 	CHECK_EQ(rd(CH_SLOT(1) + CH_SLOT_GENERATION, 4), 2);
 	channel_slot_update(&ch, 7, &s); /* beyond nr_slots: nothing */
 	CHECK_EQ(rd(CH_REG_EVENTS, 4), 1u << 1);
+}
+
+/* Since version 3: what a slot serves, readable whatever its state, and
+ * nothing past the slots there are. */
+static void test_ext(void)
+{
+	enable();
+	CHECK_EQ(rd(CH_REG_VERSION, 4), 3);
+	memcpy(ch.ext[1].export, "nvme0n1:2", 10);
+	ch.ext[1].flags = CH_EXT_READ_ONLY;
+	CHECK_EQ(rd(CH_SLOT_EXT(1) + CH_EXT_EXPORT, 4), 0x656d766e); /* nvme */
+	CHECK_EQ(rd(CH_SLOT_EXT(1) + CH_EXT_EXPORT + 8, 2), '2');
+	CHECK_EQ(rd(CH_SLOT_EXT(1) + CH_EXT_FLAGS, 4), CH_EXT_READ_ONLY);
+	CHECK_EQ(rd(CH_SLOT_EXT(0) + CH_EXT_FLAGS, 4), 0);
+	/* A full string still reads NUL-ended. */
+	memset(ch.ext[2].export, 'x', sizeof(ch.ext[2].export));
+	CHECK_EQ(rd(CH_SLOT_EXT(2) + CH_EXT_EXPORT_LEN - 4, 4), 0x00787878);
+	ch.ext[3].flags = 1; /* slot 3 of 3: not there */
+	CHECK_EQ(rd(CH_SLOT_EXT(3) + CH_EXT_FLAGS, 4), 0);
+	CHECK_EQ(rd(CH_SLOT_EXT(1) + 0x7e, 4), 0); /* across the end */
 }
 
 static void test_kicks(void)
@@ -198,6 +218,7 @@ int main(void)
 {
 	test_config_space();
 	test_registers();
+	test_ext();
 	test_kicks();
 	test_early_kick();
 	test_noise();

@@ -222,7 +222,7 @@ static void test_unknown_only_warns(void)
 	struct recorder rec;
 
 	/* Root compatible is a list that contains corral,system-1. */
-	CHECK_EQ(parse_fixture("config-unknown", &rec), 1);
+	CHECK_EQ(parse_fixture("config-unknown", &rec), 2);
 	CHECK(cfg.vms[0].valid);
 	CHECK_EQ(count(&rec, CONFIG_ERROR), 0);
 	CHECK_EQ(count(&rec, CONFIG_WARNING), 2);
@@ -660,12 +660,12 @@ static void test_net(void)
 	CHECK_EQ(count(&rec, CONFIG_ERROR), 0);
 	CHECK(cfg.vms[0].phandle != 0);
 	CHECK_EQ(cfg.vms[1].nr_net, 1);
-	CHECK_EQ(cfg.vms[1].net[0].backend, 0);
-	CHECK(!strcmp(cfg.vms[1].net[0].node, "/vms/vm@1/virtio-net"));
+	CHECK_EQ(cfg.vms[1].net[0].ref.backend, 0);
+	CHECK(!strcmp(cfg.vms[1].net[0].ref.node, "/vms/vm@1/virtio-net"));
 	CHECK_EQ(cfg.vms[2].nr_net, 2);
 	CHECK(!memcmp(cfg.vms[2].net[0].mac, mac20, 6));
-	CHECK_EQ(cfg.vms[2].net[1].backend, 0);
-	CHECK_EQ(cfg.vms[2].net[1].slot, 2);
+	CHECK_EQ(cfg.vms[2].net[1].ref.backend, 0);
+	CHECK_EQ(cfg.vms[2].net[1].ref.slot, 2);
 	CHECK_EQ(cfg.vms[0].nr_served, 3);
 	/* An unknown property in the subnode only warns, naming it. */
 	CHECK(find(&rec, CONFIG_WARNING, "/vms/vm@2/virtio-net@1", "speed"));
@@ -721,8 +721,69 @@ static void test_net_many(void)
 	CHECK(find(&rec, CONFIG_ERROR, "/vms/vm@4/virtio-net@4", ""));
 }
 
+/* ---- virtio-blk ---- */
+
+static void test_blk(void)
+{
+	struct recorder rec;
+
+	CHECK_EQ(parse_fixture("config-blk", &rec), 4);
+	CHECK_EQ(count(&rec, CONFIG_ERROR), 0);
+	CHECK_EQ(cfg.vms[1].nr_blk, 1);
+	CHECK_EQ(cfg.vms[1].net[0].ref.slot, 0); /* slots in config order */
+	CHECK_EQ(cfg.vms[1].blk[0].ref.slot, 1);
+	CHECK_EQ(cfg.vms[1].blk[0].ref.backend, 0);
+	CHECK(!strcmp(cfg.vms[1].blk[0].export, "nvme0n1:1"));
+	CHECK_EQ(cfg.vms[1].blk[0].spec.part, 1);
+	CHECK_EQ(cfg.vms[2].nr_blk, 3);
+	CHECK(cfg.vms[2].blk[1].spec.ranged);
+	CHECK_EQ(cfg.vms[2].blk[1].spec.start, 2048);
+	CHECK(cfg.vms[2].blk[2].read_only && !cfg.vms[2].blk[1].read_only);
+	CHECK_EQ(cfg.vms[3].blk[1].ref.slot, 6);
+	CHECK_EQ(cfg.vms[0].nr_served, 7);
+	CHECK_EQ(cfg.vms[0].served[0].kind, SERVED_NET);
+	CHECK_EQ(cfg.vms[0].served[4].kind, SERVED_BLK);
+	CHECK_EQ(cfg.vms[0].served[4].client, 2);
+	CHECK_EQ(cfg.vms[0].served[4].dev, 2);
+	CHECK(cfg.vms[0].served[4].read_only);
+	CHECK(!strcmp(cfg.vms[0].served[4].export, "nvme0n1:3"));
+	CHECK(find(&rec, CONFIG_WARNING, "/vms/vm@2/virtio-blk@1", "cache"));
+	/* A label against partition numbers: the mapper decides. */
+	CHECK(find(&rec, CONFIG_WARNING, "/vms/vm@3/virtio-blk@1", "export"));
+}
+
+static void test_blk_bad(void)
+{
+	struct recorder rec;
+	const struct report *r;
+
+	CHECK_EQ(parse_fixture("config-blk-bad", &rec), 2);
+	CHECK(cfg.vms[0].valid && cfg.vms[1].valid);
+	for (uint32_t i = 2; i < cfg.nr_vms; i++)
+		CHECK(!cfg.vms[i].valid);
+	CHECK_EQ(count(&rec, CONFIG_ERROR), 7);
+	r = find(&rec, CONFIG_ERROR, "/vms/vm@2/virtio-blk", "export");
+	CHECK(r &&
+	      strstr(r->msg,
+		     "\"nvme0n1\" overlaps \"nvme0n1:1\" of /vms/vm@1/virtio-blk"));
+	r = find(&rec, CONFIG_ERROR, "/vms/vm@3/virtio-blk", "export");
+	CHECK(r && strstr(r->msg, "missing required property"));
+	r = find(&rec, CONFIG_ERROR, "/vms/vm@4/virtio-blk", "export");
+	CHECK(r && strstr(r->msg, "disk's name"));
+	r = find(&rec, CONFIG_ERROR, "/vms/vm@5/virtio-blk", "export");
+	CHECK(r && strstr(r->msg, "@START+COUNT"));
+	r = find(&rec, CONFIG_ERROR, "/vms/vm@6/virtio-blk", "read-only");
+	CHECK(r && strstr(r->msg, "takes no value"));
+	r = find(&rec, CONFIG_ERROR, "/vms/vm@7/virtio-blk", "export");
+	CHECK(r && strstr(r->msg, "one string"));
+	r = find(&rec, CONFIG_ERROR, "/vms/vm@8/virtio-blk", "backend");
+	CHECK(r && strstr(r->msg, "is a client VM"));
+}
+
 int main(void)
 {
+	test_blk();
+	test_blk_bad();
 	test_net();
 	test_net_bad();
 	test_net_many();
