@@ -71,6 +71,7 @@ struct backend_ref {
 struct net_config {
 	struct backend_ref ref;
 	uint8_t mac[CONFIG_MAC_LEN];
+	bool has_mac; /* while parsing */
 };
 
 /* A virtio-blk subnode (docs/config.md, "virtio-blk"). */
@@ -79,6 +80,7 @@ struct blk_config {
 	char export[EXPORT_SPEC_MAX]; /* as written; see export_spec.h */
 	struct export_spec spec;      /* parsed */
 	bool read_only;
+	bool has_export; /* while parsing */
 };
 
 enum served_kind { SERVED_NET = 1, SERVED_BLK = 2 };

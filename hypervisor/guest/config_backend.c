@@ -37,6 +37,44 @@ void config_parse_backend(struct parser *p, struct vm_config *vm,
 	ref->backend_phandle = fdt32_ld(val);
 }
 
+bool config_parse_client_node(struct parser *p, int node, struct vm_config *vm,
+			      struct backend_ref *ref, const char *label,
+			      config_client_prop_fn prop, void *dev)
+{
+	bool has_backend = false;
+	char msg[MSG_MAX];
+	int off;
+
+	fdt_for_each_property_offset(off, p->fdt, node) {
+		const char *name;
+		int len;
+		const void *val =
+			fdt_getprop_by_offset(p->fdt, off, &name, &len);
+
+		if (!val || !name) {
+			config_vm_error(
+				p, vm, ref->node, NULL,
+				"corrupted DTB: cannot read a property");
+			return false;
+		}
+		if (!strcmp(name, "backend")) {
+			has_backend = true;
+			config_parse_backend(p, vm, ref, val, len);
+		} else if (!prop(p, vm, dev, name, val, len)) {
+			config_report(p, CONFIG_WARNING, ref->node, name,
+				      "unknown property (ignored)");
+		}
+	}
+	if (!has_backend) {
+		snprintf(
+			msg, sizeof(msg),
+			"missing required property: the driver VM that serves this device, such as <&%s>",
+			label);
+		config_vm_error(p, vm, ref->node, "backend", msg);
+	}
+	return true;
+}
+
 void config_backend_init(struct backend_ref *ref, const char *path)
 {
 	memset(ref, 0, sizeof(*ref));

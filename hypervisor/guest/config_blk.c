@@ -10,7 +10,6 @@
  * that surely share a sector are refused when either may be written;
  * where only the disk can tell, the block mapper checks.
  */
-#include <libfdt.h>
 #include <string.h>
 
 #include <format.h>
@@ -37,13 +36,33 @@ static void parse_export(struct parser *p, struct vm_config *vm,
 	memcpy(b->export, val, (size_t)len);
 }
 
+/* A property of a virtio-blk node other than `backend`; false if it is
+ * none of its. */
+static bool blk_prop(struct parser *p, struct vm_config *vm, void *dev,
+		     const char *name, const void *val, int len)
+{
+	struct blk_config *b = dev;
+
+	if (!strcmp(name, "export")) {
+		b->has_export = true;
+		parse_export(p, vm, b, val, len);
+	} else if (!strcmp(name, "read-only")) {
+		if (len)
+			config_vm_error(
+				p, vm, b->ref.node, "read-only",
+				"takes no value: write just \"read-only;\"");
+		b->read_only = true;
+	} else {
+		return false;
+	}
+	return true;
+}
+
 void config_parse_blk(struct parser *p, int node, const char *path,
 		      struct vm_config *vm)
 {
 	struct blk_config *b;
-	bool has_backend = false, has_export = false;
 	char msg[MSG_MAX];
-	int off;
 
 	if (vm->nr_blk == CONFIG_MAX_BLK) {
 		snprintf(msg, sizeof(msg),
@@ -55,40 +74,9 @@ void config_parse_blk(struct parser *p, int node, const char *path,
 	b = &vm->blk[vm->nr_blk++];
 	memset(b, 0, sizeof(*b));
 	config_backend_init(&b->ref, path);
-	fdt_for_each_property_offset(off, p->fdt, node) {
-		const char *name;
-		int len;
-		const void *val =
-			fdt_getprop_by_offset(p->fdt, off, &name, &len);
-
-		if (!val || !name) {
-			config_vm_error(
-				p, vm, b->ref.node, NULL,
-				"corrupted DTB: cannot read a property");
-			return;
-		}
-		if (!strcmp(name, "backend")) {
-			has_backend = true;
-			config_parse_backend(p, vm, &b->ref, val, len);
-		} else if (!strcmp(name, "export")) {
-			has_export = true;
-			parse_export(p, vm, b, val, len);
-		} else if (!strcmp(name, "read-only")) {
-			if (len)
-				config_vm_error(
-					p, vm, b->ref.node, "read-only",
-					"takes no value: write just \"read-only;\"");
-			b->read_only = true;
-		} else {
-			config_report(p, CONFIG_WARNING, b->ref.node, name,
-				      "unknown property (ignored)");
-		}
-	}
-	if (!has_backend)
-		config_vm_error(
-			p, vm, b->ref.node, "backend",
-			"missing required property: the driver VM that serves this device, such as <&disk>");
-	if (!has_export)
+	if (config_parse_client_node(p, node, vm, &b->ref, "disk", blk_prop,
+				     b) &&
+	    !b->has_export)
 		config_vm_error(
 			p, vm, b->ref.node, "export",
 			"missing required property: what the client gets, such as \"nvme0n1:2\"");

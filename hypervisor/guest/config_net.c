@@ -8,7 +8,6 @@
  * the MAC address the client sees. A node is read alone first; MACs,
  * which must be unique, are checked once all VMs are parsed.
  */
-#include <libfdt.h>
 #include <string.h>
 
 #include <format.h>
@@ -50,13 +49,25 @@ static void parse_mac(struct parser *p, struct vm_config *vm,
 		config_vm_error(p, vm, n->ref.node, "mac", "is all zeros");
 }
 
+/* A property of a virtio-net node other than `backend`; false if it is
+ * none of its. */
+static bool net_prop(struct parser *p, struct vm_config *vm, void *dev,
+		     const char *name, const void *val, int len)
+{
+	struct net_config *n = dev;
+
+	if (strcmp(name, "mac"))
+		return false;
+	n->has_mac = true;
+	parse_mac(p, vm, n, val, len);
+	return true;
+}
+
 void config_parse_net(struct parser *p, int node, const char *path,
 		      struct vm_config *vm)
 {
 	struct net_config *n;
-	bool has_backend = false, has_mac = false;
 	char msg[MSG_MAX];
-	int off;
 
 	if (vm->nr_net == CONFIG_MAX_NET) {
 		snprintf(msg, sizeof(msg),
@@ -68,34 +79,9 @@ void config_parse_net(struct parser *p, int node, const char *path,
 	n = &vm->net[vm->nr_net++];
 	memset(n, 0, sizeof(*n));
 	config_backend_init(&n->ref, path);
-	fdt_for_each_property_offset(off, p->fdt, node) {
-		const char *name;
-		int len;
-		const void *val =
-			fdt_getprop_by_offset(p->fdt, off, &name, &len);
-
-		if (!val || !name) {
-			config_vm_error(
-				p, vm, n->ref.node, NULL,
-				"corrupted DTB: cannot read a property");
-			return;
-		}
-		if (!strcmp(name, "backend")) {
-			has_backend = true;
-			config_parse_backend(p, vm, &n->ref, val, len);
-		} else if (!strcmp(name, "mac")) {
-			has_mac = true;
-			parse_mac(p, vm, n, val, len);
-		} else {
-			config_report(p, CONFIG_WARNING, n->ref.node, name,
-				      "unknown property (ignored)");
-		}
-	}
-	if (!has_backend)
-		config_vm_error(
-			p, vm, n->ref.node, "backend",
-			"missing required property: the driver VM that serves this device, such as <&net>");
-	if (!has_mac)
+	if (config_parse_client_node(p, node, vm, &n->ref, "net", net_prop,
+				     n) &&
+	    !n->has_mac)
 		config_vm_error(
 			p, vm, n->ref.node, "mac",
 			"missing required property, such as [52 54 00 00 00 10]");

@@ -30,6 +30,15 @@ void config_backend_init(struct backend_ref *ref, const char *path);
 /* Its `backend` property (a phandle), checked. */
 void config_parse_backend(struct parser *p, struct vm_config *vm,
 			  struct backend_ref *ref, const void *val, int len);
+/* A client device node's properties: `backend` into ref, every other
+ * through prop (true: it knows the property; false: a warning). False
+ * when the blob is corrupt (reported). */
+typedef bool (*config_client_prop_fn)(struct parser *p, struct vm_config *vm,
+				      void *dev, const char *name,
+				      const void *val, int len);
+bool config_parse_client_node(struct parser *p, int node, struct vm_config *vm,
+			      struct backend_ref *ref, const char *label,
+			      config_client_prop_fn prop, void *dev);
 /* Once every VM is parsed: each client device's backend resolved and
  * checked, and its slot given, no driver VM over
  * CONFIG_SLOTS_PER_BACKEND. */

@@ -31,7 +31,6 @@
 #include <poll.h>
 #include <setjmp.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +44,7 @@
 #include <corral/core_ioctl.h>
 #include <export_spec.h>
 
+#include "../lib/mapper.h"
 #include "../lib/slot_ram.h"
 #include "blk_req.h"
 #include "vring.h"
@@ -76,35 +76,14 @@ struct served {
 	bool gone; /* its memory went mid-request: wait for the event */
 };
 
-static int core_fd;
 static struct export_dev exports[CORRAL_CHANNEL_MAX_SLOTS];
+const char *mapper_tag = "BLKD";
 static struct served slots[CORRAL_CHANNEL_MAX_SLOTS];
 static struct vring_chain chain;
 static struct blk_req req;
 static uint8_t *bounce; /* BLK_MAX_DATA, page-aligned: O_DIRECT's buffer */
 static sigjmp_buf on_sigbus;
 static volatile sig_atomic_t in_request;
-
-static void say(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	fflush(stdout);
-}
-
-static int fail(const char *what)
-{
-	int err = errno;
-
-	if (err == ESTALE)
-		say("BLKD %s: the slot changed meanwhile\n", what);
-	else
-		say("BLKD-ERROR %s: %s\n", what, strerror(err));
-	return -err;
-}
 
 /* --- exports ---------------------------------------------------------- */
 
@@ -484,33 +463,21 @@ static int serve(const struct corral_slot_info *in)
 	if (ioctl(core_fd, CORRAL_IOC_ACK, &ack))
 		return fail("acknowledging the slot");
 	say("BLKD slot %u (%s): served, features 0x%" PRIx64 "\n", in->slot,
-	    in->name, in->features);
+	    in->name, (uint64_t)in->features);
 	return 0;
 }
 
-/* Slot s changed: what served its old generation goes; a live slot is
- * served anew. Returns the sessions that ended. */
-static int slot_changed(uint32_t s)
+static bool serving(uint32_t s, uint32_t gen)
 {
-	struct corral_slot_info in = { .slot = s };
-	int ended, err;
-
-	if (ioctl(core_fd, CORRAL_IOC_SLOT_INFO, &in))
-		return fail("CORRAL_IOC_SLOT_INFO"), 0;
-	if (in.type != CH_TYPE_BLK)
-		return 0; /* another mapper's */
-	if (slots[s].started && in.state == CH_STATE_LIVE &&
-	    in.generation == slots[s].generation)
-		return 0;
-	ended = release(s);
-	if (in.state == CH_STATE_LIVE && (err = serve(&in))) {
-		if (err != -ESTALE)
-			say("BLKD-ERROR slot %u (%s): not served\n", s,
-			    in.name);
-		ended += release(s);
-	}
-	return ended;
+	return slots[s].started && slots[s].generation == gen;
 }
+
+static const struct slot_server server = {
+	.type = CH_TYPE_BLK,
+	.serving = serving,
+	.serve = serve,
+	.release = release,
+};
 
 static void resolve_all(void)
 {
@@ -573,7 +540,7 @@ int main(int argc, char **argv)
 			return fail("waiting for events"), 1;
 		for (uint32_t s = 0; s < CORRAL_CHANNEL_MAX_SLOTS; s++) {
 			if (changed & (1u << s))
-				ended += slot_changed(s);
+				ended += mapper_slot_changed(&server, s);
 			else if ((kicks & (1u << s)) && slots[s].kick >= 0)
 				kicked(s);
 		}

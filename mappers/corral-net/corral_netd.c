@@ -32,7 +32,6 @@
 #include <linux/vhost.h>
 #include <net/if.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +44,7 @@
 #include <corral/channel.h>
 #include <corral/core_ioctl.h>
 
+#include "../lib/mapper.h"
 #include "../lib/slot_ram.h"
 
 #define BRIDGE "br0"
@@ -66,31 +66,9 @@ struct served {
 	char name[32];
 };
 
-static int core_fd, sock_fd;
+static int sock_fd;
+const char *mapper_tag = "NETD";
 static struct served slots[CORRAL_CHANNEL_MAX_SLOTS];
-
-static void say(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	fflush(stdout);
-}
-
-static int fail(const char *what)
-{
-	int err = errno;
-
-	/* The slot changed while we set it up (the client reset it): no
-	 * error, the next event serves the new generation. */
-	if (err == ESTALE)
-		say("NETD %s: the slot changed meanwhile\n", what);
-	else
-		say("NETD-ERROR %s: %s\n", what, strerror(err));
-	return -err;
-}
 
 /* --- the bridge ------------------------------------------------------- */
 
@@ -344,35 +322,21 @@ static int serve(const struct corral_slot_info *in)
 	say("NETD slot %u (%s, %02x:%02x:%02x:%02x:%02x:%02x): served as vif%u, features 0x%" PRIx64
 	    "\n",
 	    in->slot, in->name, in->mac[0], in->mac[1], in->mac[2], in->mac[3],
-	    in->mac[4], in->mac[5], in->slot, in->features);
+	    in->mac[4], in->mac[5], in->slot, (uint64_t)in->features);
 	return 0;
 }
 
-/* Slot s changed: what served its old generation goes; a live slot is
- * served anew. Returns the sessions that ended: a session is a live
- * generation that netd began to serve, acknowledged or not (a client may
- * reset before the acknowledgement, and a hostile one does). */
-static int slot_changed(uint32_t s)
+static bool serving(uint32_t s, uint32_t gen)
 {
-	struct corral_slot_info in = { .slot = s };
-	int ended, err;
-
-	if (ioctl(core_fd, CORRAL_IOC_SLOT_INFO, &in))
-		return fail("CORRAL_IOC_SLOT_INFO"), 0;
-	if (in.type != CH_TYPE_NET)
-		return 0; /* another mapper's */
-	if (slots[s].started && in.state == CH_STATE_LIVE &&
-	    in.generation == slots[s].generation)
-		return 0;
-	ended = release(s);
-	if (in.state == CH_STATE_LIVE && (err = serve(&in))) {
-		if (err != -ESTALE)
-			say("NETD-ERROR slot %u (%s): not served\n", s,
-			    in.name);
-		ended += release(s);
-	}
-	return ended;
+	return slots[s].started && slots[s].generation == gen;
 }
+
+static const struct slot_server server = {
+	.type = CH_TYPE_NET,
+	.serving = serving,
+	.serve = serve,
+	.release = release,
+};
 
 static bool zerocopy_off(void)
 {
@@ -431,7 +395,7 @@ int main(int argc, char **argv)
 		}
 		for (uint32_t s = 0; s < CORRAL_CHANNEL_MAX_SLOTS; s++)
 			if (changed & (1u << s)) {
-				int n = slot_changed(s);
+				int n = mapper_slot_changed(&server, s);
 
 				if (counted & (1u << s))
 					ended += n;
