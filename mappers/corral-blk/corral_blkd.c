@@ -12,14 +12,17 @@
  * stable storage). The one copy per request is between the client's
  * buffers and that buffer: no client page reaches the disk or the IOMMU.
  *
- *   corral-blkd [--serve N]
+ *   corral-blkd [--serve N [--slots LIST]]
  *
  * --serve N: exit after N client sessions (a live generation of a slot,
- * served and then let go), for tests; else run for ever.
+ * served and then let go), for tests; else run for ever. --slots LIST
+ * (comma-separated slot numbers): count only those slots' sessions.
  * Lines on stdout (docs/mappers.md):
  *   BLKD slot <s>: export <spec> is /dev/<dev> from sector <a>, <n> sectors[, read-only]
  *   BLKD slot <s> (<client>): served, features 0x<f>
- *   BLKD slot <s> (<client>): released after <r> requests, <f> flushes
+ *   BLKD slot <s> (<client>): request refused: <why>   (once a reason)
+ *   BLKD slot <s> (<client>): the client broke its queue: <why>
+ *   BLKD slot <s> (<client>): released after <r> requests, <f> flushes[, <n> refused]
  *   BLKD-ERROR <what>: <why>
  *   BLKD done after <n> session(s)
  */
@@ -51,7 +54,8 @@
 
 #define VIRTIO_F_EVENT_IDX 29
 #define ID_PREFIX "corral-"
-#define PATH_LEN 640 /* sysfs paths of a disk and a partition */
+#define PATH_LEN 640	  /* sysfs paths of a disk and a partition */
+#define REASONS_LOGGED 16 /* more than blk_req.c has */
 
 /* A slot's export, resolved on this VM's disks. */
 struct export_dev {
@@ -72,7 +76,9 @@ struct served {
 	struct vring_mem mem;
 	struct vring vr;
 	char name[32];
-	uint64_t requests, flushes;
+	uint64_t requests, flushes, refused;
+	const char *reasons[REASONS_LOGGED]; /* the refusals logged */
+	unsigned nr_reasons;
 	bool gone; /* its memory went mid-request: wait for the event */
 };
 
@@ -326,6 +332,22 @@ static void broken(uint32_t s, const char *why)
 	ioctl(core_fd, CORRAL_IOC_BROKEN, &id);
 }
 
+/* A request answered with an error: each reason named in the log once a
+ * session (a hostile client must not flood the console); the release
+ * line counts them all. */
+static void refused(uint32_t s, const char *why)
+{
+	struct served *sv = &slots[s];
+
+	sv->refused++;
+	for (unsigned i = 0; i < sv->nr_reasons; i++)
+		if (sv->reasons[i] == why)
+			return;
+	if (sv->nr_reasons < REASONS_LOGGED)
+		sv->reasons[sv->nr_reasons++] = why;
+	say("BLKD slot %u (%s): request refused: %s\n", s, sv->name, why);
+}
+
 /* Every request the client made available, done in order. */
 static void serve_queue(uint32_t s)
 {
@@ -351,8 +373,7 @@ static void serve_queue(uint32_t s)
 		}
 		*req.status_byte = perform(s, x, &req);
 		if (req.op == BLK_OP_ANSWER && req.why)
-			say("BLKD slot %u (%s): request refused: %s\n", s,
-			    sv->name, req.why);
+			refused(s, req.why);
 		sv->requests++;
 		sv->flushes += req.op == BLK_OP_FLUSH;
 		vring_push(&sv->vr, chain.head, blk_req_written(&req));
@@ -417,7 +438,11 @@ static int release(uint32_t s)
 	if (sv->call >= 0)
 		close(sv->call);
 	slot_ram_unmap(&sv->ram);
-	if (sv->started)
+	if (sv->started && sv->refused)
+		say("BLKD slot %u (%s): released after %" PRIu64
+		    " requests, %" PRIu64 " flushes, %" PRIu64 " refused\n",
+		    s, sv->name, sv->requests, sv->flushes, sv->refused);
+	else if (sv->started)
 		say("BLKD slot %u (%s): released after %" PRIu64
 		    " requests, %" PRIu64 " flushes\n",
 		    s, sv->name, sv->requests, sv->flushes);
@@ -520,10 +545,10 @@ static int wait_events(uint32_t *changed, uint32_t *kicks)
 int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = sigbus };
-	long serve_max = -1, ended = 0;
+	struct mapper_run run;
+	long ended = 0;
 
-	if (argc > 2 && !strcmp(argv[1], "--serve"))
-		serve_max = strtol(argv[2], NULL, 10);
+	mapper_run_options(argc, argv, &run);
 	sigaction(SIGBUS, &sa, NULL);
 	bounce = mmap(NULL, BLK_MAX_DATA, PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -533,15 +558,18 @@ int main(int argc, char **argv)
 	for (uint32_t s = 0; s < CORRAL_CHANNEL_MAX_SLOTS; s++)
 		release(s);
 	resolve_all();
-	while (serve_max < 0 || ended < serve_max) {
+	while (run.serve_max < 0 || ended < run.serve_max) {
 		uint32_t changed, kicks;
 
 		if (wait_events(&changed, &kicks))
 			return fail("waiting for events"), 1;
 		for (uint32_t s = 0; s < CORRAL_CHANNEL_MAX_SLOTS; s++) {
-			if (changed & (1u << s))
-				ended += mapper_slot_changed(&server, s);
-			else if ((kicks & (1u << s)) && slots[s].kick >= 0)
+			if (changed & (1u << s)) {
+				int n = mapper_slot_changed(&server, s);
+
+				if (run.counted & (1u << s))
+					ended += n;
+			} else if ((kicks & (1u << s)) && slots[s].kick >= 0)
 				kicked(s);
 		}
 	}

@@ -353,24 +353,10 @@ static bool zerocopy_off(void)
 
 int main(int argc, char **argv)
 {
-	long serve_max = -1, ended = 0;
-	uint32_t counted = ~0u;
-	int first = 1;
+	struct mapper_run run;
+	long ended = 0;
+	int first = mapper_run_options(argc, argv, &run);
 
-	if (argc > 2 && !strcmp(argv[1], "--serve")) {
-		serve_max = strtol(argv[2], NULL, 10);
-		first = 3;
-	}
-	if (argc > first + 1 && !strcmp(argv[first], "--slots")) {
-		char *p = argv[first + 1], *end;
-
-		for (counted = 0;; p = end + 1) {
-			counted |= 1u << (strtoul(p, &end, 10) & 31);
-			if (end == p || *end != ',')
-				break;
-		}
-		first += 2;
-	}
 	/* Zero-copy transmit would hand client pages to the NIC. */
 	if (!zerocopy_off()) {
 		say("NETD-ERROR vhost_net: experimental_zcopytx is not 0\n");
@@ -384,7 +370,7 @@ int main(int argc, char **argv)
 		return 1;
 	for (uint32_t s = 0; s < CORRAL_CHANNEL_MAX_SLOTS; s++)
 		release(s);
-	while (serve_max < 0 || ended < serve_max) {
+	while (run.serve_max < 0 || ended < run.serve_max) {
 		uint32_t changed;
 
 		if (read(core_fd, &changed, sizeof(changed)) !=
@@ -397,7 +383,7 @@ int main(int argc, char **argv)
 			if (changed & (1u << s)) {
 				int n = mapper_slot_changed(&server, s);
 
-				if (counted & (1u << s))
+				if (run.counted & (1u << s))
 					ended += n;
 			}
 	}

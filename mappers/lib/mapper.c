@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 
@@ -52,4 +53,27 @@ int mapper_slot_changed(const struct slot_server *sv, uint32_t s)
 		ended += sv->release(s);
 	}
 	return ended;
+}
+
+int mapper_run_options(int argc, char **argv, struct mapper_run *run)
+{
+	int first = 1;
+
+	run->serve_max = -1;
+	run->counted = ~0u;
+	if (argc > 2 && !strcmp(argv[1], "--serve")) {
+		run->serve_max = strtol(argv[2], NULL, 10);
+		first = 3;
+	}
+	if (argc > first + 1 && !strcmp(argv[first], "--slots")) {
+		char *p = argv[first + 1], *end;
+
+		for (run->counted = 0;; p = end + 1) {
+			run->counted |= 1u << (strtoul(p, &end, 10) & 31);
+			if (end == p || *end != ',')
+				break;
+		}
+		first += 2;
+	}
+	return first;
 }

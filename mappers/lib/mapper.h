@@ -39,4 +39,17 @@ struct slot_server {
  * served anew. Returns the sessions that ended. */
 int mapper_slot_changed(const struct slot_server *sv, uint32_t s);
 
+/* How long a test's mapper runs: "--serve N [--slots LIST]" at argv[1].
+ * N client sessions, or for ever (-1); LIST (comma-separated slot
+ * numbers) names the slots whose sessions count, all by default: a
+ * hostile client's sessions are not to be counted on. */
+struct mapper_run {
+	long serve_max;
+	uint32_t counted; /* a bit per slot */
+};
+
+/* Fills *run from the options; returns the index of the first other
+ * argument. */
+int mapper_run_options(int argc, char **argv, struct mapper_run *run);
+
 #endif

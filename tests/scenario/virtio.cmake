@@ -62,7 +62,7 @@ corral_scenario(qemu.virtio.core ACCEL tcg
 	LABELS qemu NEEDS_BACKEND svm
 	RUN_ARGS --qemu-args "-netdev user,id=n0 -device e1000e,netdev=n0,addr=02.0"
 	EXPECT
-		"\\[net\\] CORE channel version 2, 1 slot[(]s[)], 5 vectors"
+		"\\[net\\] CORE channel version 3, 1 slot[(]s[)], 5 vectors"
 		"\\[net\\] CORE slot 0 [(]one, 52:54:00:00:00:10[)]: live, window 0x[0-9a-f]+ size 0x8000000, 2 queues, features 0x1300199ab"
 		"\\[net\\] CORE slot 0 [(]one[)]: stopped after [1-9][0-9]* kicks"
 		"\\[net\\] DRIVER-VM-DONE"
