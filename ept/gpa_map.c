@@ -89,6 +89,19 @@ const char *gpa_map_strerror(int err)
 	}
 }
 
+uint64_t gpa_map_free_from(const struct gpa_map *m, uint64_t from,
+			   uint64_t limit)
+{
+	for (uint32_t i = 0; i < m->nr; i++) {
+		const struct gpa_region *r = &m->r[i];
+
+		if (!r->size || r->gpa >= limit || r->gpa + r->size <= from)
+			continue;
+		limit = r->gpa > from ? r->gpa : from;
+	}
+	return limit;
+}
+
 const struct gpa_region *gpa_map_lookup(const struct gpa_map *m, uint64_t gpa)
 {
 	for (uint32_t i = 0; i < m->nr; i++)

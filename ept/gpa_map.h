@@ -80,6 +80,11 @@ int gpa_map_add_scratch(struct gpa_map *m, uint64_t gpa, uint64_t hpa,
 int gpa_map_remove(struct gpa_map *m, uint64_t gpa, struct gpa_region *out);
 /* What a gpa_map_add() error means, for a log line. */
 const char *gpa_map_strerror(int err);
+/* The end of the free space from `from`: the lowest start of a region in
+ * [from, limit), or limit when none; `from` itself when a region holds
+ * it. */
+uint64_t gpa_map_free_from(const struct gpa_map *m, uint64_t from,
+			   uint64_t limit);
 /* The region containing gpa, or NULL. */
 const struct gpa_region *gpa_map_lookup(const struct gpa_map *m, uint64_t gpa);
 /* The host-physical address of [gpa, gpa+len) when one RAM region

@@ -74,6 +74,29 @@ static uint64_t window_base(void)
 	return 1ull << (bits - 1);
 }
 
+/* The slots' share of the free space from window_base up (the upper half
+ * of the address space, up to the first region of the driver VM's own,
+ * such as an assigned device's 64-bit BAR, which firmware often puts at
+ * the top): a power of two, for windows that are aligned to their size;
+ * 0 when nothing is free there. */
+static uint64_t window_stride(const struct vm *drv, uint64_t base)
+{
+	uint64_t end = gpa_map_free_from(&drv->map, base, 2 * base), share;
+
+	/* Trapped regions too: an MSI-X table page is not in the map. */
+	for (uint32_t i = 0; i < drv->nr_mmio; i++) {
+		const struct mmio_region *r = &drv->mmio[i];
+
+		if (r->base + r->size > base && r->base < end)
+			end = r->base > base ? r->base : base;
+	}
+	share = (end - base) / CORRAL_CHANNEL_MAX_SLOTS;
+
+	if (!share)
+		return 0;
+	return 1ull << (63 - __builtin_clzll(share));
+}
+
 static void send_msi(void *ctx, uint64_t addr, uint32_t data)
 {
 	struct vm_channel *c = ctx;
@@ -182,7 +205,13 @@ int vm_channel_attach(struct vm *drv)
 	spin_lock(&c->lock);
 	c->drv = drv;
 	c->window_base = window_base();
-	c->stride = c->window_base / CORRAL_CHANNEL_MAX_SLOTS;
+	c->stride = window_stride(drv, c->window_base);
+	if (!c->stride) {
+		spin_unlock(&c->lock);
+		pr_err("vm %s: no free guest-physical space from 0x%llx for the windows of its channel; this VM does not start",
+		       drv->name, (unsigned long long)c->window_base);
+		return -ENOSPC;
+	}
 	memset(c->win, 0, sizeof(c->win));
 	memset(c->dev, 0, sizeof(c->dev));
 	memset(c->served, 0, sizeof(c->served));
@@ -197,10 +226,10 @@ int vm_channel_attach(struct vm *drv)
 		       drv->name, CHANNEL_SLOT_PCI);
 		return -ENOSPC;
 	}
-	pr_info("vm %s: channel at 00:%02x.0 (BAR0 0x%llx) for %u client device(s), windows from 0x%llx, %llu GiB each",
+	pr_info("vm %s: channel at 00:%02x.0 (BAR0 0x%llx) for %u client device(s), windows from 0x%llx, %llu MiB each",
 		drv->name, CHANNEL_SLOT_PCI, (unsigned long long)bar0_gpa(c),
 		slots, (unsigned long long)c->window_base,
-		(unsigned long long)(c->stride >> 30));
+		(unsigned long long)(c->stride >> 20));
 	return 0;
 }
 

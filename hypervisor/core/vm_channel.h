@@ -7,7 +7,9 @@
  *
  * Windows: slot s of a driver VM appears at window_base + s * stride,
  * where window_base is half of the guest-physical address space (CPUID
- * 0x80000008 EAX[7:0] bits) and the slots share the upper half.
+ * 0x80000008 EAX[7:0] bits) and the slots share, in powers of two, what
+ * is free from there up: the upper half, or less when the driver VM has
+ * a region of its own there (an assigned 64-bit BAR).
  */
 #ifndef CORRAL_VM_CHANNEL_H
 #define CORRAL_VM_CHANNEL_H

@@ -240,6 +240,29 @@ static void test_scratch(void)
 	CHECK_EQ(e & 0x000ffffffffff000ull, block);
 }
 
+/* Channel windows go into the free space above half the address space;
+ * an assigned 64-bit BAR there ends it. */
+static void test_free_from(void)
+{
+	static struct gpa_map m;
+	uint64_t half = 1ull << 39;
+
+	gpa_map_init(&m);
+	CHECK(gpa_map_free_from(&m, half, 2 * half) == 2 * half);
+	CHECK(!gpa_map_add(&m, 0, 0x100000, 0x8000000, GPA_READ, GPA_MEM_WB));
+	CHECK(gpa_map_free_from(&m, half, 2 * half) == 2 * half);
+	CHECK(!gpa_map_add(&m, 0xe000000000ull, 0xe000000000ull, 0x4000,
+			   GPA_READ | GPA_WRITE, GPA_MEM_UC));
+	CHECK(gpa_map_free_from(&m, half, 2 * half) == 0xe000000000ull);
+	CHECK(!gpa_map_add(&m, 0x9000000000ull, 0x9000000000ull, 0x1000,
+			   GPA_READ, GPA_MEM_UC));
+	CHECK(gpa_map_free_from(&m, half, 2 * half) == 0x9000000000ull);
+	/* A region that holds `from` leaves nothing free. */
+	CHECK(gpa_map_free_from(&m, 0x4000000, 2 * half) == 0x4000000);
+	/* One that ends at `from` does not count. */
+	CHECK(gpa_map_free_from(&m, 0x8000000, 0x10000000) == 0x10000000);
+}
+
 int main(void)
 {
 	test_scratch();
@@ -250,5 +273,6 @@ int main(void)
 	test_map_rejects();
 	test_out_of_memory();
 	test_free();
+	test_free_from();
 	return test_summary();
 }
