@@ -10,6 +10,9 @@
 #     h=$({ echo "$h"; head -c 1048576 /dev/zero; } | sha256sum); h=${h%% *}
 #   done; echo "$h"
 set(work20_digest 3d8c42e373907fef7227cb2e3855abf1aa9051e79777ce39a0b5b044cb686534)
+# sha256 of the 4 MiB /pattern a client writes: "corral-vblk <name>" lines.
+set(vblk4_client1_digest 1625a02cc86ed722724cc1b1a8b9d1836864f0c448b2f9e40481c4a8f11a7f43)
+set(vblk4_client2_digest 49f5583a8da5c7e2fb4bcb33d9f074e66b47cd18baf9d035f498401c891c2036)
 set(work40_digest 237a23ecf923fc0cc10d4b1dc6a40cb105b8053b42ebd217b505438fefcdcb50)
 set(work150_digest 9afd41936bca6e2463a881e6861d21038e7b20032c9a99930d3f46531ee2481a)
 
@@ -98,31 +101,44 @@ corral_scenario(qemu.sched.isolation ACCEL tcg
 
 # --- qemu.sched.demo ---------------------------------------------------
 # guests/demo.dts with the devices scripts/demo gives it (sched_demo.sh
-# shares scripts/demo's QEMU arguments): the driver VM runs e1000e, nvme and
-# ahci, and serves the two clients' network through vhost-net and its
-# bridge; the clients get leases, move data to each other and compute.
-corral_prefix(d driver)
+# shares scripts/demo's QEMU arguments and its ext4 file systems): "net"
+# runs e1000e and serves the two clients' network through vhost-net and its
+# bridge; "disk" runs nvme and ahci and serves their disks through
+# corral-blkd; the clients get leases, move data to each other, write and
+# read back a file on the ext4 file system of their export, and compute.
+corral_prefix(n net)
+corral_prefix(d disk)
 corral_prefix(c1 client1)
 corral_prefix(c2 client2)
 add_test(NAME qemu.sched.demo
 	COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/sched_demo.sh
 		--esp ${CORRAL_ESP_DIR} qemu.sched.demo
 		${PROJECT_SOURCE_DIR}/guests/demo.dts 900 --
-		"${d}GUEST-READY driver$"
+		"${n}GUEST-READY net$"
+		"${d}GUEST-READY disk$"
 		"${c1}GUEST-READY client1$"
 		"${c2}GUEST-READY client2$"
-		"${d}PCI: [0-9a-f:.]+ 8086:10d3 driver=e1000e"
+		"${n}PCI: [0-9a-f:.]+ 8086:10d3 driver=e1000e"
 		"${d}PCI: [0-9a-f:.]+ 1b36:0010 driver=nvme"
 		"${d}PCI: [0-9a-f:.]+ 8086:2922 driver=ahci"
 		"${c1}VNET-DHCP client1 eth0 10[.]0[.]2[.][0-9]+ boot"
 		"${c2}VNET-DHCP client2 eth0 10[.]0[.]2[.][0-9]+ boot"
 		"${c1}VNET-XFER-OK client1 from 192[.]168[.]77[.]2 4088895 bytes"
 		"${c2}VNET-XFER-OK client2 from 192[.]168[.]77[.]1 4088895 bytes"
-		"${d}NETD done after 2 session"
+		"${c1}VBLK-FS client1 found journal"
+		"${c2}VBLK-FS client2 found journal"
+		"${c1}VBLK-WRITE-OK client1 4194304 ${vblk4_client1_digest}$"
+		"${c2}VBLK-WRITE-OK client2 4194304 ${vblk4_client2_digest}$"
+		"${c1}VBLK-READ client1 4194304 ${vblk4_client1_digest}$"
+		"${c2}VBLK-READ client2 4194304 ${vblk4_client2_digest}$"
+		"${n}NETD done after 2 session"
+		"${d}BLKD done after 2 session"
+		"${n}DRIVER-VM-DONE"
 		"${d}DRIVER-VM-DONE"
 		"${c1}WORK-DONE client1 ${work20_digest}$"
 		"${c2}WORK-DONE client2 ${work20_digest}$"
-		"corral: vm driver: powered off"
+		"corral: vm net: powered off"
+		"corral: vm disk: powered off"
 		"corral: all VMs stopped"
 		"!DRIVER-VM-TIMEOUT"
 		"!iommu: DMA fault"
