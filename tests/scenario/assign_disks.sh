@@ -4,34 +4,20 @@
 #
 #   assign_disks.sh [--esp DIR] NAME CONFIG TIMEOUT -- [EXPECTATION...]
 #
-# Makes two zeroed raw disk images in a temporary directory, boots CONFIG
-# under QEMU TCG through scenario.sh (the EXPECTATIONs are checked there, on
-# logs/NAME.serial.log) with an NVMe controller at host 0000:00:03.0 and a
-# second ICH9 AHCI controller at 0000:00:04.0 holding the other image, and
-# afterwards reads the images: each must hold, at sector 2048, the 4 KiB that
+# Boots CONFIG on a zeroed NVMe and a zeroed SATA image (blk_lib.sh; the
+# EXPECTATIONs are checked on logs/NAME.serial.log), and afterwards reads
+# the images: each must hold, at sector 2048, the 4 KiB that
 # guests/driver/init writes ("CORRAL-DISK-PATTERN <dev> <hex>" repeated),
 # and the serial log must carry "DISK-WRITE-OK <dev> <sha256>" with that
 # 4 KiB's sha256. Exits 77 (skipped) when the build has no SVM backend.
 set -euo pipefail
 
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=scripts/lib/common.sh
-. "$HERE/../../scripts/lib/common.sh"
+# shellcheck source=tests/scenario/blk_lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/blk_lib.sh"
 
-SKIP=77
 # Where guests/driver/init writes: sector 2048 (1 MiB), 4 KiB.
 SECTOR=2048
 BYTES=4096
-IMG_MIB=64
-ESP=$CORRAL_BUILD/esp
-NAME=
-WORK=
-FAILED=0
-
-say() { printf 'scenario %s: %s\n' "$NAME" "$*"; }
-fail() { say "FAIL: $*"; FAILED=$((FAILED + 1)); }
-
-cleanup() { [[ -n $WORK ]] && rm -rf "$WORK"; return 0; }
 
 # The 64-hex string of the pattern: guests/driver/init's DISK_HEX, so the
 # two cannot drift apart.
@@ -91,44 +77,11 @@ check_image()
 
 main()
 {
-	local config timeout status=0 qemu_args log clean
-
-	while [[ $# -gt 0 ]]; do
-		case $1 in
-		--esp) ESP=$2; shift 2 ;;
-		*) break ;;
-		esac
-	done
-	[[ $# -ge 4 && $4 == -- ]] || die "usage: see the head of $0"
-	NAME=$1 config=$2 timeout=$3
-	shift 4
-
-	if ! grep -qx svm "$ESP/corral/backends" 2>/dev/null; then
-		say "skipped: $ESP/corral/backends does not list svm"
-		exit "$SKIP"
-	fi
-	trap cleanup EXIT
-	WORK=$(mktemp -d "${TMPDIR:-/tmp}/corral-assign-disks.XXXXXX")
-	truncate -s "${IMG_MIB}M" "$WORK/nvme.img" "$WORK/sata.img"
-	# Host BDFs pinned with addr=, as the config's pci-devices names them.
-	qemu_args="-drive file=$WORK/nvme.img,if=none,format=raw,id=nv0"
-	qemu_args+=" -device nvme,drive=nv0,serial=corral0001,addr=03.0"
-	qemu_args+=" -device ich9-ahci,id=ahci0,addr=04.0"
-	qemu_args+=" -drive file=$WORK/sata.img,if=none,format=raw,id=sata0"
-	qemu_args+=" -device ide-hd,drive=sata0,bus=ahci0.0"
-
-	"$HERE/scenario.sh" --esp "$ESP" --needs-backend svm "$NAME" tcg \
-		"$config" "$timeout" --qemu-args "$qemu_args" -- "$@" ||
-		status=$?
-	[[ $status -eq $SKIP ]] && exit "$SKIP"
-	((status == 0)) || FAILED=$((FAILED + 1))
-
-	log=$PWD/logs/$NAME.serial.log
-	clean=$WORK/serial.log
-	clean_serial "$log" >"$clean" 2>/dev/null || : >"$clean"
+	blk_setup "$@"
+	boot "" "$CONFIG" "$TIMEOUT" "${EXPECT[@]}"
 	echo
-	check_image "$WORK/nvme.img" nvme 'nvme[0-9]+n[0-9]+' "$clean"
-	check_image "$WORK/sata.img" sata 'sd[a-z]+' "$clean"
+	check_image "$WORK/nvme.img" nvme 'nvme[0-9]+n[0-9]+' "$WORK/run.log"
+	check_image "$WORK/sata.img" sata 'sd[a-z]+' "$WORK/run.log"
 	if ((FAILED > 0)); then
 		say "$FAILED check(s) failed"
 		exit 1

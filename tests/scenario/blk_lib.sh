@@ -1,11 +1,14 @@
-# tests/scenario/blk_lib.sh: what the client-disk scenarios share
-# (virtio_blk.sh, virtio_blk_eight.sh): the arguments, the zeroed NVMe and
+# shellcheck shell=bash disable=SC2034 # globals for the scripts that source it
+# tests/scenario/blk_lib.sh: what the disk scenarios share (assign_disks.sh,
+# virtio_blk.sh, virtio_blk_eight.sh): the arguments, the zeroed NVMe and
 # SATA images, one boot of the system on them through scenario.sh, and the
 # host's own reading of the images.
 #
-# Sourced; the script calls blk_setup "$@" first. It sets NAME, CONFIG,
-# TIMEOUT and WORK (a temporary directory with nvme.img and sata.img).
-# Exits 77 (skipped) when the build has no SVM backend.
+# Sourced; the script calls blk_setup "$@" first, with
+#   [--esp DIR] NAME CONFIG TIMEOUT [-- EXPECTATION...]
+# It sets NAME, CONFIG, TIMEOUT, EXPECT (the expectations) and WORK (a
+# temporary directory with nvme.img and sata.img). Exits 77 (skipped) when
+# the build has no SVM backend.
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=scripts/lib/common.sh
@@ -17,6 +20,7 @@ ESP=$CORRAL_BUILD/esp
 NAME=
 CONFIG=
 TIMEOUT=
+EXPECT=()
 WORK=
 FAILED=0
 
@@ -25,7 +29,7 @@ fail() { say "FAIL: $*"; FAILED=$((FAILED + 1)); }
 
 cleanup() { [[ -n $WORK ]] && rm -rf "$WORK"; return 0; }
 
-# blk_setup [--esp DIR] NAME CONFIG TIMEOUT
+# blk_setup [--esp DIR] NAME CONFIG TIMEOUT [-- EXPECTATION...]
 blk_setup()
 {
 	while [[ $# -gt 0 ]]; do
@@ -34,8 +38,9 @@ blk_setup()
 		*) break ;;
 		esac
 	done
-	[[ $# -eq 3 ]] || die "usage: see the head of $0"
+	[[ $# -eq 3 || ($# -ge 4 && $4 == --) ]] || die "usage: see the head of $0"
 	NAME=$1 CONFIG=$2 TIMEOUT=$3
+	EXPECT=("${@:5}")
 	if ! grep -qx svm "$ESP/corral/backends" 2>/dev/null; then
 		say "skipped: $ESP/corral/backends does not list svm"
 		exit "$SKIP"
@@ -48,10 +53,12 @@ blk_setup()
 
 # boot TAG CONFIG TIMEOUT EXPECTATION...: one run of the system, with an
 # NVMe controller at host 0000:00:03.0 and an AHCI controller at
-# 0000:00:04.0 on the two images; its clean log is $WORK/TAG.log.
+# 0000:00:04.0 on the two images; its log is logs/NAME.TAG.serial.log
+# (logs/NAME.serial.log for an empty TAG), its clean copy $WORK/TAG.log
+# ($WORK/run.log).
 boot()
 {
-	local tag=$1 config=$2 timeout=$3 status=0 qemu_args
+	local tag=$1 config=$2 timeout=$3 status=0 qemu_args run=$NAME${1:+.$1}
 
 	shift 3
 	qemu_args="-drive file=$WORK/nvme.img,if=none,format=raw,id=nv0"
@@ -59,13 +66,13 @@ boot()
 	qemu_args+=" -device ich9-ahci,id=ahci0,addr=04.0"
 	qemu_args+=" -drive file=$WORK/sata.img,if=none,format=raw,id=sata0"
 	qemu_args+=" -device ide-hd,drive=sata0,bus=ahci0.0"
-	"$HERE/scenario.sh" --esp "$ESP" --needs-backend svm "$NAME.$tag" tcg \
+	"$HERE/scenario.sh" --esp "$ESP" --needs-backend svm "$run" tcg \
 		"$config" "$timeout" --qemu-args "$qemu_args" -- "$@" ||
 		status=$?
 	[[ $status -eq $SKIP ]] && exit "$SKIP"
-	((status == 0)) || fail "boot $tag: see logs/$NAME.$tag.serial.log"
-	clean_serial "logs/$NAME.$tag.serial.log" >"$WORK/$tag.log" 2>/dev/null ||
-		: >"$WORK/$tag.log"
+	((status == 0)) || fail "boot ${tag:-run}: see logs/$run.serial.log"
+	clean_serial "logs/$run.serial.log" >"$WORK/${tag:-run}.log" 2>/dev/null ||
+		: >"$WORK/${tag:-run}.log"
 }
 
 # sum_of LOG WHAT VM: the sha256 of the VM's WHAT line (VBLK-WRITE-OK or
