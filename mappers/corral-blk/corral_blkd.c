@@ -348,8 +348,9 @@ static void refused(uint32_t s, const char *why)
 	for (unsigned i = 0; i < sv->nr_reasons; i++)
 		if (sv->reasons[i] == why)
 			return;
-	if (sv->nr_reasons < REASONS_LOGGED)
-		sv->reasons[sv->nr_reasons++] = why;
+	if (sv->nr_reasons == REASONS_LOGGED)
+		return;
+	sv->reasons[sv->nr_reasons++] = why;
 	say("BLKD slot %u (%s): request refused: %s\n", s, sv->name, why);
 }
 
@@ -450,14 +451,16 @@ static int release(uint32_t s)
 	if (sv->call >= 0)
 		close(sv->call);
 	slot_ram_unmap(&sv->ram);
-	if (sv->started && sv->refused)
+	if (sv->started) {
+		char refusals[40] = "";
+
+		if (sv->refused)
+			snprintf(refusals, sizeof(refusals),
+				 ", %" PRIu64 " refused", sv->refused);
 		say("BLKD slot %u (%s): released after %" PRIu64
-		    " requests, %" PRIu64 " flushes, %" PRIu64 " refused\n",
-		    s, sv->name, sv->requests, sv->flushes, sv->refused);
-	else if (sv->started)
-		say("BLKD slot %u (%s): released after %" PRIu64
-		    " requests, %" PRIu64 " flushes\n",
-		    s, sv->name, sv->requests, sv->flushes);
+		    " requests, %" PRIu64 " flushes%s\n",
+		    s, sv->name, sv->requests, sv->flushes, refusals);
+	}
 	memset(sv, 0, sizeof(*sv));
 	sv->kick = sv->call = -1;
 	return ended;
